@@ -1,0 +1,6 @@
+"""Align a source document with its reference: Aligner protocol and the DP aligner."""
+
+from .base import AlignedPair, Aligner, Alignment, UnmatchedLine
+from .dp import AlignmentSettings, DynamicProgrammingAligner
+
+__all__ = ["AlignedPair", "Aligner", "Alignment", "AlignmentSettings", "DynamicProgrammingAligner", "UnmatchedLine"]

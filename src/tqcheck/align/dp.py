@@ -1,0 +1,243 @@
+"""Monotonic document alignment by dynamic programming over beads.
+
+Beads 0-1, 1-0, 1-1, 1-2, 2-1 and 2-2. A matched bead scores its evidence z (how many noise
+standard deviations its similarity stands above the background of its lines) minus a match
+threshold, plus a Gale-Church length term and a small prior against merges. A skipped line
+scores 0, so a line is matched only when the evidence says so: one-sided titles and
+"read more" links come out unmatched instead of being glued onto a neighbour.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import median
+from typing import Sequence
+
+from ..documents import Document
+from .base import AlignedPair, Alignment, UnmatchedLine
+from .similarity import NgramProfiles, anchors, chrf_from_profiles, dice
+
+BEADS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
+
+
+@dataclass(frozen=True)
+class AlignmentSettings:
+    match_threshold: float = 2.0  # z above background that a matched bead must beat
+    merge_prior: float = -1.0  # log-prior of a 1-2 / 2-1 bead relative to 1-1
+    merge_2x2_prior: float = -1.5
+    length_weight: float = 0.5  # weight of the Gale-Church log-probability
+    length_variance: float = 6.8  # Gale & Church's s^2, characters
+    channel_weights: tuple[float, float, float] = (1.0, 0.5, 0.5)  # MT chrF, source chrF, anchors
+    noise_floor: tuple[float, float, float] = (2.0, 2.0, 10.0)  # minimum noise std per channel
+    skip_score: float = 0.0  # a line left unmatched, per line
+    min_band: int = 12
+
+
+def _phi(x: float) -> float:
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+
+class _Channel:
+    """One kind of evidence: similarity of spans, a per-line background, and a noise level."""
+
+    def __init__(self, similarity, rows: int, cols: int, band, floor: float) -> None:
+        self.similarity = similarity  # (i0, i1, j0, j1) -> float | None
+        row_values: list[list[float]] = [[] for _ in range(rows)]
+        col_values: list[list[float]] = [[] for _ in range(cols)]
+        for i in range(rows):
+            for j in band(i):
+                value = similarity(i, i + 1, j, j + 1)
+                if value is not None:
+                    row_values[i].append(value)
+                    col_values[j].append(value)
+        self.row_background = [median(v) if v else 0.0 for v in row_values]
+        self.col_background = [median(v) if v else 0.0 for v in col_values]
+        margins = []
+        for i in range(rows):
+            for j in band(i):
+                value = similarity(i, i + 1, j, j + 1)
+                if value is not None:
+                    margins.append(value - (self.row_background[i] + self.col_background[j]) / 2)
+        spread = 1.4826 * median(abs(m - median(margins)) for m in margins) if margins else 0.0
+        self.noise = max(spread, floor)
+        # Signal: how far each line's best candidate stands out, beyond what the max of that
+        # many noise draws would give. A channel without structure (MT from a broken model) gets ~0.
+        tops, sizes = [], []
+        for i in range(rows):
+            zs = [z for j in band(i) if (z := self.z(i, i + 1, j, j + 1)) is not None]
+            if zs:
+                tops.append(max(zs))
+                sizes.append(len(zs))
+        expected_noise_max = math.sqrt(2 * math.log(max(median(sizes), 2))) if sizes else 0.0
+        self.signal = max(0.0, median(tops) - expected_noise_max) if tops else 0.0
+
+    def z(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
+        value = self.similarity(i0, i1, j0, j1)
+        if value is None:
+            return None
+        background = (
+            sum(self.row_background[i0:i1]) / (i1 - i0) + sum(self.col_background[j0:j1]) / (j1 - j0)
+        ) / 2
+        return (value - background) / self.noise
+
+
+class DynamicProgrammingAligner:
+    """MT-guided paragraph aligner (works without MT too, on source/reference evidence alone)."""
+
+    def __init__(self, settings: AlignmentSettings | None = None) -> None:
+        self.settings = settings or AlignmentSettings()
+
+    def align(self, source: Document, reference: Document, translations: Sequence[str] | None) -> Alignment:
+        src = list(source.segments)
+        ref = list(reference.segments)
+        n, m = len(src), len(ref)
+        if translations is not None and len(translations) != n:
+            raise ValueError(f"{len(translations)} translations for {n} source segments")
+        s = self.settings
+        width = max(s.min_band, 2 * abs(n - m) + int(0.1 * max(n, m)))
+
+        def band(i: int) -> range:
+            centre = round(i * m / n) if n else 0
+            return range(max(0, centre - width), min(m, centre + width + 1))
+
+        src_profiles = NgramProfiles([x.text for x in src])
+        ref_profiles = NgramProfiles([x.text for x in ref])
+        mt_texts = list(translations) if translations is not None else None
+        mt_profiles = NgramProfiles(mt_texts) if mt_texts is not None else None
+        src_anchors = [anchors(x.text) for x in src]
+        ref_anchors = [anchors(x.text) for x in ref]
+
+        def span_anchors(items, start, stop):
+            total = items[start].copy()
+            for k in range(start + 1, stop):
+                total.update(items[k])
+            return total
+
+        channels: list[tuple[float, _Channel]] = []
+        weights = s.channel_weights
+        if mt_profiles is not None:
+            channels.append((weights[0], _Channel(
+                lambda i0, i1, j0, j1: chrf_from_profiles(mt_profiles.span(i0, i1), ref_profiles.span(j0, j1)),
+                n, m, band, s.noise_floor[0])))
+        channels.append((weights[1], _Channel(
+            lambda i0, i1, j0, j1: chrf_from_profiles(src_profiles.span(i0, i1), ref_profiles.span(j0, j1)),
+            n, m, band, s.noise_floor[1])))
+        channels.append((weights[2], _Channel(
+            lambda i0, i1, j0, j1: dice(span_anchors(src_anchors, i0, i1), span_anchors(ref_anchors, j0, j1)),
+            n, m, band, s.noise_floor[2])))
+
+        # Gale-Church on source lengths scaled by the document's own length ratio: unlike MT
+        # lengths, this holds whatever the MT quality.
+        lengths_ref = [len(x.text) for x in ref]
+        ratio = sum(lengths_ref) / max(sum(len(x.text) for x in src), 1)
+        lengths_hyp = [len(x.text) * ratio for x in src]
+
+        channels = [(base * channel.signal, channel) for base, channel in channels]
+        if not any(weight for weight, _ in channels):
+            channels = [(1.0, channel) for _, channel in channels]
+
+        def evidence(i0, i1, j0, j1) -> float:
+            total, norm = 0.0, 0.0
+            for weight, channel in channels:
+                z = channel.z(i0, i1, j0, j1)
+                if z is not None:
+                    total += weight * z
+                    norm += weight * weight
+            return total / math.sqrt(norm) if norm else 0.0
+
+        def length_log_prob(i0, i1, j0, j1) -> float:
+            l1 = sum(lengths_hyp[i0:i1])
+            l2 = sum(lengths_ref[j0:j1])
+            mean = max((l1 + l2) / 2, 1.0)
+            delta = (l2 - l1) / math.sqrt(s.length_variance * mean)
+            return math.log(max(2.0 * (1.0 - _phi(abs(delta))), 1e-12))
+
+        def bead_score(i, j, a, b) -> float:
+            if a == 0 or b == 0:
+                return s.skip_score
+            prior = 0.0 if (a, b) == (1, 1) else (s.merge_2x2_prior if (a, b) == (2, 2) else s.merge_prior)
+            return (evidence(i, i + a, j, j + b) - s.match_threshold) + prior \
+                + s.length_weight * length_log_prob(i, i + a, j, j + b)
+
+        NEG = -math.inf
+        best = {(0, 0): 0.0}
+        back: dict[tuple[int, int], tuple[int, int]] = {}
+        for i in range(n + 1):
+            lo = max(0, (round(i * m / n) if n else 0) - width - 2)
+            hi = min(m, (round(i * m / n) if n else m) + width + 2) if n else m
+            for j in range(lo, hi + 1):
+                if (i, j) == (0, 0):
+                    continue
+                top, choice = NEG, None
+                for a, b in BEADS:
+                    pi, pj = i - a, j - b
+                    if pi < 0 or pj < 0 or (pi, pj) not in best:
+                        continue
+                    if a and b and (a > 1 or b > 1) and not self._in_band(pi, pj, band):
+                        continue
+                    value = best[(pi, pj)] + bead_score(pi, pj, a, b)
+                    if value > top:
+                        top, choice = value, (a, b)
+                if choice is not None:
+                    best[(i, j)] = top
+                    back[(i, j)] = choice
+        if (n, m) not in best:  # band too narrow for a pathological input: fall back to skips
+            return self._all_unmatched(src, ref)
+
+        beads = []
+        i, j = n, m
+        while (i, j) != (0, 0):
+            a, b = back[(i, j)]
+            beads.append((i - a, j - b, a, b))
+            i, j = i - a, j - b
+        beads.reverse()
+
+        pairs: list[AlignedPair] = []
+        unmatched: list[UnmatchedLine] = []
+        for i, j, a, b in beads:
+            if a and b:
+                src_span, ref_span = src[i : i + a], ref[j : j + b]
+                hyp_profile = (mt_profiles or src_profiles).span(i, i + a)
+                pairs.append(AlignedPair(
+                    source_lines=tuple(x.line for x in src_span),
+                    reference_lines=tuple(x.line for x in ref_span),
+                    source=" ".join(x.text for x in src_span),
+                    hypothesis=" ".join(mt_texts[i : i + a]) if mt_texts is not None else None,
+                    reference=" ".join(x.text for x in ref_span),
+                    similarity=round(chrf_from_profiles(hyp_profile, ref_profiles.span(j, j + b)), 2),
+                    margin=round(evidence(i, i + a, j, j + b), 2),
+                ))
+            elif a:
+                unmatched.append(self._why(src[i], "source", i, [(i, i + 1, k, k + 1) for k in band(i)],
+                                           ref, evidence, mt_profiles or src_profiles, ref_profiles))
+            else:
+                candidates = [(k, k + 1, j, j + 1) for k in range(n) if j in band(k)]
+                unmatched.append(self._why(ref[j], "reference", j, candidates, src, evidence,
+                                           mt_profiles or src_profiles, ref_profiles))
+        return Alignment(pairs=pairs, unmatched=unmatched)
+
+    @staticmethod
+    def _in_band(i: int, j: int, band) -> bool:
+        return j in band(i) if i < 10**9 else False
+
+    def _why(self, segment, side, index, candidates, others, evidence, hyp_profiles, ref_profiles) -> UnmatchedLine:
+        """Explain an unmatched line by its closest candidate on the other side."""
+        other_side = "reference" if side == "source" else "source"
+        if not candidates:
+            return UnmatchedLine(side, segment.line, segment.text, f"only in the {side}: no {other_side} line is near it")
+        scored = [(evidence(*c), c) for c in candidates]
+        z, (i0, i1, j0, j1) = max(scored)
+        partner = others[j0] if side == "source" else others[i0]
+        chrf = chrf_from_profiles(hyp_profiles.span(i0, i1), ref_profiles.span(j0, j1))
+        return UnmatchedLine(
+            side, segment.line, segment.text,
+            f"only in the {side}: closest is {other_side} line {partner.line} "
+            f"(chrF {chrf:.1f}, {z:.1f}σ above chance, needs {self.settings.match_threshold:g}σ)",
+        )
+
+    @staticmethod
+    def _all_unmatched(src, ref) -> Alignment:
+        lines = [UnmatchedLine("source", x.line, x.text, "no alignment path found") for x in src]
+        lines += [UnmatchedLine("reference", x.line, x.text, "no alignment path found") for x in ref]
+        return Alignment(pairs=[], unmatched=lines)

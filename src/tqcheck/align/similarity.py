@@ -1,0 +1,101 @@
+"""Evidence that a source bead and a reference bead say the same thing.
+
+Three channels, each a similarity matrix over candidate beads:
+- MT: chrF (beta=1, so junk on either side costs the same) of the MT against the reference;
+- source: the same between source and reference (names, numbers and cognates survive);
+- anchors: Dice overlap of language-independent tokens (numbers, capitalised names,
+  quotations, speech dashes) between source and reference.
+chrF statistics come from sacrebleu's own n-gram extraction and scoring hook.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+CHAR_ORDER = 6
+
+
+@lru_cache(maxsize=1)
+def _chrf_beta1():
+    from sacrebleu.metrics import CHRF
+
+    return CHRF(beta=1, word_order=0)
+
+
+class NgramProfiles:
+    """Character n-gram counters per segment, cached, summed for multi-line beads."""
+
+    def __init__(self, texts: list[str]) -> None:
+        from sacrebleu.metrics.helpers import extract_all_char_ngrams
+
+        self._profiles = [extract_all_char_ngrams(t, CHAR_ORDER) for t in texts]
+        self._merged: dict[tuple[int, int], list[Counter]] = {}
+
+    def span(self, start: int, stop: int) -> list[Counter]:
+        if stop - start == 1:
+            return self._profiles[start]
+        key = (start, stop)
+        if key not in self._merged:
+            merged = [Counter() for _ in range(CHAR_ORDER)]
+            for index in range(start, stop):
+                for order, counter in enumerate(self._profiles[index]):
+                    merged[order].update(counter)
+            self._merged[key] = merged
+        return self._merged[key]
+
+
+def chrf_from_profiles(hyp: list[Counter], ref: list[Counter]) -> float:
+    """sacrebleu chrF (beta=1, char order 6, no word n-grams) from n-gram counters, 0-100."""
+    stats: list[int] = []
+    for h, r in zip(hyp, ref):
+        n_hyp, n_ref = sum(h.values()), sum(r.values())
+        n_match = sum(min(count, r[gram]) for gram, count in h.items() if gram in r) if len(h) <= len(r) else \
+            sum(min(count, h[gram]) for gram, count in r.items() if gram in h)
+        stats += [n_hyp, n_ref, n_match]
+    return float(_chrf_beta1()._compute_score_from_stats(stats).score)
+
+
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_QUOTES = "\"“”«»„"
+_OPENERS = " \t\"“”«»„'‘’([–—-"
+_SENTENCE_END = ".!?:;"
+
+
+def _fold(word: str) -> str:
+    """Case- and accent-free five-letter stem: Putin/Pútín and Ukraina/Ukraine meet."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))[:5]
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    index = start - 1
+    while index >= 0 and text[index] in _OPENERS:
+        index -= 1
+    return index < 0 or text[index] in _SENTENCE_END
+
+
+def anchors(text: str) -> Counter:
+    """Tokens that survive translation: numbers, capitalised non-initial words, quotations, a speech dash."""
+    found: Counter = Counter()
+    found.update("#" + n.replace(",", "").replace(".", "") for n in _NUMBER.findall(text))
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if word[0].isupper() and not _sentence_initial(text, match.start()):
+            found["@" + _fold(word)] += 1
+    quotes = sum(text.count(q) for q in _QUOTES)
+    if quotes:
+        found["“quote”"] += max(1, quotes // 2)
+    if text.lstrip()[:1] in ("–", "—", "-"):
+        found["–speech"] += 1
+    return found
+
+
+def dice(a: Counter, b: Counter) -> float | None:
+    total = sum(a.values()) + sum(b.values())
+    if total == 0:
+        return None
+    return 200.0 * sum((a & b).values()) / total

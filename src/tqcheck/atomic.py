@@ -1,0 +1,31 @@
+"""Write files atomically: a crash never leaves a half-written report that a later run reads."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{target}: is a directory; pass a file path to write to")
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"{target}: folder {directory} does not exist; create it first")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except PermissionError:
+        raise InputError(f"{target}: cannot write to {directory} (permission denied); choose another path") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise InputError(f"{target}: could not be written ({error.strerror}); free space or choose another path") from None

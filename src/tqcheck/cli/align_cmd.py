@@ -1,0 +1,76 @@
+"""tqcheck align: write the alignment of two documents as TSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..align import Alignment, DynamicProgrammingAligner
+from ..atomic import write_text_atomic
+from ..documents import Document, load_document
+from ..pipeline import plan_directions, translate_document
+from ..translate import create_translator
+from . import options as o
+from .app import command
+
+
+def alignment_tsv(alignment: Alignment, source: Document, reference: Document) -> str:
+    """``source_lines<TAB>reference_lines``: every line of each file in exactly one row, in order.
+
+    Blank lines, which are never aligned, appear as one-sided rows at their place."""
+    rows = alignment.rows()
+    src_blank = sorted(set(range(1, source.line_count + 1)) - {s.line for s in source.segments})
+    ref_blank = sorted(set(range(1, reference.line_count + 1)) - {s.line for s in reference.segments})
+    rows += [((line,), ()) for line in src_blank] + [((), (line,)) for line in ref_blank]
+
+    def position(row):  # rows are monotonic on both sides; order by whichever side the row has
+        src, ref = row
+        return (src[0] if src else _after(rows, ref[0], side=1), ref[0] if ref else _after(rows, src[0], side=0))
+
+    rows.sort(key=position)
+    return "".join(f"{','.join(map(str, s))}\t{','.join(map(str, r))}\n" for s, r in rows)
+
+
+def _after(rows, line: int, side: int) -> float:
+    """Where a one-sided row sits on the other side: just after the last matched row before it."""
+    other = 1 - side
+    best = 0.0
+    for row in rows:
+        if row[side] and row[other] and row[side][-1] < line:
+            best = max(best, row[other][-1] + 0.5)
+    return best
+
+
+@command("align")
+def align(
+    source: Annotated[Path, typer.Argument(help="Source document.")],
+    reference: Annotated[Path, typer.Argument(help="Its translation.")],
+    tsv: Annotated[Path, typer.Option("--tsv", help="Write rows `source_lines<TAB>reference_lines` (1-based, comma-separated; one side empty when unmatched).")],
+    src_lang: Annotated[Optional[str], typer.Option("--src-lang")] = None,
+    tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang")] = None,
+    engine: Annotated[str, typer.Option("--engine", "-e", help="MT engine that guides the alignment (marian, command, file, ...), or none for source/anchor evidence only.")] = "marian",
+    model: o.ModelOpt = None,
+    command: o.CommandOpt = None,
+    hypothesis: o.HypothesisOpt = None,
+    engine_option: o.EngineOptionOpt = None,
+) -> None:
+    """Align SOURCE with REFERENCE (one-sided, merged and split paragraphs allowed) and write a TSV."""
+    first = load_document(source, src_lang)
+    second = load_document(reference, tgt_lang)
+    src_doc, ref_doc = plan_directions(first, second, None)[0]
+    translations = None
+    err = o.console(stderr=True)
+    with err.status("aligning") as status:
+        if engine != "none":
+            translator = create_translator(engine, o.engine_options(model, command, hypothesis, extra=engine_option))
+            translations = translate_document(translator, src_doc, ref_doc.lang, status.update)
+        alignment = DynamicProgrammingAligner().align(src_doc, ref_doc, translations)
+    write_text_atomic(tsv, alignment_tsv(alignment, src_doc, ref_doc))
+    out = o.console()
+    out.print(f"{len(alignment.pairs)} aligned pairs {alignment.bead_counts()}; "
+              f"{len(alignment.unmatched_on('source'))} source and {len(alignment.unmatched_on('reference'))} reference lines unmatched; "
+              f"written to {tsv}")
+    for u in alignment.unmatched:
+        out.print(f"  {u.side} line {u.line}: {u.reason}", style="dim")

@@ -1,0 +1,91 @@
+"""The typer app and its one error funnel: library exceptions become one line and an exit code here.
+
+Exit codes: 0 ok, 1 quality gate failed, 2 bad usage or input, 3 model or runtime failure,
+130 interrupted. TQCHECK_DEBUG=1 shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from typing import Callable
+
+import typer
+
+from ..errors import TqcheckError
+
+EXIT_OK, EXIT_GATE_FAILED, EXIT_BAD_INPUT, EXIT_RUNTIME, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _debug() -> bool:
+    return os.environ.get("TQCHECK_DEBUG", "") not in ("", "0")
+
+
+def _funnel(function: Callable) -> Callable:
+    """Run a command; turn TqcheckError (and anything unexpected) into one stderr line and an exit code."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except TqcheckError as error:
+            if _debug():
+                raise
+            typer.echo(f"tqcheck: error: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("tqcheck: interrupted", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception as error:  # a bug or an unexpected library failure: still one line, exit 3
+            if _debug():
+                raise
+            first = (str(error).splitlines() or [""])[0]
+            typer.echo(f"tqcheck: error: unexpected {type(error).__name__}: {first} "
+                       "(rerun with TQCHECK_DEBUG=1 for the traceback)", err=True)
+            raise typer.Exit(EXIT_RUNTIME) from None
+
+    return run
+
+
+app = typer.Typer(
+    name="tqcheck",
+    help="Check a translation against its source: align, machine-translate, score with sacrebleu and COMET.\n\n"
+         "Exit codes: 0 ok, 1 quality gate failed, 2 bad usage or input, 3 model or runtime failure.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def command(name: str, group: typer.Typer | None = None) -> Callable[[Callable], Callable]:
+    """Register a command behind the error funnel (every command goes through here)."""
+
+    def register(function: Callable) -> Callable:
+        (group or app).command(name)(_funnel(function))
+        return function
+
+    return register
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True),
+) -> None:
+    if version:
+        from .. import __version__
+
+        typer.echo(f"tqcheck {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+from . import align_cmd, check, models_cmd, score, translate_cmd  # noqa: E402,F401  (registers the commands)
+
+
+def main() -> None:
+    app(prog_name="tqcheck")
+    sys.exit(EXIT_OK)

@@ -1,0 +1,43 @@
+"""tqcheck translate: machine-translate a document with any engine."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..atomic import write_text_atomic
+from ..documents import load_document
+from ..pipeline import line_parallel, translate_document
+from ..translate import create_translator
+from . import options as o
+from .app import command
+
+
+@command("translate")
+def translate(
+    source: Annotated[Path, typer.Argument(help="Document to translate, one paragraph per line.")],
+    to: Annotated[str, typer.Option("--to", help="Target language (ISO 639-1, e.g. en).")],
+    from_lang: Annotated[Optional[str], typer.Option("--from", help="Source language (default: identified).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (default: standard output).")] = None,
+    engine: o.EngineOpt = "marian",
+    model: o.ModelOpt = None,
+    command: o.CommandOpt = None,
+    hypothesis: o.HypothesisOpt = None,
+    beam_size: o.BeamOpt = None,
+    batch_size: o.BatchOpt = None,
+    device: o.DeviceOpt = None,
+    engine_option: o.EngineOptionOpt = None,
+) -> None:
+    """Translate SOURCE into --to; the output is line-parallel to SOURCE (blank lines kept)."""
+    document = load_document(source, from_lang)
+    translator = create_translator(engine, o.engine_options(model, command, hypothesis, beam_size, batch_size, device, engine_option))
+    with o.console(stderr=True).status("translating") as status:
+        translations = translate_document(translator, document, to.lower(), status.update)
+    text = "\n".join(line_parallel(document, translations)) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(output, text)

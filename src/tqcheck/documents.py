@@ -1,0 +1,119 @@
+"""Read text files into Documents: one paragraph per line, validated, NFC-normalised.
+
+Every way a file can fail to be UTF-8 text becomes an InputError whose message
+names the file and the fix, so the CLI can print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .langid import detect_language
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One non-blank line of a document. ``line`` is 1-based and counts blank lines too."""
+
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    lang: str
+    segments: tuple[Segment, ...]
+    line_count: int
+    lang_detected: str | None = None  # what language identification said, even when lang was declared
+
+    @property
+    def texts(self) -> list[str]:
+        return [segment.text for segment in self.segments]
+
+
+_UTF16_32_BOMS = {
+    codecs.BOM_UTF32_LE: "UTF-32",
+    codecs.BOM_UTF32_BE: "UTF-32",
+    codecs.BOM_UTF16_LE: "UTF-16",
+    codecs.BOM_UTF16_BE: "UTF-16",
+}
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """Read a UTF-8 text file (a BOM is accepted and dropped), NFC-normalised, newlines unified."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file; check the path")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory; pass a text file with one paragraph per line")
+    try:
+        data = p.read_bytes()
+    except PermissionError:
+        raise InputError(f"{p}: permission denied; make the file readable (chmod +r) or copy it") from None
+    except OSError as error:
+        raise InputError(f"{p}: cannot be read ({error.strerror}); pass a readable text file") from None
+    return decode_text(data, str(p))
+
+
+def decode_text(data: bytes, name: str) -> str:
+    for bom, encoding in _UTF16_32_BOMS.items():
+        if data.startswith(bom):
+            raise InputError(
+                f"{name}: is {encoding} text, not UTF-8; convert it with "
+                f"`iconv -f {encoding} -t UTF-8 {name} > {name}.utf8`"
+            )
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{name}: is a binary file (it contains NUL bytes); pass a UTF-8 text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{name}: is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            f"convert it, e.g. `iconv -f LATIN1 -t UTF-8 {name} > {name}.utf8`"
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def read_lines(path: str | os.PathLike) -> list[str]:
+    """All lines of a line-parallel file, blank ones included (as sacrebleu reads them)."""
+    text = read_text(path)
+    if not text.strip():
+        raise InputError(f"{path}: has no text (it is empty or only whitespace); pass the file with the segments")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def load_document(path: str | os.PathLike, lang: str | None = None) -> Document:
+    """Load a document; blank lines are skipped but keep their line numbers for reporting.
+
+    ``lang`` declares the language; otherwise it is identified from the text.
+    """
+    lines = read_lines(path)
+    segments = tuple(
+        Segment(line=number, text=" ".join(line.split()))
+        for number, line in enumerate(lines, start=1)
+        if line.strip()
+    )
+    detected = detect_language("\n".join(s.text for s in segments)).lang
+    return Document(
+        path=str(path),
+        lang=(lang or detected).lower(),
+        segments=segments,
+        line_count=len(lines),
+        lang_detected=detected,
+    )
+
+
+def document_from_texts(texts: list[str], lang: str, path: str = "<memory>") -> Document:
+    """A Document built in memory, e.g. for tests and the library API."""
+    segments = tuple(Segment(line=i, text=t) for i, t in enumerate(texts, start=1) if t.strip())
+    return Document(path=path, lang=lang, segments=segments, line_count=len(texts))

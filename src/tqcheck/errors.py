@@ -1,0 +1,37 @@
+"""The few exceptions tqcheck raises, each carrying its exit code and a fix-it message.
+
+The CLI turns these into one line on stderr and an exit code in exactly one place
+(`tqcheck.cli.app.TqcheckGroup`); library code only raises them.
+"""
+
+from __future__ import annotations
+
+
+class TqcheckError(Exception):
+    """Base class. ``str(error)`` is the whole user-facing message: what is wrong, then the fix."""
+
+    exit_code = 3
+
+
+class InputError(TqcheckError):
+    """Bad usage or input: a file that cannot be read as text, a bad option value."""
+
+    exit_code = 2
+
+
+class ModelUnavailableError(TqcheckError):
+    """A model (MT or COMET) cannot be had: not cached and the hub unreachable, or a bad path."""
+
+    exit_code = 3
+
+
+class EngineError(TqcheckError):
+    """A translation engine or metric failed while running."""
+
+    exit_code = 3
+
+
+class GateFailed(TqcheckError):
+    """A quality gate was not met."""
+
+    exit_code = 1

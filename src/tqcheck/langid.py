@@ -1,0 +1,25 @@
+"""Offline language identification (py3langid: langid.py's model, bundled, no download)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    lang: str  # ISO 639-1
+    probability: float
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, max_chars: int = 20_000) -> LanguageGuess:
+    """Guess the language of ``text``; a document's first 20k characters are plenty."""
+    lang, probability = _identifier().classify(text[:max_chars])
+    return LanguageGuess(lang=str(lang), probability=float(probability))

@@ -1,0 +1,149 @@
+"""COMET through unbabel-comet: ``download_model`` + ``load_from_checkpoint`` + ``predict``.
+
+The model is loaded once per process and per checkpoint. Loading is local-only and
+instant when the hub is unreachable (see ``tqcheck.hub``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import EngineError, InputError, ModelUnavailableError
+from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path
+from .base import MetricResult, TranslationTriple
+
+DEFAULT_COMET_MODEL = "Unbabel/wmt22-comet-da"
+
+_NOISY_LOGGERS = ("pytorch_lightning", "lightning", "lightning.pytorch", "lightning_fabric", "comet")
+
+
+@dataclass(frozen=True)
+class LoadedComet:
+    model: Any
+    model_id: str
+    checkpoint: str
+    version: str
+
+
+def _quiet_libraries() -> None:
+    for name in _NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    # torchmetrics 0.10.3 (pinned by unbabel-comet) imports the deprecated pkg_resources.
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    warnings.filterwarnings("ignore", message=".*Consider increasing the value of the `num_workers`.*")
+
+
+def _not_cached(name: str) -> ModelUnavailableError:
+    return ModelUnavailableError(
+        f"COMET model {name} is not in the local cache and the hub is unreachable; "
+        f"run `tqcheck models pull {name}` where there is network, pass --comet-model PATH "
+        "to a local checkpoint, or leave comet out of --metrics"
+    )
+
+
+def _local_checkpoint(name: str) -> Path:
+    path = Path(os.path.expanduser(name))
+    if path.is_dir():
+        path = path / "checkpoints" / "model.ckpt"
+    if not path.is_file():
+        raise ModelUnavailableError(
+            f"COMET checkpoint {name} not found (expected a .ckpt file or a directory with checkpoints/model.ckpt); "
+            "pass --comet-model with a hub name or an existing checkpoint"
+        )
+    if not (path.parents[1] / "hparams.yaml").is_file():
+        raise ModelUnavailableError(f"COMET checkpoint {name} has no hparams.yaml two folders up ({path.parents[1]}); it is not a COMET checkpoint layout")
+    return path
+
+
+def _encoder_name(checkpoint: Path) -> str:
+    try:
+        import yaml
+
+        hparams = yaml.safe_load((checkpoint.parents[1] / "hparams.yaml").read_text()) or {}
+        return str(hparams.get("pretrained_model", "its encoder"))
+    except Exception:
+        return "its encoder"
+
+
+@lru_cache(maxsize=4)
+def load_comet(name_or_path: str) -> LoadedComet:
+    """Resolve a hub name, checkpoint directory or .ckpt path, and load it once."""
+    local = is_local_path(name_or_path)
+    checkpoint = _local_checkpoint(name_or_path) if local else None
+    offline = ensure_offline_if_unreachable()
+    if checkpoint is None and offline and not cached_locally(name_or_path):
+        raise _not_cached(name_or_path)
+    _quiet_libraries()
+    import comet
+    from importlib.metadata import version
+
+    _quiet_libraries()
+    if checkpoint is None:
+        try:
+            checkpoint = Path(comet.download_model(name_or_path, local_files_only=offline))
+        except Exception:
+            if offline:
+                raise _not_cached(name_or_path) from None
+            raise ModelUnavailableError(f"COMET model {name_or_path} could not be downloaded; check the name (e.g. {DEFAULT_COMET_MODEL})") from None
+    try:
+        model = comet.load_from_checkpoint(str(checkpoint), local_files_only=offline)
+    except (OSError, ValueError, KeyError) as error:
+        encoder = _encoder_name(checkpoint)
+        reason = "is not cached and the hub is unreachable" if offline else f"could not be loaded ({str(error).splitlines()[0]})"
+        raise ModelUnavailableError(
+            f"COMET model {name_or_path} needs its encoder {encoder}, which {reason}; "
+            f"run `tqcheck models pull {name_or_path}` where there is network"
+        ) from None
+    return LoadedComet(model=model, model_id=name_or_path, checkpoint=str(checkpoint), version=version("unbabel-comet"))
+
+
+class CometMetric:
+    name = "comet"
+    higher_is_better = True
+
+    def __init__(self, model: str | None = None, batch_size: int = 16, gpus: int | None = None) -> None:
+        if batch_size < 1:
+            raise InputError("comet: batch size must be at least 1")
+        self.model_name = model or DEFAULT_COMET_MODEL
+        self.batch_size = batch_size
+        self.gpus = gpus
+
+    def load(self) -> LoadedComet:
+        return load_comet(self.model_name)
+
+    def signature(self, loaded: LoadedComet) -> str:
+        return f"model:{loaded.model_id}|comet:{loaded.version}"
+
+    def score(self, triples: Sequence[TranslationTriple]) -> MetricResult:
+        loaded = self.load()
+        model = loaded.model
+        needs_reference = model.requires_references()
+        if needs_reference and any(t.reference is None for t in triples):
+            raise InputError(f"COMET model {loaded.model_id} needs references; pass --ref, or a reference-free (QE) model")
+        samples = [
+            {"src": t.source, "mt": t.hypothesis, **({"ref": t.reference} if needs_reference else {})}
+            for t in triples
+        ]
+        gpus = self.gpus
+        if gpus is None:
+            import torch
+
+            gpus = 1 if torch.cuda.is_available() else 0
+        _quiet_libraries()
+        try:
+            prediction = model.predict(samples, batch_size=self.batch_size, gpus=gpus, progress_bar=False)
+        except RuntimeError as error:
+            raise EngineError(f"COMET scoring failed ({str(error).splitlines()[0]}); try --comet-batch-size 4 or --comet-gpus 0") from None
+        return MetricResult(
+            name=self.name,
+            score=float(prediction.system_score),
+            signature=self.signature(loaded),
+            segment_scores=[float(s) for s in prediction.scores],
+            higher_is_better=True,
+        )

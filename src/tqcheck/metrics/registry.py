@@ -1,0 +1,38 @@
+"""Metric names -> lazily built metrics. Only COMET imports torch, and only when it scores."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..errors import InputError
+from .base import Metric
+
+SACREBLEU_METRICS = ("bleu", "chrf", "ter")
+NEURAL_METRICS = ("comet",)
+ALL_METRICS = SACREBLEU_METRICS + NEURAL_METRICS
+DEFAULT_METRICS = ALL_METRICS
+
+
+def parse_metric_names(spec: str | Sequence[str] | None) -> tuple[str, ...]:
+    """``"bleu,chrf"`` -> ("bleu", "chrf"), checked, order kept, duplicates dropped."""
+    if spec is None:
+        return DEFAULT_METRICS
+    parts = spec.split(",") if isinstance(spec, str) else list(spec)
+    names = tuple(dict.fromkeys(p.strip().lower() for p in parts if p.strip()))
+    unknown = [n for n in names if n not in ALL_METRICS]
+    if unknown or not names:
+        raise InputError(f"unknown metric {', '.join(unknown) or '(none given)'}; choose from: {', '.join(ALL_METRICS)}")
+    return names
+
+
+def create_metric(name: str, *, tgt_lang: str | None = None, comet_model: str | None = None,
+                  comet_batch_size: int = 16, comet_gpus: int | None = None) -> Metric:
+    if name in SACREBLEU_METRICS:
+        from .sacrebleu_metrics import SacrebleuMetric
+
+        return SacrebleuMetric(name, tgt_lang=tgt_lang)
+    if name == "comet":
+        from .comet_metric import CometMetric
+
+        return CometMetric(model=comet_model, batch_size=comet_batch_size, gpus=comet_gpus)
+    raise InputError(f"unknown metric {name!r}; choose from: {', '.join(ALL_METRICS)}")

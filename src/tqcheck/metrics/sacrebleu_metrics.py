@@ -1,0 +1,54 @@
+"""BLEU, chrF and TER through sacrebleu, with its signatures and its language-specific tokenisers.
+
+The system score is sacrebleu's corpus score (identical to the ``sacrebleu`` CLI on the same
+lines); segment scores are sentence-level scores (BLEU with effective order, as sacrebleu
+recommends for sentences).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .base import MetricResult, TranslationTriple
+
+_CJK = {"zh", "ja", "ko"}
+
+
+class SacrebleuMetric:
+    """One adapter for the three sacrebleu metrics; they differ only in construction."""
+
+    def __init__(self, name: str, tgt_lang: str | None = None) -> None:
+        self.name = name
+        self.tgt_lang = (tgt_lang or "").lower()
+        self.higher_is_better = name != "ter"
+
+    def _build(self, sentence_level: bool):
+        from sacrebleu.metrics import BLEU, CHRF, TER
+
+        if self.name == "bleu":
+            return BLEU(trg_lang=self.tgt_lang, effective_order=sentence_level)
+        if self.name == "chrf":
+            return CHRF()
+        if self.name == "ter":
+            return TER(asian_support=self.tgt_lang in _CJK)
+        raise ValueError(self.name)
+
+    def score(self, triples: Sequence[TranslationTriple]) -> MetricResult:
+        hypotheses = [t.hypothesis for t in triples]
+        references = [t.reference or "" for t in triples]
+        corpus_metric = self._build(sentence_level=False)
+        corpus = corpus_metric.corpus_score(hypotheses, [references])
+        sentence_metric = self._build(sentence_level=True)
+        segment_scores = [sentence_metric.sentence_score(h, [r]).score for h, r in zip(hypotheses, references)]
+        details = {}
+        if self.name == "bleu":
+            details = {"precisions": [round(p, 4) for p in corpus.precisions], "bp": round(corpus.bp, 4),
+                       "sys_len": corpus.sys_len, "ref_len": corpus.ref_len}
+        return MetricResult(
+            name=self.name,
+            score=float(corpus.score),
+            signature=corpus_metric.get_signature().format(),
+            segment_scores=[float(s) for s in segment_scores],
+            higher_is_better=self.higher_is_better,
+            details=details,
+        )

@@ -1,0 +1,228 @@
+"""The library API behind the CLI: check (translate, align, score) and score (line-parallel files)."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from typing import Callable, Sequence
+
+from . import __version__
+from .align import Aligner, Alignment, DynamicProgrammingAligner
+from .documents import Document
+from .errors import InputError, ModelUnavailableError
+from .metrics import MetricResult, TranslationTriple, create_metric
+from .report.model import DirectionReport, Report, SegmentResult
+from .translate import Translator
+
+Progress = Callable[[str], None]
+
+
+def _announce(progress: Progress | None, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def new_report(command: str, directions: list[DirectionReport]) -> Report:
+    return Report(
+        command=command,
+        tqcheck_version=__version__,
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        directions=directions,
+    )
+
+
+def translate_document(translator: Translator, document: Document, tgt_lang: str,
+                       progress: Progress | None = None) -> list[str]:
+    texts = document.texts
+    _announce(progress, f"translating {len(texts)} segments {document.lang}→{tgt_lang} with {translator.name}")
+    translations = translator.translate(texts, document.lang, tgt_lang)
+    if len(translations) != len(texts):
+        raise ModelUnavailableError(f"engine {translator.name} returned {len(translations)} translations for {len(texts)} segments")
+    return translations
+
+
+def score_triples(
+    triples: Sequence[TranslationTriple],
+    metric_names: Sequence[str],
+    *,
+    tgt_lang: str,
+    comet_model: str | None = None,
+    comet_batch_size: int = 16,
+    comet_gpus: int | None = None,
+    explicit: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> tuple[list[MetricResult], dict[str, str], dict[str, float]]:
+    """Score with each metric. A neural metric that was not asked for explicitly and cannot
+    be loaded is skipped with its reason instead of failing the run."""
+    results: list[MetricResult] = []
+    skipped: dict[str, str] = {}
+    seconds: dict[str, float] = {}
+    for name in metric_names:
+        metric = create_metric(name, tgt_lang=tgt_lang, comet_model=comet_model,
+                               comet_batch_size=comet_batch_size, comet_gpus=comet_gpus)
+        _announce(progress, f"scoring {name} on {len(triples)} segments")
+        started = time.perf_counter()
+        try:
+            results.append(metric.score(triples))
+        except ModelUnavailableError as error:
+            if name in explicit:
+                raise
+            skipped[name] = str(error)
+        seconds[name] = round(time.perf_counter() - started, 3)
+    return results, skipped, seconds
+
+
+def _segments(triples: Sequence[TranslationTriple], results: list[MetricResult],
+              lines: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]) -> list[SegmentResult]:
+    return [
+        SegmentResult(
+            source_lines=src_lines,
+            reference_lines=ref_lines,
+            source=triple.source,
+            hypothesis=triple.hypothesis,
+            reference=triple.reference,
+            scores={r.name: r.segment_scores[index] for r in results},
+        )
+        for index, (triple, (src_lines, ref_lines)) in enumerate(zip(triples, lines))
+    ]
+
+
+def check_direction(
+    source: Document,
+    reference: Document,
+    translator: Translator,
+    metric_names: Sequence[str],
+    *,
+    aligner: Aligner | None = None,
+    comet_model: str | None = None,
+    comet_batch_size: int = 16,
+    comet_gpus: int | None = None,
+    explicit_metrics: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> tuple[DirectionReport, list[str]]:
+    """Translate ``source`` into the reference's language, align, and score the aligned pairs.
+
+    Returns the report and the MT of every source segment (for --save-translation)."""
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    translations = translate_document(translator, source, reference.lang, progress)
+    seconds["translate"] = round(time.perf_counter() - started, 3)
+
+    _announce(progress, "aligning")
+    started = time.perf_counter()
+    alignment: Alignment = (aligner or DynamicProgrammingAligner()).align(source, reference, translations)
+    seconds["align"] = round(time.perf_counter() - started, 3)
+    if not alignment.pairs:
+        raise InputError(
+            f"no line of {source.path} could be aligned with {reference.path}; "
+            "check that the reference is a translation of the source (and the engine translates into its language)"
+        )
+    triples = [TranslationTriple(p.source, p.hypothesis or "", p.reference) for p in alignment.pairs]
+    results, skipped, metric_seconds = score_triples(
+        triples, metric_names, tgt_lang=reference.lang, comet_model=comet_model,
+        comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, explicit=explicit_metrics, progress=progress,
+    )
+    seconds.update(metric_seconds)
+    report = DirectionReport(
+        src_lang=source.lang,
+        tgt_lang=reference.lang,
+        source_path=source.path,
+        reference_path=reference.path,
+        hypothesis_path=None,
+        engine=translator.info(source.lang, reference.lang),
+        metrics=results,
+        segments=_segments(triples, results, [(p.source_lines, p.reference_lines) for p in alignment.pairs]),
+        alignment=alignment,
+        source_line_count=source.line_count,
+        reference_line_count=reference.line_count,
+        skipped_metrics=skipped,
+        seconds=seconds,
+    )
+    return report, translations
+
+
+def score_lines(
+    hypotheses: Sequence[str],
+    references: Sequence[str],
+    sources: Sequence[str] | None,
+    metric_names: Sequence[str],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    paths: tuple[str | None, str | None, str | None] = (None, None, None),
+    comet_model: str | None = None,
+    comet_batch_size: int = 16,
+    comet_gpus: int | None = None,
+    explicit_metrics: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> DirectionReport:
+    """Score a line-parallel hypothesis against a reference (and source, for COMET)."""
+    if len(hypotheses) != len(references):
+        raise InputError(f"{paths[1] or 'hypothesis'} has {len(hypotheses)} lines but {paths[2] or 'reference'} has {len(references)}; "
+                         "line-parallel files need the same number of lines")
+    if sources is not None and len(sources) != len(references):
+        raise InputError(f"{paths[0] or 'source'} has {len(sources)} lines but {paths[2] or 'reference'} has {len(references)}; "
+                         "line-parallel files need the same number of lines")
+    metric_names = list(metric_names)
+    skipped: dict[str, str] = {}
+    if "comet" in metric_names and sources is None:
+        if "comet" in explicit_metrics:
+            raise InputError("COMET needs the source: pass --src SOURCE (line-parallel with --hyp and --ref)")
+        metric_names.remove("comet")
+        skipped["comet"] = "no --src given; COMET needs the source segments"
+    triples = [
+        TranslationTriple(sources[i] if sources is not None else "", h, r)
+        for i, (h, r) in enumerate(zip(hypotheses, references))
+    ]
+    results, more_skipped, seconds = score_triples(
+        triples, metric_names, tgt_lang=tgt_lang, comet_model=comet_model,
+        comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, explicit=explicit_metrics, progress=progress,
+    )
+    skipped.update(more_skipped)
+    lines = [((i,), (i,)) for i in range(1, len(triples) + 1)]
+    return DirectionReport(
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        source_path=paths[0],
+        reference_path=paths[2],
+        hypothesis_path=paths[1],
+        engine=None,
+        metrics=results,
+        segments=_segments(triples, results, lines),
+        source_line_count=len(sources) if sources is not None else 0,
+        reference_line_count=len(references),
+        skipped_metrics=skipped,
+        seconds=seconds,
+    )
+
+
+def plan_directions(first: Document, second: Document, direction: str | None,
+                    default_both: bool = False) -> list[tuple[Document, Document]]:
+    """Which (source, reference) pairs to check. ``direction`` is ``xx-yy``, ``both`` or None
+    (None: ``first`` is the source, unless ``default_both``)."""
+    if first.lang == second.lang:
+        raise InputError(
+            f"{first.path} and {second.path} are both in language {first.lang!r}; the reference must be a translation "
+            "of the source (if detection is wrong, pass --src-lang and --tgt-lang)"
+        )
+    spec = (direction or ("both" if default_both else "")).lower()
+    if not spec:
+        return [(first, second)]
+    if spec == "both":
+        return [(first, second), (second, first)]
+    src, sep, tgt = spec.partition("-")
+    by_lang = {first.lang: first, second.lang: second}
+    if not sep or src not in by_lang or tgt not in by_lang or src == tgt:
+        raise InputError(
+            f"--direction {direction} does not match the documents: {first.path} is {first.lang!r}, "
+            f"{second.path} is {second.lang!r}; use {first.lang}-{second.lang}, {second.lang}-{first.lang} or both"
+        )
+    return [(by_lang[src], by_lang[tgt])]
+
+
+def line_parallel(document: Document, texts: Sequence[str]) -> list[str]:
+    """Put one text per segment back on its source line number, blank where the source is blank."""
+    lines = [""] * document.line_count
+    for segment, text in zip(document.segments, texts):
+        lines[segment.line - 1] = text
+    return lines

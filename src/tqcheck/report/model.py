@@ -1,0 +1,68 @@
+"""The Report: plain data that every renderer (terminal, JSON, later HTML/JUnit) reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..align.base import Alignment
+from ..metrics.base import MetricResult
+from ..translate.base import EngineInfo
+
+SCHEMA_VERSION = 1
+
+# Which metric orders the "worst segments": the most human-like one that was computed.
+WORST_BY = ("comet", "chrf", "bleu", "ter")
+
+
+@dataclass(frozen=True)
+class SegmentResult:
+    source_lines: tuple[int, ...]
+    reference_lines: tuple[int, ...]
+    source: str
+    hypothesis: str
+    reference: str | None
+    scores: dict[str, float]
+
+
+@dataclass
+class DirectionReport:
+    src_lang: str
+    tgt_lang: str
+    source_path: str | None
+    reference_path: str | None
+    hypothesis_path: str | None
+    engine: EngineInfo | None
+    metrics: list[MetricResult]
+    segments: list[SegmentResult]
+    alignment: Alignment | None = None
+    source_line_count: int = 0
+    reference_line_count: int = 0
+    skipped_metrics: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def direction(self) -> str:
+        return f"{self.src_lang}-{self.tgt_lang}"
+
+    def metric(self, name: str) -> MetricResult | None:
+        return next((m for m in self.metrics if m.name == name), None)
+
+    def worst_segments(self, count: int = 5) -> tuple[str | None, list[SegmentResult]]:
+        """The ``count`` lowest-scoring segments by the most human-like metric computed."""
+        for name in WORST_BY:
+            result = self.metric(name)
+            if result is not None:
+                reverse = not result.higher_is_better
+                ranked = sorted(self.segments, key=lambda s: s.scores.get(name, 0.0), reverse=reverse)
+                return name, ranked[:count]
+        return None, []
+
+
+@dataclass
+class Report:
+    command: str
+    tqcheck_version: str
+    created: str
+    directions: list[DirectionReport]
+    schema_version: int = SCHEMA_VERSION

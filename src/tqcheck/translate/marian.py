@@ -1,0 +1,133 @@
+"""MarianMT (OPUS-MT) through transformers: batched, length-sorted, beam search, CUDA when available."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from ..errors import EngineError, InputError, ModelUnavailableError
+from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path
+from .base import EngineInfo
+
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-{src}-{tgt}"
+
+
+def parse_model_spec(spec: str | None) -> dict[str, str]:
+    """``NAME`` for every direction, or ``sv-en=NAME,en-sv=NAME2`` per direction."""
+    if not spec:
+        return {}
+    models: dict[str, str] = {}
+    for part in spec.split(","):
+        part = part.strip()
+        head, sep, tail = part.partition("=")
+        if sep and len(head.split("-")) == 2 and "/" not in head:
+            models[head.lower()] = tail
+        else:
+            models["*"] = part
+    return models
+
+
+class MarianTranslator:
+    name = "marian"
+
+    @dataclass
+    class Options:
+        model: str | None = None
+        beam_size: int | None = None
+        batch_size: int = 16
+        device: str = "auto"
+        max_new_tokens: int | None = None
+
+    def __init__(
+        self,
+        model: str | None = None,
+        beam_size: int | None = None,
+        batch_size: int = 16,
+        device: str = "auto",
+        max_new_tokens: int | None = None,
+    ) -> None:
+        if batch_size < 1:
+            raise InputError("marian: batch_size must be at least 1")
+        if beam_size is not None and beam_size < 1:
+            raise InputError("marian: beam_size must be at least 1")
+        self.models = parse_model_spec(model)
+        self.beam_size = beam_size
+        self.batch_size = batch_size
+        self.device = device
+        self.max_new_tokens = max_new_tokens
+        self._loaded: dict[str, Any] = {}
+
+    def model_for(self, src_lang: str, tgt_lang: str) -> str:
+        direction = f"{src_lang}-{tgt_lang}"
+        return self.models.get(direction) or self.models.get("*") or DEFAULT_MODEL.format(src=src_lang, tgt=tgt_lang)
+
+    def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
+        options = {k: v for k, v in {"beam_size": self.beam_size, "max_new_tokens": self.max_new_tokens}.items() if v}
+        return EngineInfo(engine=self.name, model=self.model_for(src_lang, tgt_lang), options=options)
+
+    def _load(self, name: str):
+        if name in self._loaded:
+            return self._loaded[name]
+        local = is_local_path(name)
+        if local and not os.path.isdir(os.path.expanduser(name)):
+            raise ModelUnavailableError(f"Marian model directory {name} does not exist; pass --model with a directory made by save_pretrained, or a hub name")
+        offline = False if local else ensure_offline_if_unreachable()
+        if offline and not cached_locally(name):
+            raise self._not_cached(name)
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+
+        path = os.path.expanduser(name) if local else name
+        try:
+            tokenizer = MarianTokenizer.from_pretrained(path, local_files_only=offline)
+            model = MarianMTModel.from_pretrained(path, local_files_only=offline)
+        except (OSError, ValueError, TypeError) as error:
+            if offline:
+                raise self._not_cached(name) from None
+            raise ModelUnavailableError(f"MT model {name} could not be loaded ({str(error).splitlines()[0]}); pass --model NAME_OR_PATH") from None
+        device = self.device
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        model.to(device).eval()
+        self._loaded[name] = (tokenizer, model, device)
+        return self._loaded[name]
+
+    @staticmethod
+    def _not_cached(name: str) -> ModelUnavailableError:
+        return ModelUnavailableError(
+            f"MT model {name} is not in the local cache and the hub is unreachable; "
+            f"run `tqcheck models pull {name}` where there is network, pass --model PATH to a local copy, "
+            "or use another engine (--engine command --command 'apertium -u swe-isl | apertium -u isl-eng' for sv-en, "
+            "or --engine file --hypothesis PATH)"
+        )
+
+    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, progress=None) -> list[str]:
+        if not texts:
+            return []
+        import torch
+
+        tokenizer, model, device = self._load(self.model_for(src_lang, tgt_lang))
+        unique = list(dict.fromkeys(texts))  # identical segments are translated once
+        lengths = [len(tokenizer.tokenize(t)) for t in unique]
+        order = sorted(range(len(unique)), key=lambda i: -lengths[i])  # longest first: OOM shows early
+        translated: dict[str, str] = {}
+        for start in range(0, len(order), self.batch_size):
+            batch_ids = order[start : start + self.batch_size]
+            batch = [unique[i] for i in batch_ids]
+            encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True).to(device)
+            generate_args: dict[str, Any] = {}
+            if self.beam_size:
+                generate_args["num_beams"] = self.beam_size
+            longest = max(lengths[i] for i in batch_ids)
+            generate_args["max_new_tokens"] = self.max_new_tokens or min(512, 2 * longest + 16)
+            try:
+                with torch.inference_mode():
+                    output = model.generate(**encoded, **generate_args)
+            except RuntimeError as error:
+                raise EngineError(f"Marian generation failed ({str(error).splitlines()[0]}); try -o batch_size=4 or -o device=cpu") from None
+            for text, out in zip(batch, tokenizer.batch_decode(output, skip_special_tokens=True)):
+                translated[text] = out.strip()
+            if progress is not None:
+                progress(len(batch))
+        return [translated[t] for t in texts]
