@@ -230,11 +230,12 @@ class DynamicProgrammingAligner:
         z, (i0, i1, j0, j1) = max(scored)
         partner = others[j0] if side == "source" else others[i0]
         chrf = chrf_from_profiles(hyp_profiles.span(i0, i1), ref_profiles.span(j0, j1))
-        return UnmatchedLine(
-            side, segment.line, segment.text,
-            f"only in the {side}: closest is {other_side} line {partner.line} "
-            f"(chrF {chrf:.1f}, {z:.1f}σ above chance, needs {self.settings.match_threshold:g}σ)",
-        )
+        closest = f"closest is {other_side} line {partner.line} (chrF {chrf:.1f}, {z:.1f}σ above chance"
+        if z >= self.settings.match_threshold:
+            return UnmatchedLine(side, segment.line, segment.text,
+                                 f"only in the {side}: {closest}), but that line fits better elsewhere in the document order")
+        return UnmatchedLine(side, segment.line, segment.text,
+                             f"only in the {side}: {closest}, needs {self.settings.match_threshold:g}σ)")
 
     @staticmethod
     def _all_unmatched(src, ref) -> Alignment:

@@ -72,15 +72,20 @@ def command(name: str, group: typer.Typer | None = None) -> Callable[[Callable],
     return register
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True),
-) -> None:
-    if version:
+def _show_version(value: bool) -> None:
+    if value:
         from .. import __version__
 
         typer.echo(f"tqcheck {__version__}")
         raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True,
+                                 callback=_show_version, expose_value=True),
+) -> None:
+    """Check a translation against its source."""
 
 
 from . import align_cmd, check, models_cmd, score, translate_cmd  # noqa: E402,F401  (registers the commands)

@@ -37,6 +37,7 @@ def _quiet_libraries() -> None:
     # torchmetrics 0.10.3 (pinned by unbabel-comet) imports the deprecated pkg_resources.
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
     warnings.filterwarnings("ignore", message=".*Consider increasing the value of the `num_workers`.*")
+    warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)` is deprecated.*")
 
 
 def _not_cached(name: str) -> ModelUnavailableError:

@@ -119,8 +119,8 @@ class MarianTranslator:
             generate_args: dict[str, Any] = {}
             if self.beam_size:
                 generate_args["num_beams"] = self.beam_size
-            longest = max(lengths[i] for i in batch_ids)
-            generate_args["max_new_tokens"] = self.max_new_tokens or min(512, 2 * longest + 16)
+            if self.max_new_tokens:  # otherwise the model's own max_length bounds generation
+                generate_args["max_new_tokens"] = self.max_new_tokens
             try:
                 with torch.inference_mode():
                     output = model.generate(**encoded, **generate_args)

@@ -1,0 +1,81 @@
+"""Shared fixtures. Nothing here downloads: the hub is switched off before any HF import,
+and the models the tests use are built locally, once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # an unreachable hub would otherwise cost ~210 s of retries
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ.setdefault("COLUMNS", "120")
+os.environ.pop("TQCHECK_DEBUG", None)
+
+import pytest  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SV = SEEDS / "russia-china-espionage.sv.txt"
+EN = SEEDS / "russia-china-espionage.en.txt"
+DATA = Path(__file__).parent / "data"
+APERTIUM_SV_EN = DATA / "russia-china-espionage.sv-en.apertium.txt"  # made with the command below
+APERTIUM_COMMAND = "apertium -u swe-isl | apertium -u isl-eng"
+
+# The correct alignment of the seed pair: sv lines 1-20 <-> en lines 2-21; en 1, sv 21-22 unmatched.
+GOLD_SV_EN = [((i,), (i + 1,)) for i in range(1, 21)]
+
+
+def seed_lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+
+
+def apertium_available() -> bool:
+    if shutil.which("apertium") is None:
+        return False
+    probe = subprocess.run(APERTIUM_COMMAND, shell=True, input="hej\n", capture_output=True, text=True)
+    return probe.returncode == 0 and probe.stdout.strip() != ""
+
+
+needs_apertium = pytest.mark.skipif(
+    not apertium_available(), reason="Debian's apertium with apertium-isl-swe and apertium-isl-eng is not installed"
+)
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory) -> dict[str, Path]:
+    """Random-weight MarianMT (sv-en, en-sv) and a tiny COMET checkpoint over a tiny XLM-R encoder."""
+    from tiny_models import build_comet, build_marian, build_xlmr_encoder
+
+    root = tmp_path_factory.mktemp("tiny-models")
+    sv, en = seed_lines(SV), seed_lines(EN)
+    encoder = build_xlmr_encoder(root / "xlmr", sv + en)
+    return {
+        "marian_sv_en": build_marian(root / "marian-sv-en", sv, en, seed=1),
+        "marian_en_sv": build_marian(root / "marian-en-sv", en, sv, seed=2),
+        "encoder": encoder,
+        "comet_dir": build_comet(root / "comet", encoder).parents[1],
+        "comet_ckpt": root / "comet" / "checkpoints" / "model.ckpt",
+    }
+
+
+@pytest.fixture()
+def runner():
+    from typer.testing import CliRunner
+
+    return CliRunner()
+
+
+@pytest.fixture()
+def invoke(runner):
+    """Run the CLI in-process; returns typer's Result (exit_code, stdout, stderr)."""
+    from tqcheck.cli import app
+
+    def run(*args: str):
+        return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "120"})
+
+    return run

@@ -1,0 +1,108 @@
+"""Alignment: the seed pair's gold alignment, and one-sided, merged and split lines."""
+
+import pytest
+from sacrebleu.metrics import CHRF
+
+from conftest import APERTIUM_COMMAND, APERTIUM_SV_EN, EN, GOLD_SV_EN, SV, needs_apertium, seed_lines
+from tqcheck.align import DynamicProgrammingAligner
+from tqcheck.align.similarity import NgramProfiles, anchors, chrf_from_profiles
+from tqcheck.documents import document_from_texts, load_document
+from tqcheck.translate import create_translator
+
+
+def pairs(alignment):
+    return [(p.source_lines, p.reference_lines) for p in alignment.pairs]
+
+
+def unmatched(alignment):
+    return sorted((u.side, u.line) for u in alignment.unmatched)
+
+
+def test_seed_gold_with_apertium_translation_file():
+    sv, en = load_document(SV), load_document(EN)
+    mt = create_translator("file", {"hypothesis": str(APERTIUM_SV_EN)}).translate(sv.texts, "sv", "en")
+    alignment = DynamicProgrammingAligner().align(sv, en, mt)
+    assert pairs(alignment) == GOLD_SV_EN
+    assert unmatched(alignment) == [("reference", 1), ("source", 21), ("source", 22)]
+
+
+@needs_apertium
+def test_seed_gold_with_apertium_live():
+    sv, en = load_document(SV), load_document(EN)
+    mt = create_translator("command", {"command": APERTIUM_COMMAND}).translate(sv.texts, "sv", "en")
+    assert pairs(DynamicProgrammingAligner().align(sv, en, mt)) == GOLD_SV_EN
+
+
+def test_unmatched_lines_say_why():
+    sv, en = load_document(SV), load_document(EN)
+    mt = seed_lines(APERTIUM_SV_EN)
+    alignment = DynamicProgrammingAligner().align(sv, en, mt)
+    title = alignment.unmatched_on("reference")[0]
+    assert title.line == 1 and title.reason.startswith("only in the reference: closest is source line")
+
+
+SV_MT = seed_lines(APERTIUM_SV_EN)[:20]
+SV_TEXT = seed_lines(SV)[:20]
+EN_TEXT = seed_lines(EN)[1:21]
+
+
+def align_lists(src, mt, ref):
+    return DynamicProgrammingAligner().align(document_from_texts(src, "sv"), document_from_texts(ref, "en"), mt)
+
+
+def test_deleted_reference_paragraph_leaves_its_source_unmatched():
+    ref = EN_TEXT[:7] + EN_TEXT[8:]
+    alignment = align_lists(SV_TEXT, SV_MT, ref)
+    assert ("source", 8) in unmatched(alignment)
+    assert ((9,), (8,)) in pairs(alignment) and ((7,), (7,)) in pairs(alignment)
+
+
+def test_inserted_lines_come_out_unmatched():
+    ref = EN_TEXT[:5] + ["Advertisement: subscribe to our newsletter today."] + EN_TEXT[5:]
+    src = SV_TEXT[:12] + ["Foto: TT"] + SV_TEXT[12:]
+    mt = SV_MT[:12] + ["Photo: TT"] + SV_MT[12:]
+    alignment = align_lists(src, mt, ref)
+    assert unmatched(alignment) == [("reference", 6), ("source", 13)]
+    assert len(alignment.pairs) == 20
+
+
+def test_merged_reference_paragraphs_give_a_2_1_bead():
+    ref = EN_TEXT[:10] + [EN_TEXT[10] + " " + EN_TEXT[11]] + EN_TEXT[12:]
+    alignment = align_lists(SV_TEXT, SV_MT, ref)
+    assert ((11, 12), (11,)) in pairs(alignment)
+    assert unmatched(alignment) == []
+
+
+def test_split_reference_paragraph_gives_a_1_2_bead():
+    first, second = EN_TEXT[4].split(". ", 1)
+    ref = EN_TEXT[:4] + [first + ".", second] + EN_TEXT[5:]
+    alignment = align_lists(SV_TEXT, SV_MT, ref)
+    assert ((5,), (5, 6)) in pairs(alignment)
+
+
+def test_reverse_direction_without_mt_still_aligns_what_it_matches_correctly():
+    en, sv = load_document(EN), load_document(SV)
+    alignment = DynamicProgrammingAligner().align(en, sv, None)
+    gold = {(b, a) for a, b in GOLD_SV_EN}
+    assert alignment.pairs and set(pairs(alignment)) <= gold  # never a wrong pair
+    assert len(alignment.pairs) >= 12
+
+
+@pytest.mark.parametrize("hyp,ref", [
+    ("Read more:", "Read more:"),
+    ("The Chinese are also accused of spying.", "The Chinese are accused of spying on Russian companies."),
+    ("Björn Jerdén säger", "Björn Jerdén says"),
+    ("abc", "xyz"),
+])
+def test_similarity_is_sacrebleus_chrf_beta_1(hyp, ref):
+    profiles_h, profiles_r = NgramProfiles([hyp]), NgramProfiles([ref])
+    ours = chrf_from_profiles(profiles_h.span(0, 1), profiles_r.span(0, 1))
+    assert ours == pytest.approx(CHRF(beta=1).sentence_score(hyp, [ref]).score, abs=1e-9)
+
+
+def test_anchors_are_language_independent():
+    sv = anchors("Av gruppen inom FSB beskrivs Kina som ”fienden”, rapporterar New York Times 2024.")
+    en = anchors("Of the FSB group, China is described as the « enemy », reports the New York Times 2024.")
+    shared = set(sv) & set(en)
+    assert {"@fsb", "@new", "@york", "@times", "#2024", "“quote”"} <= shared
+    assert "@av" not in sv  # sentence-initial capitals are not names

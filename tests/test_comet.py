@@ -1,0 +1,59 @@
+"""COMET through unbabel-comet on a tiny local checkpoint, compared with calling comet directly."""
+
+import time
+
+import pytest
+
+from conftest import APERTIUM_SV_EN, EN, SV, seed_lines
+from tqcheck.errors import InputError, ModelUnavailableError
+from tqcheck.metrics import TranslationTriple
+from tqcheck.metrics.comet_metric import CometMetric
+
+SRC = seed_lines(SV)[:20]
+HYP = seed_lines(APERTIUM_SV_EN)[:20]
+REF = seed_lines(EN)[1:21]
+TRIPLES = [TranslationTriple(s, h, r) for s, h, r in zip(SRC, HYP, REF)]
+
+
+def direct_comet(checkpoint):
+    import comet
+
+    model = comet.load_from_checkpoint(str(checkpoint), local_files_only=True)
+    return model.predict([{"src": s, "mt": h, "ref": r} for s, h, r in zip(SRC, HYP, REF)],
+                         batch_size=8, gpus=0, progress_bar=False)
+
+
+@pytest.mark.parametrize("form", ["comet_dir", "comet_ckpt"])
+def test_comet_scores_equal_comet_itself(tiny_models, form):
+    expected = direct_comet(tiny_models["comet_ckpt"])
+    result = CometMetric(model=str(tiny_models[form]), batch_size=8, gpus=0).score(TRIPLES)
+    assert result.score == pytest.approx(expected.system_score, abs=1e-6)
+    assert result.segment_scores == pytest.approx(expected.scores, abs=1e-6)
+    assert result.signature.startswith(f"model:{tiny_models[form]}|comet:2.")
+    assert len(set(round(s, 6) for s in result.segment_scores)) > 1  # a real model, not a constant
+
+
+def test_comet_segment_scores_follow_their_segments(tiny_models):
+    metric = CometMetric(model=str(tiny_models["comet_dir"]), gpus=0)
+    forward = metric.score(TRIPLES).segment_scores
+    backward = metric.score(list(reversed(TRIPLES))).segment_scores
+    assert backward == pytest.approx(list(reversed(forward)), abs=1e-6)
+
+
+def test_missing_checkpoint_is_a_model_error(tmp_path):
+    with pytest.raises(ModelUnavailableError, match="not found"):
+        CometMetric(model=str(tmp_path / "nothing-here")).score(TRIPLES)
+
+
+def test_uncached_hub_model_fails_fast_offline():
+    started = time.perf_counter()
+    with pytest.raises(ModelUnavailableError) as caught:
+        CometMetric(model="Unbabel/wmt22-comet-da").score(TRIPLES)
+    assert time.perf_counter() - started < 5
+    message = str(caught.value)
+    assert "Unbabel/wmt22-comet-da" in message and "tqcheck models pull" in message and "--comet-model" in message
+
+
+def test_reference_metric_needs_references(tiny_models):
+    with pytest.raises(InputError, match="needs references"):
+        CometMetric(model=str(tiny_models["comet_dir"]), gpus=0).score([TranslationTriple("a", "b", None)])

@@ -1,0 +1,61 @@
+"""BLEU, chrF and TER must be sacrebleu's own numbers: the API and the CLI on the same lines."""
+
+import subprocess
+import sys
+
+import pytest
+from sacrebleu.metrics import BLEU, CHRF, TER
+
+from conftest import APERTIUM_SV_EN, EN, seed_lines
+from tqcheck.metrics import TranslationTriple, create_metric
+
+HYPS = seed_lines(APERTIUM_SV_EN)[:20]
+REFS = seed_lines(EN)[1:21]
+
+CASES = [
+    # name, tgt_lang, sacrebleu corpus metric, sacrebleu sentence metric
+    ("bleu", "en", BLEU(trg_lang="en"), BLEU(trg_lang="en", effective_order=True)),
+    ("chrf", "en", CHRF(), CHRF()),
+    ("ter", "en", TER(), TER()),
+    ("bleu", "zh", BLEU(trg_lang="zh"), BLEU(trg_lang="zh", effective_order=True)),
+    ("ter", "ja", TER(asian_support=True), TER(asian_support=True)),
+]
+
+
+@pytest.mark.parametrize("name,lang,corpus_metric,sentence_metric", CASES,
+                         ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_scores_equal_sacrebleu_api(name, lang, corpus_metric, sentence_metric):
+    triples = [TranslationTriple("", h, r) for h, r in zip(HYPS, REFS)]
+    result = create_metric(name, tgt_lang=lang).score(triples)
+    expected = corpus_metric.corpus_score(HYPS, [REFS])
+    assert result.score == pytest.approx(expected.score, abs=1e-9)
+    assert result.signature == corpus_metric.get_signature().format()
+    assert result.segment_scores == pytest.approx(
+        [sentence_metric.sentence_score(h, [r]).score for h, r in zip(HYPS, REFS)], abs=1e-9)
+    assert result.higher_is_better == (name != "ter")
+
+
+def test_language_picks_the_tokeniser():
+    zh = create_metric("bleu", tgt_lang="zh").score([TranslationTriple("", "我们 好", "我们好")])
+    en = create_metric("bleu", tgt_lang="en").score([TranslationTriple("", "a b", "a b")])
+    assert "tok:zh" in zh.signature and "tok:13a" in en.signature
+
+
+def test_tqcheck_score_equals_the_sacrebleu_cli(tmp_path, invoke):
+    import json
+
+    hyp, ref = tmp_path / "hyp.txt", tmp_path / "ref.txt"
+    hyp.write_text("\n".join(HYPS) + "\n", encoding="utf-8")
+    ref.write_text("\n".join(REFS) + "\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "sacrebleu", str(ref), "-i", str(hyp), "-m", "bleu", "chrf", "ter", "-w", "4"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    cli = dict(zip(["bleu", "chrf", "ter"], json.loads(out)))
+    report = tmp_path / "report.json"
+    result = invoke("score", "--hyp", hyp, "--ref", ref, "--metrics", "bleu,chrf,ter", "--json", report)
+    assert result.exit_code == 0, result.stderr
+    scores = json.loads(report.read_text())["directions"][0]["scores"]
+    for name, expected in cli.items():
+        assert round(scores[name]["score"], 4) == pytest.approx(expected["score"], abs=1e-4)
+        assert scores[name]["signature"] == expected["signature"]

@@ -1,0 +1,111 @@
+"""Build small real models locally: nothing is downloaded, and tqcheck loads them through the
+same code paths it uses for hub models (transformers ``from_pretrained``, comet
+``load_from_checkpoint``). The builders take the architecture sizes as arguments, so the
+benchmarks can build full-size random-weight models with the same code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def train_sentencepiece(texts: list[str], prefix: Path, vocab_size: int) -> Path:
+    import sentencepiece as spm
+
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    corpus = prefix.with_suffix(".corpus.txt")
+    corpus.write_text("\n".join(texts) + "\n", encoding="utf-8")
+    spm.SentencePieceTrainer.train(
+        input=str(corpus), model_prefix=str(prefix), vocab_size=vocab_size, character_coverage=1.0,
+        model_type="unigram", hard_vocab_limit=False, minloglevel=2, num_threads=1,
+    )
+    return prefix.with_suffix(".model")
+
+
+def build_marian(directory: Path, source_texts: list[str], target_texts: list[str], *, vocab_size: int = 400,
+                 d_model: int = 32, layers: int = 1, heads: int = 2, ffn: int = 64, seed: int = 0) -> Path:
+    """A MarianMT with random weights and a shared vocabulary built from real sentencepiece models."""
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    directory.mkdir(parents=True, exist_ok=True)
+    source_spm = train_sentencepiece(source_texts, directory / "spm_src", vocab_size)
+    target_spm = train_sentencepiece(target_texts, directory / "spm_tgt", vocab_size)
+    import sentencepiece as spm
+
+    pieces: dict[str, int] = {"</s>": 0, "<unk>": 1}
+    for model_file in (source_spm, target_spm):
+        processor = spm.SentencePieceProcessor(model_file=str(model_file))
+        for index in range(processor.get_piece_size()):
+            piece = processor.id_to_piece(index)
+            if piece not in pieces and piece not in ("<s>", "</s>", "<unk>"):
+                pieces[piece] = len(pieces)
+    pieces["<pad>"] = len(pieces)
+    vocab_file = directory / "vocab.json"
+    vocab_file.write_text(json.dumps(pieces, ensure_ascii=False), encoding="utf-8")
+    tokenizer = MarianTokenizer(source_spm=str(source_spm), target_spm=str(target_spm), vocab=str(vocab_file))
+    pad = pieces["<pad>"]
+    config = MarianConfig(
+        vocab_size=len(pieces), d_model=d_model, encoder_layers=layers, decoder_layers=layers,
+        encoder_attention_heads=heads, decoder_attention_heads=heads, encoder_ffn_dim=ffn, decoder_ffn_dim=ffn,
+        max_position_embeddings=512, pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,
+        forced_eos_token_id=0, num_beams=1, max_length=64,
+    )
+    torch.manual_seed(seed)
+    model = MarianMTModel(config)
+    model.generation_config.max_length = 64
+    model.generation_config.num_beams = 1
+    out = directory / "model"
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+def build_xlmr_encoder(directory: Path, texts: list[str], *, vocab_size: int = 600, hidden: int = 32,
+                       layers: int = 2, heads: int = 2, intermediate: int = 64, seed: int = 0) -> Path:
+    """An XLM-R-shaped encoder with random weights and a sentencepiece tokenizer, saved locally."""
+    import torch
+    from transformers import XLMRobertaConfig, XLMRobertaModel, XLMRobertaTokenizerFast
+
+    directory.mkdir(parents=True, exist_ok=True)
+    spm_model = train_sentencepiece(texts, directory / "spm", vocab_size)
+    tokenizer = XLMRobertaTokenizerFast(vocab_file=str(spm_model))
+    config = XLMRobertaConfig(
+        vocab_size=len(tokenizer), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+        intermediate_size=intermediate, max_position_embeddings=514, pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+    )
+    torch.manual_seed(seed)
+    encoder = XLMRobertaModel(config, add_pooling_layer=False)
+    out = directory / "encoder"
+    encoder.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+def build_comet(directory: Path, encoder_dir: Path, *, class_identifier: str = "regression_metric",
+                hidden_sizes: tuple[int, ...] = (32,), seed: int = 0) -> Path:
+    """A COMET checkpoint (checkpoints/model.ckpt + hparams.yaml) over a local encoder.
+
+    The encoder's path is stored inside the checkpoint's hyper-parameters, as comet does."""
+    import pytorch_lightning as ptl
+    import torch
+    import yaml
+    from comet.models import str2model
+
+    torch.manual_seed(seed)
+    model_class = str2model[class_identifier]
+    model = model_class(
+        pretrained_model=str(encoder_dir), local_files_only=True, hidden_sizes=list(hidden_sizes),
+        layer="mix", layer_transformation="softmax", pool="avg", load_pretrained_weights=True,
+    )
+    trainer = ptl.Trainer(accelerator="cpu", devices=1, logger=False, enable_checkpointing=False,
+                          enable_progress_bar=False, enable_model_summary=False)
+    trainer.strategy.connect(model)
+    (directory / "checkpoints").mkdir(parents=True, exist_ok=True)
+    checkpoint = directory / "checkpoints" / "model.ckpt"
+    trainer.save_checkpoint(str(checkpoint))
+    hparams = {key: value for key, value in dict(model.hparams).items()}
+    hparams["class_identifier"] = class_identifier
+    (directory / "hparams.yaml").write_text(yaml.safe_dump(hparams), encoding="utf-8")
+    return checkpoint
