@@ -199,6 +199,18 @@ def test_light_commands_never_import_torch(args):
     assert done.stdout.split() == ["0", "none"]
 
 
+@pytest.mark.parametrize("args,message", [
+    (["check", "--bogus"], "No such option: --bogus"),
+    (["score", "--hyp", "h.txt"], "Missing option '--ref'"),
+    (["check", "--comet-batch-size", "many"], "Invalid value for '--comet-batch-size'"),
+])
+def test_usage_errors_are_one_line_exit_2(args, message):
+    done = subprocess.run([sys.executable, "-m", "tqcheck", *args], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.startswith("tqcheck: error: ") and message in done.stderr
+    assert done.stderr.count("\n") == 1 and done.stdout == ""
+
+
 def test_python_dash_m_and_version():
     done = subprocess.run([sys.executable, "-m", "tqcheck", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("tqcheck ")

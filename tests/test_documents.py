@@ -1,5 +1,10 @@
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -65,13 +70,24 @@ def test_missing_path_and_directory(tmp_path):
         read_lines(tmp_path)
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_unreadable_file(tmp_path):
-    path = tmp_path / "secret.txt"
-    path.write_text("text\n")
-    path.chmod(0)
-    with pytest.raises(InputError, match="permission denied"):
-        read_lines(path)
+def test_unreadable_file_exits_2_with_the_fix():
+    """Root reads any file, so under root the check runs as the unprivileged user nobody."""
+    folder = Path(tempfile.mkdtemp(prefix="tqcheck-perm-", dir="/tmp"))
+    try:
+        folder.chmod(0o755)
+        secret = folder / "secret.txt"
+        secret.write_text("Hemlig text.\n", encoding="utf-8")
+        secret.chmod(0)
+        command = [sys.executable, "-m", "tqcheck", "check", str(secret), str(EN), "--metrics", "bleu"]
+        if os.geteuid() == 0:
+            if shutil.which("setpriv") is None:
+                pytest.skip("running as root without setpriv: root can read a mode-000 file")
+            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        assert done.returncode == 2, done.stderr
+        assert done.stderr == f"tqcheck: error: {secret}: permission denied; make the file readable (chmod +r) or copy it\n"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_read_lines_keeps_blank_lines_like_sacrebleu(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -45,9 +44,9 @@ def _after(rows, line: int, side: int) -> float:
 
 @command("align")
 def align(
-    source: Annotated[Path, typer.Argument(help="Source document.")],
-    reference: Annotated[Path, typer.Argument(help="Its translation.")],
-    tsv: Annotated[Path, typer.Option("--tsv", help="Write rows `source_lines<TAB>reference_lines` (1-based, comma-separated; one side empty when unmatched).")],
+    source: Annotated[str, typer.Argument(help="Source document.")],
+    reference: Annotated[str, typer.Argument(help="Its translation.")],
+    tsv: Annotated[str, typer.Option("--tsv", help="Write rows `source_lines<TAB>reference_lines` (1-based, comma-separated; one side empty when unmatched).")],
     src_lang: Annotated[Optional[str], typer.Option("--src-lang")] = None,
     tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang")] = None,
     engine: Annotated[str, typer.Option("--engine", "-e", help="MT engine that guides the alignment (marian, command, file, ...), or none for source/anchor evidence only.")] = "marian",

@@ -92,5 +92,21 @@ from . import align_cmd, check, models_cmd, score, translate_cmd  # noqa: E402,F
 
 
 def main() -> None:
-    app(prog_name="tqcheck")
-    sys.exit(EXIT_OK)
+    """Console entry point. Usage errors from the parser become one line too, exit 2."""
+    try:
+        code = app(prog_name="tqcheck", standalone_mode=False)
+    except typer.Abort:
+        typer.echo("tqcheck: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:
+        # typer's parser errors (no such option, missing argument, bad value) carry these
+        if not (hasattr(error, "format_message") and hasattr(error, "exit_code")) or _debug():
+            raise
+        message = error.format_message()
+        if not message:  # `tqcheck` alone: the help was shown
+            sys.exit(error.exit_code)
+        context = getattr(error, "ctx", None)
+        hint = f" (see `{context.command_path} --help`)" if context is not None else ""
+        typer.echo(f"tqcheck: error: {message}{hint}", err=True)
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -25,8 +25,8 @@ def _with_direction(path: Path, direction: str, several: bool) -> Path:
 
 @command("check")
 def check(
-    source: Annotated[Optional[Path], typer.Argument(help="Source document (default: the bundled Swedish seed).", show_default=False)] = None,
-    reference: Annotated[Optional[Path], typer.Argument(help="Its human translation (default: the bundled English seed).", show_default=False)] = None,
+    source: Annotated[Optional[str], typer.Argument(help="Source document (default: the bundled Swedish seed).", show_default=False)] = None,
+    reference: Annotated[Optional[str], typer.Argument(help="Its human translation (default: the bundled English seed).", show_default=False)] = None,
     direction: Annotated[Optional[str], typer.Option("--direction", "-d", help="sv-en, en-sv or both: which document is translated. Default: both for the seed pair, SOURCE→REFERENCE otherwise.")] = None,
     src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Language of SOURCE (default: identified from the text).")] = None,
     tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Language of REFERENCE (default: identified from the text).")] = None,
@@ -43,7 +43,7 @@ def check(
     comet_batch_size: o.CometBatchOpt = 16,
     comet_gpus: o.CometGpusOpt = None,
     json_path: o.JsonOpt = None,
-    save_translation: Annotated[Optional[Path], typer.Option("--save-translation", help="Write the MT, line-parallel to the source (with both directions: NAME.sv-en.txt and NAME.en-sv.txt).")] = None,
+    save_translation: Annotated[Optional[str], typer.Option("--save-translation", help="Write the MT, line-parallel to the source (with both directions: NAME.sv-en.txt and NAME.en-sv.txt).")] = None,
 ) -> None:
     """Machine-translate SOURCE, align it with REFERENCE, and score the MT (BLEU, chrF, TER, COMET)."""
     if (source is None) != (reference is None):
@@ -71,9 +71,9 @@ def check(
             )
             reports.append(report)
             if save_translation is not None:
-                target = _with_direction(save_translation, report.direction, len(plan) > 1)
+                target = _with_direction(Path(save_translation), report.direction, len(plan) > 1)
                 write_text_atomic(target, "\n".join(line_parallel(src_doc, translations)) + "\n")
     full = new_report("check", reports)
     if json_path is not None:
-        write_json_report(full, str(json_path))
+        write_json_report(full, json_path)
     render_report(full, o.console())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -24,7 +23,7 @@ MetricsOpt = Annotated[Optional[str], typer.Option("--metrics", help=f"Comma-sep
 CometModelOpt = Annotated[Optional[str], typer.Option("--comet-model", help="COMET: hub name (default Unbabel/wmt22-comet-da), checkpoint directory or .ckpt path.")]
 CometBatchOpt = Annotated[int, typer.Option("--comet-batch-size", help="COMET batch size.")]
 CometGpusOpt = Annotated[Optional[int], typer.Option("--comet-gpus", help="COMET: GPUs to use (default 1 when CUDA is available, else 0).")]
-JsonOpt = Annotated[Optional[Path], typer.Option("--json", help="Write the report as versioned JSON to this path.")]
+JsonOpt = Annotated[Optional[str], typer.Option("--json", help="Write the report as versioned JSON to this path.")]
 
 
 def engine_options(model=None, command=None, hypothesis=None, beam_size=None, batch_size=None, device=None,

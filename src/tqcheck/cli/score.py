@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -18,9 +17,9 @@ from .app import command
 
 @command("score")
 def score(
-    hyp: Annotated[Path, typer.Option("--hyp", help="The translation to score, one segment per line.")],
-    ref: Annotated[Path, typer.Option("--ref", help="The reference, line-parallel with --hyp.")],
-    src: Annotated[Optional[Path], typer.Option("--src", help="The source, line-parallel (needed for COMET).")] = None,
+    hyp: Annotated[str, typer.Option("--hyp", help="The translation to score, one segment per line.")],
+    ref: Annotated[str, typer.Option("--ref", help="The reference, line-parallel with --hyp.")],
+    src: Annotated[Optional[str], typer.Option("--src", help="The source, line-parallel (needed for COMET).")] = None,
     src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Source language (default: identified).")] = None,
     tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Target language, picks BLEU's tokeniser (default: identified).")] = None,
     metrics: o.MetricsOpt = None,
@@ -40,11 +39,11 @@ def score(
     with err.status("scoring") as status:
         direction = score_lines(
             hypotheses, references, sources, metric_names,
-            src_lang=origin, tgt_lang=target, paths=(str(src) if src else None, str(hyp), str(ref)),
+            src_lang=origin, tgt_lang=target, paths=(src, hyp, ref),
             comet_model=comet_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
             explicit_metrics=explicit, progress=status.update,
         )
     report = new_report("score", [direction])
     if json_path is not None:
-        write_json_report(report, str(json_path))
+        write_json_report(report, json_path)
     render_report(report, o.console())

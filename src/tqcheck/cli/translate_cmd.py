@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -18,10 +17,10 @@ from .app import command
 
 @command("translate")
 def translate(
-    source: Annotated[Path, typer.Argument(help="Document to translate, one paragraph per line.")],
+    source: Annotated[str, typer.Argument(help="Document to translate, one paragraph per line.")],
     to: Annotated[str, typer.Option("--to", help="Target language (ISO 639-1, e.g. en).")],
     from_lang: Annotated[Optional[str], typer.Option("--from", help="Source language (default: identified).")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (default: standard output).")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (default: standard output).")] = None,
     engine: o.EngineOpt = "marian",
     model: o.ModelOpt = None,
     command: o.CommandOpt = None,
