@@ -94,3 +94,24 @@ def test_file_engine_checks_line_count(tmp_path):
 def test_engine_option_errors(engine, options, message):
     with pytest.raises(InputError, match=message):
         create_translator(engine, options)
+
+
+def test_split_to_fit_never_exceeds_the_limit_and_keeps_all_text():
+    from tqcheck.translate.marian import split_to_fit
+
+    text = "Första meningen är kort. " + "Ord " * 30 + "slut. Sista meningen!"
+    pieces = split_to_fit(text, lambda t: len(t.split()), 10)
+    assert all(len(p.split()) <= 10 for p in pieces)
+    assert " ".join(pieces).split() == text.split()
+    assert split_to_fit("kort text", lambda t: len(t.split()), 10) == ["kort text"]
+
+
+def test_marian_translates_overlong_paragraphs_in_pieces(tiny_models):
+    translator = create_translator("marian", {"model": str(tiny_models["marian_sv_en"])})
+    long_paragraph = " ".join(seed_lines(SV)) * 3  # far beyond 512 tokens
+    tokenizer = translator._load(str(tiny_models["marian_sv_en"]))[0]
+    assert len(tokenizer.tokenize(long_paragraph)) > 512
+    seen = []
+    out = translator.translate([long_paragraph], "sv", "en", progress=lambda done, total: seen.append((done, total)))
+    assert len(out) == 1 and out[0]
+    assert seen and seen[-1][0] == seen[-1][1] > 1  # more than one piece was translated

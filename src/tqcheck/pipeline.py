@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import time
 from datetime import datetime, timezone
 from typing import Callable, Sequence
@@ -34,8 +35,13 @@ def new_report(command: str, directions: list[DirectionReport]) -> Report:
 def translate_document(translator: Translator, document: Document, tgt_lang: str,
                        progress: Progress | None = None) -> list[str]:
     texts = document.texts
-    _announce(progress, f"translating {len(texts)} segments {document.lang}→{tgt_lang} with {translator.name}")
-    translations = translator.translate(texts, document.lang, tgt_lang)
+    what = f"translating {len(texts)} segments {document.lang}→{tgt_lang} with {translator.name}"
+    _announce(progress, what)
+    if progress is not None and "progress" in inspect.signature(translator.translate).parameters:
+        translations = translator.translate(texts, document.lang, tgt_lang,
+                                            progress=lambda done, total: progress(f"{what}: batch pieces {done}/{total}"))
+    else:
+        translations = translator.translate(texts, document.lang, tgt_lang)
     if len(translations) != len(texts):
         raise ModelUnavailableError(f"engine {translator.name} returned {len(translations)} translations for {len(texts)} segments")
     return translations

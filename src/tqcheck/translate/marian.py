@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ..errors import EngineError, InputError, ModelUnavailableError
 from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path
@@ -103,19 +104,22 @@ class MarianTranslator:
         )
 
     def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, progress=None) -> list[str]:
+        """Translate in length-sorted batches; identical texts once; over-long texts in pieces."""
         if not texts:
             return []
         import torch
 
         tokenizer, model, device = self._load(self.model_for(src_lang, tgt_lang))
-        unique = list(dict.fromkeys(texts))  # identical segments are translated once
-        lengths = [len(tokenizer.tokenize(t)) for t in unique]
-        order = sorted(range(len(unique)), key=lambda i: -lengths[i])  # longest first: OOM shows early
+        limit = min(getattr(tokenizer, "model_max_length", 512) or 512, 512) - 1  # room for </s>
+        unique = list(dict.fromkeys(texts))
+        pieces_of = {text: split_to_fit(text, lambda t: len(tokenizer.tokenize(t)), limit) for text in unique}
+        pieces = list(dict.fromkeys(p for ps in pieces_of.values() for p in ps))
+        lengths = {p: len(tokenizer.tokenize(p)) for p in pieces}
+        ordered = sorted(pieces, key=lambda p: -lengths[p])  # longest first: out-of-memory shows early
         translated: dict[str, str] = {}
-        for start in range(0, len(order), self.batch_size):
-            batch_ids = order[start : start + self.batch_size]
-            batch = [unique[i] for i in batch_ids]
-            encoded = tokenizer(batch, return_tensors="pt", padding=True, truncation=True).to(device)
+        for start in range(0, len(ordered), self.batch_size):
+            batch = ordered[start : start + self.batch_size]
+            encoded = tokenizer(batch, return_tensors="pt", padding=True).to(device)
             generate_args: dict[str, Any] = {}
             if self.beam_size:
                 generate_args["num_beams"] = self.beam_size
@@ -125,9 +129,38 @@ class MarianTranslator:
                 with torch.inference_mode():
                     output = model.generate(**encoded, **generate_args)
             except RuntimeError as error:
-                raise EngineError(f"Marian generation failed ({str(error).splitlines()[0]}); try -o batch_size=4 or -o device=cpu") from None
+                raise EngineError(f"Marian generation failed ({str(error).splitlines()[0]}); try --batch-size 4 or --device cpu") from None
             for text, out in zip(batch, tokenizer.batch_decode(output, skip_special_tokens=True)):
                 translated[text] = out.strip()
             if progress is not None:
-                progress(len(batch))
-        return [translated[t] for t in texts]
+                progress(min(start + len(batch), len(ordered)), len(ordered))
+        return [" ".join(translated[p] for p in pieces_of[t]) for t in texts]
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…:;])[\"”»’)]*\s+(?=\S)")
+
+
+def split_to_fit(text: str, length: Callable[[str], int], limit: int) -> list[str]:
+    """Split a text the model cannot take whole at sentence ends, then at words, so that no
+    piece exceeds ``limit`` tokens: nothing is truncated silently."""
+    if length(text) <= limit:
+        return [text]
+    sentences = [s for s in _SENTENCE_BREAK.split(text) if s.strip()]
+    if len(sentences) == 1:
+        words = text.split()
+        if len(words) == 1:
+            return [text]  # one enormous token run: nothing sensible to split on
+        sentences = words
+    pieces: list[str] = []
+    current = ""
+    for sentence in sentences:
+        candidate = f"{current} {sentence}".strip()
+        if current and length(candidate) > limit:
+            pieces.append(current)
+            candidate = sentence
+        current = candidate
+    pieces.append(current)
+    fitted: list[str] = []
+    for piece in pieces:  # a single sentence still too long is split again, at words
+        fitted.extend(split_to_fit(piece, length, limit) if length(piece) > limit else [piece])
+    return fitted
