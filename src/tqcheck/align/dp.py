@@ -26,11 +26,16 @@ class AlignmentSettings:
     match_threshold: float = 2.0  # z above background that a matched bead must beat
     merge_prior: float = -1.0  # log-prior of a 1-2 / 2-1 bead relative to 1-1
     merge_2x2_prior: float = -1.5
+    merge_min_part_evidence: float = 1.0  # merged beads are scored only when a part already matches
     length_weight: float = 0.5  # weight of the Gale-Church log-probability
     length_variance: float = 6.8  # Gale & Church's s^2, characters
     channel_weights: tuple[float, float, float] = (1.0, 0.5, 0.5)  # MT chrF, source chrF, anchors
     noise_floor: tuple[float, float, float] = (2.0, 2.0, 10.0)  # minimum noise std per channel
     skip_score: float = 0.0  # a line left unmatched, per line
+    # One source and one reference line left between two matches are likely a pair: they need
+    # less evidence (and a plausible length ratio) to be matched.
+    sandwich_threshold: float = 0.5
+    sandwich_min_length_log_prob: float = math.log(0.05)
     min_band: int = 12
 
 
@@ -38,11 +43,22 @@ def _phi(x: float) -> float:
     return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
 
 
+def _weighted(values: list[float], weights: list[int], start: int, stop: int) -> float:
+    """A span's background: its lines' backgrounds weighted by length, so that a short junk
+    line merged onto a paragraph does not lower the bar that paragraph has to clear."""
+    total = sum(weights[start:stop])
+    return sum(v * w for v, w in zip(values[start:stop], weights[start:stop])) / total
+
+
 class _Channel:
     """One kind of evidence: similarity of spans, a per-line background, and a noise level."""
 
-    def __init__(self, similarity, rows: int, cols: int, band, floor: float) -> None:
-        self.similarity = similarity  # (i0, i1, j0, j1) -> float | None
+    def __init__(self, similarity, row_lengths: list[int], col_lengths: list[int], band, floor: float) -> None:
+        self._compute = similarity  # (i0, i1, j0, j1) -> float | None
+        self._cache: dict[tuple[int, int, int, int], float | None] = {}
+        self.row_lengths = [max(n, 1) for n in row_lengths]
+        self.col_lengths = [max(n, 1) for n in col_lengths]
+        rows, cols = len(row_lengths), len(col_lengths)
         row_values: list[list[float]] = [[] for _ in range(rows)]
         col_values: list[list[float]] = [[] for _ in range(cols)]
         for i in range(rows):
@@ -72,13 +88,18 @@ class _Channel:
         expected_noise_max = math.sqrt(2 * math.log(max(median(sizes), 2))) if sizes else 0.0
         self.signal = max(0.0, median(tops) - expected_noise_max) if tops else 0.0
 
+    def similarity(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
+        key = (i0, i1, j0, j1)
+        if key not in self._cache:
+            self._cache[key] = self._compute(i0, i1, j0, j1)
+        return self._cache[key]
+
     def z(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
         value = self.similarity(i0, i1, j0, j1)
         if value is None:
             return None
-        background = (
-            sum(self.row_background[i0:i1]) / (i1 - i0) + sum(self.col_background[j0:j1]) / (j1 - j0)
-        ) / 2
+        background = (_weighted(self.row_background, self.row_lengths, i0, i1)
+                      + _weighted(self.col_background, self.col_lengths, j0, j1)) / 2
         return (value - background) / self.noise
 
 
@@ -114,18 +135,20 @@ class DynamicProgrammingAligner:
                 total.update(items[k])
             return total
 
+        src_lengths = [len(x.text) for x in src]
+        ref_lengths = [len(x.text) for x in ref]
         channels: list[tuple[float, _Channel]] = []
         weights = s.channel_weights
         if mt_profiles is not None:
             channels.append((weights[0], _Channel(
                 lambda i0, i1, j0, j1: chrf_from_profiles(mt_profiles.span(i0, i1), ref_profiles.span(j0, j1)),
-                n, m, band, s.noise_floor[0])))
+                src_lengths, ref_lengths, band, s.noise_floor[0])))
         channels.append((weights[1], _Channel(
             lambda i0, i1, j0, j1: chrf_from_profiles(src_profiles.span(i0, i1), ref_profiles.span(j0, j1)),
-            n, m, band, s.noise_floor[1])))
+            src_lengths, ref_lengths, band, s.noise_floor[1])))
         channels.append((weights[2], _Channel(
             lambda i0, i1, j0, j1: dice(span_anchors(src_anchors, i0, i1), span_anchors(ref_anchors, j0, j1)),
-            n, m, band, s.noise_floor[2])))
+            src_lengths, ref_lengths, band, s.noise_floor[2])))
 
         # Gale-Church on source lengths scaled by the document's own length ratio: unlike MT
         # lengths, this holds whatever the MT quality.
@@ -133,13 +156,16 @@ class DynamicProgrammingAligner:
         ratio = sum(lengths_ref) / max(sum(len(x.text) for x in src), 1)
         lengths_hyp = [len(x.text) * ratio for x in src]
 
-        channels = [(base * channel.signal, channel) for base, channel in channels]
-        if not any(weight for weight, _ in channels):
-            channels = [(1.0, channel) for _, channel in channels]
+        # First-pass weights: how far each channel's best candidates stand out from noise.
+        weights = [base * channel.signal for base, channel in channels]
+        if not any(weights):
+            weights = [1.0] * len(channels)
 
         def evidence(i0, i1, j0, j1) -> float:
             total, norm = 0.0, 0.0
-            for weight, channel in channels:
+            for weight, (_, channel) in zip(weights, channels):
+                if not weight:
+                    continue
                 z = channel.z(i0, i1, j0, j1)
                 if z is not None:
                     total += weight * z
@@ -156,42 +182,57 @@ class DynamicProgrammingAligner:
         def bead_score(i, j, a, b) -> float:
             if a == 0 or b == 0:
                 return s.skip_score
+            if (a, b) != (1, 1) and max(evidence(i + x, i + x + 1, j + y, j + y + 1)
+                                        for x in range(a) for y in range(b)) < s.merge_min_part_evidence:
+                return -math.inf  # a true merge or split shows in at least one of its parts
             prior = 0.0 if (a, b) == (1, 1) else (s.merge_2x2_prior if (a, b) == (2, 2) else s.merge_prior)
             return (evidence(i, i + a, j, j + b) - s.match_threshold) + prior \
                 + s.length_weight * length_log_prob(i, i + a, j, j + b)
 
-        NEG = -math.inf
-        best = {(0, 0): 0.0}
-        back: dict[tuple[int, int], tuple[int, int]] = {}
-        for i in range(n + 1):
-            lo = max(0, (round(i * m / n) if n else 0) - width - 2)
-            hi = min(m, (round(i * m / n) if n else m) + width + 2) if n else m
-            for j in range(lo, hi + 1):
-                if (i, j) == (0, 0):
-                    continue
-                top, choice = NEG, None
-                for a, b in BEADS:
-                    pi, pj = i - a, j - b
-                    if pi < 0 or pj < 0 or (pi, pj) not in best:
+        def solve() -> list[tuple[int, int, int, int]] | None:
+            best = {(0, 0): 0.0}
+            back: dict[tuple[int, int], tuple[int, int]] = {}
+            for i in range(n + 1):
+                centre = round(i * m / n) if n else 0
+                for j in range(max(0, centre - width - 2), min(m, centre + width + 2) + 1):
+                    if (i, j) == (0, 0):
                         continue
-                    if a and b and (a > 1 or b > 1) and not self._in_band(pi, pj, band):
-                        continue
-                    value = best[(pi, pj)] + bead_score(pi, pj, a, b)
-                    if value > top:
-                        top, choice = value, (a, b)
-                if choice is not None:
-                    best[(i, j)] = top
-                    back[(i, j)] = choice
-        if (n, m) not in best:  # band too narrow for a pathological input: fall back to skips
-            return self._all_unmatched(src, ref)
+                    top, choice = -math.inf, None
+                    for a, b in BEADS:
+                        pi, pj = i - a, j - b
+                        if pi < 0 or pj < 0 or (pi, pj) not in best:
+                            continue
+                        value = best[(pi, pj)] + bead_score(pi, pj, a, b)
+                        if value > top:
+                            top, choice = value, (a, b)
+                    if choice is not None:
+                        best[(i, j)] = top
+                        back[(i, j)] = choice
+            if (n, m) not in best:
+                return None
+            path = []
+            i, j = n, m
+            while (i, j) != (0, 0):
+                a, b = back[(i, j)]
+                path.append((i - a, j - b, a, b))
+                i, j = i - a, j - b
+            return path[::-1]
 
-        beads = []
-        i, j = n, m
-        while (i, j) != (0, 0):
-            a, b = back[(i, j)]
-            beads.append((i - a, j - b, a, b))
-            i, j = i - a, j - b
-        beads.reverse()
+        beads = solve()
+        if beads is None:  # band too narrow for a pathological input: everything unmatched
+            return self._all_unmatched(src, ref)
+        # Second pass: re-weight each channel by its mean z over the pairs the first pass matched
+        # (mostly true matches), which also credits weak but real evidence, then align again.
+        matched = [(i, j) for i, j, a, b in beads if (a, b) == (1, 1)]
+        if len(matched) >= 3:
+            refined = []
+            for (base, channel) in channels:
+                zs = [z for i, j in matched if (z := channel.z(i, i + 1, j, j + 1)) is not None]
+                refined.append(base * max(0.0, sum(zs) / len(zs)) if zs else 0.0)
+            if any(refined):
+                weights[:] = refined
+                beads = solve() or beads
+        beads = self._match_sandwiched(beads, evidence, length_log_prob)
 
         pairs: list[AlignedPair] = []
         unmatched: list[UnmatchedLine] = []
@@ -217,9 +258,25 @@ class DynamicProgrammingAligner:
                                            mt_profiles or src_profiles, ref_profiles))
         return Alignment(pairs=pairs, unmatched=unmatched)
 
-    @staticmethod
-    def _in_band(i: int, j: int, band) -> bool:
-        return j in band(i) if i < 10**9 else False
+    def _match_sandwiched(self, beads, evidence, length_log_prob):
+        """Turn a lone skipped source line and a lone skipped reference line that sit between
+        two matched beads (or a matched bead and the document edge) into a 1-1 bead."""
+        s = self.settings
+        merged = list(beads)
+        k = 0
+        while k + 1 < len(merged):
+            first, second = merged[k], merged[k + 1]
+            one_sided = {(first[2], first[3]), (second[2], second[3])} == {(1, 0), (0, 1)}
+            before_ok = k == 0 or (merged[k - 1][2] and merged[k - 1][3])
+            after_ok = k + 2 == len(merged) or (merged[k + 2][2] and merged[k + 2][3])
+            if one_sided and before_ok and after_ok and (k > 0 or k + 2 < len(merged)):
+                source_bead, reference_bead = (first, second) if first[2] else (second, first)
+                i, j = source_bead[0], reference_bead[1]  # beads are (i, j, a, b)
+                if evidence(i, i + 1, j, j + 1) >= s.sandwich_threshold and \
+                        length_log_prob(i, i + 1, j, j + 1) >= s.sandwich_min_length_log_prob:
+                    merged[k : k + 2] = [(i, j, 1, 1)]
+            k += 1
+        return merged
 
     def _why(self, segment, side, index, candidates, others, evidence, hyp_profiles, ref_profiles) -> UnmatchedLine:
         """Explain an unmatched line by its closest candidate on the other side."""
