@@ -80,7 +80,7 @@ def test_file_engine_checks_line_count(tmp_path):
     hyp = tmp_path / "hyp.txt"
     hyp.write_text("one\ntwo\n", encoding="utf-8")
     assert create_translator("file", {"hypothesis": str(hyp)}).translate(["a", "b"], "sv", "en") == ["one", "two"]
-    with pytest.raises(InputError, match="has 2 lines but the source has 3 segments"):
+    with pytest.raises(InputError, match="has 2 lines but the sv source has 3 segments"):
         create_translator("file", {"hypothesis": str(hyp)}).translate(["a", "b", "c"], "sv", "en")
 
 
@@ -115,3 +115,14 @@ def test_marian_translates_overlong_paragraphs_in_pieces(tiny_models):
     out = translator.translate([long_paragraph], "sv", "en", progress=lambda done, total: seen.append((done, total)))
     assert len(out) == 1 and out[0]
     assert seen and seen[-1][0] == seen[-1][1] > 1  # more than one piece was translated
+
+
+def test_file_engine_per_direction(tmp_path):
+    forward, backward = tmp_path / "sv-en.txt", tmp_path / "en-sv.txt"
+    forward.write_text("to English\n")
+    backward.write_text("till svenska\n")
+    translator = create_translator("file", {"hypothesis": f"sv-en={forward},en-sv={backward}"})
+    assert translator.translate(["x"], "sv", "en") == ["to English"]
+    assert translator.translate(["x"], "en", "sv") == ["till svenska"]
+    with pytest.raises(InputError, match="no translation for de-en"):
+        translator.translate(["x"], "de", "en")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
@@ -70,7 +72,8 @@ def render_direction(d: DirectionReport) -> Panel:
         parts.append(Text(f"warning: {warning}", style="yellow"))
     title = f"{d.src_lang} → {d.tgt_lang}"
     if d.source_path or d.reference_path:
-        title += f"   [dim]{escape(d.source_path or '')} → {escape(d.reference_path or d.hypothesis_path or '')}[/dim]"
+        names = [Path(p).name for p in (d.source_path, d.hypothesis_path, d.reference_path) if p]
+        title += f"   [dim]{escape(' · '.join(names))}[/dim]"
     return Panel(Group(*parts), title=title, title_align="left")
 
 

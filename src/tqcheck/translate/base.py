@@ -33,3 +33,22 @@ class Translator(Protocol):
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
         """Engine, model and output-relevant options used for this direction."""
         ...
+
+
+def parse_direction_spec(spec: str | None) -> dict[str, str]:
+    """``VALUE`` for every direction (key ``*``), or ``sv-en=VALUE,en-sv=VALUE2`` per direction."""
+    if not spec:
+        return {}
+    values: dict[str, str] = {}
+    for part in spec.split(","):
+        part = part.strip()
+        head, sep, tail = part.partition("=")
+        if sep and len(head.split("-")) == 2 and "/" not in head:
+            values[head.lower()] = tail
+        else:
+            values["*"] = part
+    return values
+
+
+def for_direction(values: dict[str, str], src_lang: str, tgt_lang: str) -> str | None:
+    return values.get(f"{src_lang}-{tgt_lang}") or values.get("*")

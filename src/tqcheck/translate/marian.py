@@ -9,24 +9,9 @@ from typing import Any, Callable, Sequence
 
 from ..errors import EngineError, InputError, ModelUnavailableError
 from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path
-from .base import EngineInfo
+from .base import EngineInfo, for_direction, parse_direction_spec
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-{src}-{tgt}"
-
-
-def parse_model_spec(spec: str | None) -> dict[str, str]:
-    """``NAME`` for every direction, or ``sv-en=NAME,en-sv=NAME2`` per direction."""
-    if not spec:
-        return {}
-    models: dict[str, str] = {}
-    for part in spec.split(","):
-        part = part.strip()
-        head, sep, tail = part.partition("=")
-        if sep and len(head.split("-")) == 2 and "/" not in head:
-            models[head.lower()] = tail
-        else:
-            models["*"] = part
-    return models
 
 
 class MarianTranslator:
@@ -52,7 +37,7 @@ class MarianTranslator:
             raise InputError("marian: batch_size must be at least 1")
         if beam_size is not None and beam_size < 1:
             raise InputError("marian: beam_size must be at least 1")
-        self.models = parse_model_spec(model)
+        self.models = parse_direction_spec(model)
         self.beam_size = beam_size
         self.batch_size = batch_size
         self.device = device
@@ -60,8 +45,7 @@ class MarianTranslator:
         self._loaded: dict[str, Any] = {}
 
     def model_for(self, src_lang: str, tgt_lang: str) -> str:
-        direction = f"{src_lang}-{tgt_lang}"
-        return self.models.get(direction) or self.models.get("*") or DEFAULT_MODEL.format(src=src_lang, tgt=tgt_lang)
+        return for_direction(self.models, src_lang, tgt_lang) or DEFAULT_MODEL.format(src=src_lang, tgt=tgt_lang)
 
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
         options = {k: v for k, v in {"beam_size": self.beam_size, "max_new_tokens": self.max_new_tokens}.items() if v}
