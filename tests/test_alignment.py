@@ -132,3 +132,16 @@ def test_perturbed_documents_align_without_mt_precisely():
     """Without MT the evidence is weaker: fewer pairs (recall ~0.92), but the pairs are right."""
     precision, recall = precision_recall(use_mt=False)
     assert precision >= 0.98 and recall >= 0.85
+
+
+def test_rows_cover_every_line_once_in_order():
+    from tqcheck.align.base import AlignedPair, Alignment
+
+    def pair(src, ref):
+        return AlignedPair(src, ref, "", "", "", 0.0, 0.0)
+
+    alignment = Alignment(pairs=[pair((2,), (1,)), pair((3, 4), (3,)), pair((6,), (5, 6))])
+    assert alignment.rows(7, 7) == [
+        ((1,), ()), ((2,), (1,)), ((), (2,)), ((3, 4), (3,)), ((5,), ()), ((), (4,)),
+        ((6,), (5, 6)), ((7,), ()), ((), (7,)),
+    ]

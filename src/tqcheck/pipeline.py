@@ -10,7 +10,7 @@ from typing import Callable, Sequence
 from . import __version__
 from .align import Aligner, Alignment, DynamicProgrammingAligner
 from .documents import Document
-from .errors import InputError, ModelUnavailableError
+from .errors import EngineError, InputError, ModelUnavailableError
 from .metrics import MetricResult, TranslationTriple, create_metric
 from .report.model import DirectionReport, Report, SegmentResult
 from .translate import Translator
@@ -43,7 +43,7 @@ def translate_document(translator: Translator, document: Document, tgt_lang: str
     else:
         translations = translator.translate(texts, document.lang, tgt_lang)
     if len(translations) != len(texts):
-        raise ModelUnavailableError(f"engine {translator.name} returned {len(translations)} translations for {len(texts)} segments")
+        raise EngineError(f"engine {translator.name} returned {len(translations)} translations for {len(texts)} segments")
     return translations
 
 

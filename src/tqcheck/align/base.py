@@ -47,31 +47,21 @@ class Alignment:
             counts[pair.kind] = counts.get(pair.kind, 0) + 1
         return dict(sorted(counts.items()))
 
-    def rows(self) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-        """Every non-blank line exactly once, in document order: (source lines, reference lines)."""
-        rows = [(p.source_lines, p.reference_lines) for p in self.pairs]
-        rows += [((u.line,), ()) if u.side == "source" else ((), (u.line,)) for u in self.unmatched]
-        return _merge_in_order(rows)
+    def rows(self, source_line_count: int, reference_line_count: int) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+        """Every line of both files exactly once, in document order: (source lines, reference lines).
 
-
-def _merge_in_order(rows):
-    """Order rows by position in both documents (alignments are monotonic)."""
-    def position(row):
-        src, ref = row
-        return (min(src) if src else None, min(ref) if ref else None)
-
-    matched = sorted((r for r in rows if r[0] and r[1]), key=lambda r: position(r))
-    only_src = sorted((r for r in rows if r[0] and not r[1]), key=lambda r: r[0][0])
-    only_ref = sorted((r for r in rows if r[1] and not r[0]), key=lambda r: r[1][0])
-    ordered = []
-    for row in matched:
-        while only_src and only_src[0][0][0] < row[0][0]:
-            ordered.append(only_src.pop(0))
-        while only_ref and only_ref[0][1][0] < row[1][0]:
-            ordered.append(only_ref.pop(0))
-        ordered.append(row)
-    ordered += only_src + only_ref
-    return ordered
+        Lines in no bead (unmatched or blank) become one-sided rows where they stand: before each
+        bead, the source lines it skipped, then the reference lines it skipped."""
+        rows: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+        next_source, next_reference = 1, 1
+        for pair in self.pairs:
+            rows += [((line,), ()) for line in range(next_source, pair.source_lines[0])]
+            rows += [((), (line,)) for line in range(next_reference, pair.reference_lines[0])]
+            rows.append((pair.source_lines, pair.reference_lines))
+            next_source, next_reference = pair.source_lines[-1] + 1, pair.reference_lines[-1] + 1
+        rows += [((line,), ()) for line in range(next_source, source_line_count + 1)]
+        rows += [((), (line,)) for line in range(next_reference, reference_line_count + 1)]
+        return rows
 
 
 class Aligner(Protocol):

@@ -138,23 +138,22 @@ class DynamicProgrammingAligner:
         src_lengths = [len(x.text) for x in src]
         ref_lengths = [len(x.text) for x in ref]
         channels: list[tuple[float, _Channel]] = []
-        weights = s.channel_weights
+        base_weights = s.channel_weights
         if mt_profiles is not None:
-            channels.append((weights[0], _Channel(
+            channels.append((base_weights[0], _Channel(
                 lambda i0, i1, j0, j1: chrf_from_profiles(mt_profiles.span(i0, i1), ref_profiles.span(j0, j1)),
                 src_lengths, ref_lengths, band, s.noise_floor[0])))
-        channels.append((weights[1], _Channel(
+        channels.append((base_weights[1], _Channel(
             lambda i0, i1, j0, j1: chrf_from_profiles(src_profiles.span(i0, i1), ref_profiles.span(j0, j1)),
             src_lengths, ref_lengths, band, s.noise_floor[1])))
-        channels.append((weights[2], _Channel(
+        channels.append((base_weights[2], _Channel(
             lambda i0, i1, j0, j1: dice(span_anchors(src_anchors, i0, i1), span_anchors(ref_anchors, j0, j1)),
             src_lengths, ref_lengths, band, s.noise_floor[2])))
 
         # Gale-Church on source lengths scaled by the document's own length ratio: unlike MT
         # lengths, this holds whatever the MT quality.
-        lengths_ref = [len(x.text) for x in ref]
-        ratio = sum(lengths_ref) / max(sum(len(x.text) for x in src), 1)
-        lengths_hyp = [len(x.text) * ratio for x in src]
+        ratio = sum(ref_lengths) / max(sum(src_lengths), 1)
+        expected_lengths = [length * ratio for length in src_lengths]
 
         # First-pass weights: how far each channel's best candidates stand out from noise.
         weights = [base * channel.signal for base, channel in channels]
@@ -173,8 +172,8 @@ class DynamicProgrammingAligner:
             return total / math.sqrt(norm) if norm else 0.0
 
         def length_log_prob(i0, i1, j0, j1) -> float:
-            l1 = sum(lengths_hyp[i0:i1])
-            l2 = sum(lengths_ref[j0:j1])
+            l1 = sum(expected_lengths[i0:i1])
+            l2 = sum(ref_lengths[j0:j1])
             mean = max((l1 + l2) / 2, 1.0)
             delta = (l2 - l1) / math.sqrt(s.length_variance * mean)
             return math.log(max(2.0 * (1.0 - _phi(abs(delta))), 1e-12))

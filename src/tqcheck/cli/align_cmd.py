@@ -16,30 +16,9 @@ from .app import command
 
 
 def alignment_tsv(alignment: Alignment, source: Document, reference: Document) -> str:
-    """``source_lines<TAB>reference_lines``: every line of each file in exactly one row, in order.
-
-    Blank lines, which are never aligned, appear as one-sided rows at their place."""
-    rows = alignment.rows()
-    src_blank = sorted(set(range(1, source.line_count + 1)) - {s.line for s in source.segments})
-    ref_blank = sorted(set(range(1, reference.line_count + 1)) - {s.line for s in reference.segments})
-    rows += [((line,), ()) for line in src_blank] + [((), (line,)) for line in ref_blank]
-
-    def position(row):  # rows are monotonic on both sides; order by whichever side the row has
-        src, ref = row
-        return (src[0] if src else _after(rows, ref[0], side=1), ref[0] if ref else _after(rows, src[0], side=0))
-
-    rows.sort(key=position)
+    """``source_lines<TAB>reference_lines``: every line of each file in exactly one row, in order."""
+    rows = alignment.rows(source.line_count, reference.line_count)
     return "".join(f"{','.join(map(str, s))}\t{','.join(map(str, r))}\n" for s, r in rows)
-
-
-def _after(rows, line: int, side: int) -> float:
-    """Where a one-sided row sits on the other side: just after the last matched row before it."""
-    other = 1 - side
-    best = 0.0
-    for row in rows:
-        if row[side] and row[other] and row[side][-1] < line:
-            best = max(best, row[other][-1] + 0.5)
-    return best
 
 
 @command("align")
