@@ -23,8 +23,8 @@ def alignment_tsv(alignment: Alignment, source: Document, reference: Document) -
 
 @command("align")
 def align(
-    source: Annotated[str, typer.Argument(help="Source document.")],
-    reference: Annotated[str, typer.Argument(help="Its translation.")],
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="Source document.")],
+    reference: Annotated[str, typer.Argument(metavar="REFERENCE", help="Its translation.")],
     tsv: Annotated[str, typer.Option("--tsv", help="Write rows `source_lines<TAB>reference_lines` (1-based, comma-separated; one side empty when unmatched).")],
     src_lang: Annotated[Optional[str], typer.Option("--src-lang")] = None,
     tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang")] = None,

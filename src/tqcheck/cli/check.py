@@ -25,8 +25,8 @@ def _with_direction(path: Path, direction: str, several: bool) -> Path:
 
 @command("check")
 def check(
-    source: Annotated[Optional[str], typer.Argument(help="Source document (default: the bundled Swedish seed).", show_default=False)] = None,
-    reference: Annotated[Optional[str], typer.Argument(help="Its human translation (default: the bundled English seed).", show_default=False)] = None,
+    source: Annotated[Optional[str], typer.Argument(metavar="SOURCE", help="Source document (default: the bundled Swedish seed).", show_default=False)] = None,
+    reference: Annotated[Optional[str], typer.Argument(metavar="REFERENCE", help="Its human translation (default: the bundled English seed).", show_default=False)] = None,
     direction: Annotated[Optional[str], typer.Option("--direction", "-d", help="sv-en, en-sv or both: which document is translated. Default: both for the seed pair, SOURCE→REFERENCE otherwise.")] = None,
     src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Language of SOURCE (default: identified from the text).")] = None,
     tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Language of REFERENCE (default: identified from the text).")] = None,

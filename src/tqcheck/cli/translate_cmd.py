@@ -17,7 +17,7 @@ from .app import command
 
 @command("translate")
 def translate(
-    source: Annotated[str, typer.Argument(help="Document to translate, one paragraph per line.")],
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="Document to translate, one paragraph per line.")],
     to: Annotated[str, typer.Option("--to", help="Target language (ISO 639-1, e.g. en).")],
     from_lang: Annotated[Optional[str], typer.Option("--from", help="Source language (default: identified).")] = None,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (default: standard output).")] = None,

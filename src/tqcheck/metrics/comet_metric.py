@@ -119,7 +119,10 @@ class CometMetric:
         return load_comet(self.model_name)
 
     def signature(self, loaded: LoadedComet) -> str:
-        return f"model:{loaded.model_id}|comet:{loaded.version}"
+        """Model id, hub revision (when it came from the hub cache) and comet version."""
+        parts = Path(loaded.checkpoint).parts
+        revision = parts[parts.index("snapshots") + 1][:12] if "snapshots" in parts[:-1] else None
+        return f"model:{loaded.model_id}" + (f"|rev:{revision}" if revision else "") + f"|comet:{loaded.version}"
 
     def score(self, triples: Sequence[TranslationTriple]) -> MetricResult:
         loaded = self.load()

@@ -48,8 +48,13 @@ class MarianTranslator:
         return for_direction(self.models, src_lang, tgt_lang) or DEFAULT_MODEL.format(src=src_lang, tgt=tgt_lang)
 
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
-        options = {k: v for k, v in {"beam_size": self.beam_size, "max_new_tokens": self.max_new_tokens}.items() if v}
-        return EngineInfo(engine=self.name, model=self.model_for(src_lang, tgt_lang), options=options)
+        name = self.model_for(src_lang, tgt_lang)
+        options: dict[str, Any] = {k: v for k, v in {"beam_size": self.beam_size, "max_new_tokens": self.max_new_tokens}.items() if v}
+        if name in self._loaded:  # the hub commit the weights came from: the model's exact version
+            revision = getattr(self._loaded[name][1].config, "_commit_hash", None)
+            if revision:
+                options["revision"] = revision[:12]
+        return EngineInfo(engine=self.name, model=name, options=options)
 
     def _load(self, name: str):
         if name in self._loaded:
