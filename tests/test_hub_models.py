@@ -42,3 +42,4 @@ def test_real_comet_scores_the_seed_pair(invoke, tmp_path):
     assert result.exit_code == 0, result.stderr
     score = json.loads(report.read_text())["directions"][0]["scores"]["comet"]["score"]
     assert 0.3 < score < 0.9
+
