@@ -145,3 +145,21 @@ def test_rows_cover_every_line_once_in_order():
         ((1,), ()), ((2,), (1,)), ((), (2,)), ((3, 4), (3,)), ((5,), ()), ((), (4,)),
         ((6,), (5, 6)), ((7,), ()), ((), (7,)),
     ]
+
+
+def test_long_documents_take_the_coarse_to_fine_path_and_stay_correct():
+    """110 lines: a cheap first pass finds the path, the full scoring runs around it.
+    The text repeats five times, which is adversarial: a path locked onto the wrong copy shows."""
+    from tqcheck.align import AlignmentSettings
+
+    copies = 5
+    sv_all, en_all, mt_all = seed_lines(SV), seed_lines(EN), seed_lines(APERTIUM_SV_EN)
+    src = document_from_texts(sv_all * copies, "sv")
+    ref = document_from_texts(en_all * copies, "en")
+    settings = AlignmentSettings()
+    assert len(src.segments) * (2 * 12 + 1) > settings.coarse_cells  # really the long-document path
+    gold = {((c * 22 + k + 1,), (c * 21 + k + 2,)) for c in range(copies) for k in range(20)}
+    with_mt = set(pairs(DynamicProgrammingAligner(settings).align(src, ref, mt_all * copies)))
+    assert with_mt == gold
+    without_mt = set(pairs(DynamicProgrammingAligner(settings).align(src, ref, None)))
+    assert without_mt <= gold and len(without_mt) >= 80

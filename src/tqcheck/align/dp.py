@@ -37,6 +37,10 @@ class AlignmentSettings:
     sandwich_threshold: float = 0.5
     sandwich_min_length_log_prob: float = math.log(0.05)
     min_band: int = 12
+    # Above this many candidate cells, a cheap first pass (character-trigram Dice, 1-1 beads)
+    # finds the path and the full scoring runs within fine_width of it.
+    coarse_cells: int = 4000
+    fine_width: int = 8
 
 
 def _phi(x: float) -> float:
@@ -75,7 +79,8 @@ class _Channel:
                 value = similarity(i, i + 1, j, j + 1)
                 if value is not None:
                     margins.append(value - (self.row_background[i] + self.col_background[j]) / 2)
-        spread = 1.4826 * median(abs(m - median(margins)) for m in margins) if margins else 0.0
+        centre = median(margins) if margins else 0.0
+        spread = 1.4826 * median([abs(m - centre) for m in margins]) if margins else 0.0
         self.noise = max(spread, floor)
         # Signal: how far each line's best candidate stands out, beyond what the max of that
         # many noise draws would give. A channel without structure (MT from a broken model) gets ~0.
@@ -103,6 +108,53 @@ class _Channel:
         return (value - background) / self.noise
 
 
+def _trigrams(text: str, source: str) -> frozenset[str]:
+    """Character trigrams of the text, plus the source's anchors (names, numbers survive MT)."""
+    squeezed = "".join(text.casefold().split())
+    return frozenset(squeezed[k : k + 3] for k in range(len(squeezed) - 2)) | frozenset(anchors(source))
+
+
+def _coarse_centres(hypotheses: list[str], sources: list[str], references: list[str], diagonal: list[int],
+                    width: int, settings: AlignmentSettings) -> list[int]:
+    """For each source row (and the end), the reference index the cheap 1-1 path passes through."""
+    n, m = len(hypotheses), len(references)
+    hyp_sets = [_trigrams(t, s) for t, s in zip(hypotheses, sources)]
+    ref_sets = [_trigrams(t, t) for t in references]
+
+    def band(i: int) -> range:
+        return range(max(0, diagonal[i] - width), min(m, diagonal[i] + width + 1))
+
+    def similarity(i0, i1, j0, j1):
+        a, b = hyp_sets[i0], ref_sets[j0]
+        return 200.0 * len(a & b) / (len(a) + len(b)) if a or b else None
+
+    channel = _Channel(similarity, [len(t) for t in hypotheses], [len(t) for t in references], band, floor=2.0)
+    best = {(0, 0): 0.0}
+    back: dict[tuple[int, int], tuple[int, int]] = {}
+    for i in range(n + 1):
+        for j in range(max(0, diagonal[i] - width - 2), min(m, diagonal[i] + width + 2) + 1):
+            top, choice = -math.inf, None
+            for a, b in ((1, 1), (1, 0), (0, 1)):
+                pi, pj = i - a, j - b
+                if (pi, pj) in best:
+                    gain = 0.0 if not (a and b) else ((channel.z(pi, i, pj, j) or 0.0) - settings.match_threshold)
+                    if best[(pi, pj)] + gain > top:
+                        top, choice = best[(pi, pj)] + gain, (a, b)
+            if choice is not None and (i, j) != (0, 0):
+                best[(i, j)] = top
+                back[(i, j)] = choice
+    if (n, m) not in back:
+        return diagonal
+    centres = [0] * (n + 1)
+    i, j = n, m
+    centres[n] = m
+    while (i, j) != (0, 0):
+        a, b = back[(i, j)]
+        i, j = i - a, j - b
+        centres[i] = j if a else centres[i]
+    return centres
+
+
 class DynamicProgrammingAligner:
     """MT-guided paragraph aligner (works without MT too, on source/reference evidence alone)."""
 
@@ -117,10 +169,17 @@ class DynamicProgrammingAligner:
             raise ValueError(f"{len(translations)} translations for {n} source segments")
         s = self.settings
         width = max(s.min_band, 2 * abs(n - m) + int(0.1 * max(n, m)))
+        diagonal = [round(i * m / n) if n else 0 for i in range(n + 1)]
+        if n * (2 * width + 1) > s.coarse_cells:
+            # Long document: find the path cheaply first, then score finely around it.
+            centres = _coarse_centres([x.text for x in src] if translations is None else list(translations),
+                                      [x.text for x in src], [x.text for x in ref], diagonal, width, s)
+            width = s.fine_width
+        else:
+            centres = diagonal
 
         def band(i: int) -> range:
-            centre = round(i * m / n) if n else 0
-            return range(max(0, centre - width), min(m, centre + width + 1))
+            return range(max(0, centres[i] - width), min(m, centres[i] + width + 1))
 
         src_profiles = NgramProfiles([x.text for x in src])
         ref_profiles = NgramProfiles([x.text for x in ref])
@@ -192,8 +251,7 @@ class DynamicProgrammingAligner:
             best = {(0, 0): 0.0}
             back: dict[tuple[int, int], tuple[int, int]] = {}
             for i in range(n + 1):
-                centre = round(i * m / n) if n else 0
-                for j in range(max(0, centre - width - 2), min(m, centre + width + 2) + 1):
+                for j in range(max(0, centres[i] - width - 2), min(m, centres[i] + width + 2) + 1):
                     if (i, j) == (0, 0):
                         continue
                     top, choice = -math.inf, None

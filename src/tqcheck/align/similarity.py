@@ -92,8 +92,10 @@ def anchors(text: str) -> Counter:
     return found
 
 
-def dice(a: Counter, b: Counter) -> float | None:
+def dice(a: Counter, b: Counter, smoothing: int = 3) -> float | None:
+    """Dice overlap of anchor multisets, 0-100. ``smoothing`` is added to the denominator so that
+    one shared token between two tiny sets (a lone quotation mark) is not strong evidence."""
     total = sum(a.values()) + sum(b.values())
     if total == 0:
         return None
-    return 200.0 * sum((a & b).values()) / total
+    return 200.0 * sum((a & b).values()) / (total + smoothing)
