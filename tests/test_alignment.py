@@ -147,19 +147,23 @@ def test_rows_cover_every_line_once_in_order():
     ]
 
 
-def test_long_documents_take_the_coarse_to_fine_path_and_stay_correct():
+def test_long_documents_take_the_coarse_to_fine_path_and_stay_correct(monkeypatch):
     """110 lines: a cheap first pass finds the path, the full scoring runs around it.
     The text repeats five times, which is adversarial: a path locked onto the wrong copy shows."""
-    from tqcheck.align import AlignmentSettings
+    from tqcheck.align import AlignmentSettings, dp
+
+    calls = []
+    real = dp._coarse_centres
+    monkeypatch.setattr(dp, "_coarse_centres", lambda *args: calls.append(1) or real(*args))
 
     copies = 5
     sv_all, en_all, mt_all = seed_lines(SV), seed_lines(EN), seed_lines(APERTIUM_SV_EN)
     src = document_from_texts(sv_all * copies, "sv")
     ref = document_from_texts(en_all * copies, "en")
     settings = AlignmentSettings()
-    assert len(src.segments) * (2 * 12 + 1) > settings.coarse_cells  # really the long-document path
     gold = {((c * 22 + k + 1,), (c * 21 + k + 2,)) for c in range(copies) for k in range(20)}
     with_mt = set(pairs(DynamicProgrammingAligner(settings).align(src, ref, mt_all * copies)))
     assert with_mt == gold
     without_mt = set(pairs(DynamicProgrammingAligner(settings).align(src, ref, None)))
     assert without_mt <= gold and len(without_mt) >= 80
+    assert len(calls) == 2  # both runs took the long-document path
