@@ -57,3 +57,21 @@ def test_uncached_hub_model_fails_fast_offline():
 def test_reference_metric_needs_references(tiny_models):
     with pytest.raises(InputError, match="needs references"):
         CometMetric(model=str(tiny_models["comet_dir"]), gpus=0).score([TranslationTriple("a", "b", None)])
+
+
+def test_segments_longer_than_the_encoder_are_reported(tiny_models, invoke, tmp_path):
+    import json
+
+    long_source = " ".join(SRC) * 2  # well beyond 512 tokens of the tiny encoder's vocabulary
+    src, hyp, ref = tmp_path / "s.txt", tmp_path / "h.txt", tmp_path / "r.txt"
+    src.write_text(f"{SRC[0]}\n{long_source}\n")
+    hyp.write_text(f"{HYP[0]}\n{HYP[1]}\n")
+    ref.write_text(f"{REF[0]}\n{REF[1]}\n")
+    report = tmp_path / "r.json"
+    result = invoke("score", "--hyp", hyp, "--ref", ref, "--src", src, "--metrics", "comet",
+                    "--comet-model", tiny_models["comet_dir"], "--json", report)
+    assert result.exit_code == 0, result.stderr
+    direction = json.loads(report.read_text())["directions"][0]
+    assert direction["scores"]["comet"]["details"]["truncated_segments"] == [1]
+    assert "1 segment(s) are longer than its encoder's 512 tokens" in direction["warnings"][0]
+    assert "warning: comet: 1 segment(s)" in " ".join(result.stdout.split())

@@ -78,6 +78,20 @@ def score_triples(
     return results, skipped, seconds
 
 
+def _truncation_warnings(results: list[MetricResult], segments: list[SegmentResult]) -> list[str]:
+    """Say which segments a neural metric saw only in part (its encoder takes 512 tokens)."""
+    warnings = []
+    for result in results:
+        truncated = result.details.get("truncated_segments") or []
+        if truncated:
+            lines = ", ".join(",".join(map(str, segments[k].reference_lines)) for k in truncated[:10])
+            warnings.append(
+                f"{result.name}: {len(truncated)} segment(s) are longer than its encoder's 512 tokens and were "
+                f"scored on their first 512 tokens only (reference lines {lines}{', ...' if len(truncated) > 10 else ''})"
+            )
+    return warnings
+
+
 def _segments(triples: Sequence[TranslationTriple], results: list[MetricResult],
               lines: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]) -> list[SegmentResult]:
     return [
@@ -129,6 +143,7 @@ def check_direction(
         comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, explicit=explicit_metrics, progress=progress,
     )
     seconds.update(metric_seconds)
+    segments = _segments(triples, results, [(p.source_lines, p.reference_lines) for p in alignment.pairs])
     report = DirectionReport(
         src_lang=source.lang,
         tgt_lang=reference.lang,
@@ -137,11 +152,12 @@ def check_direction(
         hypothesis_path=None,
         engine=translator.info(source.lang, reference.lang),
         metrics=results,
-        segments=_segments(triples, results, [(p.source_lines, p.reference_lines) for p in alignment.pairs]),
+        segments=segments,
         alignment=alignment,
         source_line_count=source.line_count,
         reference_line_count=reference.line_count,
         skipped_metrics=skipped,
+        warnings=_truncation_warnings(results, segments),
         seconds=seconds,
     )
     return report, translations
@@ -186,6 +202,7 @@ def score_lines(
     )
     skipped.update(more_skipped)
     lines = [((i,), (i,)) for i in range(1, len(triples) + 1)]
+    segments = _segments(triples, results, lines)
     return DirectionReport(
         src_lang=src_lang,
         tgt_lang=tgt_lang,
@@ -194,10 +211,11 @@ def score_lines(
         hypothesis_path=paths[1],
         engine=None,
         metrics=results,
-        segments=_segments(triples, results, lines),
+        segments=segments,
         source_line_count=len(sources) if sources is not None else 0,
         reference_line_count=len(references),
         skipped_metrics=skipped,
+        warnings=_truncation_warnings(results, segments),
         seconds=seconds,
     )
 

@@ -139,6 +139,7 @@ class CometMetric:
             import torch
 
             gpus = 1 if torch.cuda.is_available() else 0
+        truncated = self._count_truncated(model, samples)
         _quiet_libraries()
         try:
             prediction = model.predict(samples, batch_size=self.batch_size, gpus=gpus, progress_bar=False)
@@ -150,4 +151,15 @@ class CometMetric:
             signature=self.signature(loaded),
             segment_scores=[float(s) for s in prediction.scores],
             higher_is_better=True,
+            details={"truncated_segments": truncated} if truncated else {},
         )
+
+    @staticmethod
+    def _count_truncated(model, samples: list[dict[str, str]]) -> list[int]:
+        """Indices of segments with a text longer than the encoder takes (comet cuts it silently)."""
+        encoder = model.encoder
+        limit = encoder.max_positions - 2
+        texts = [text for sample in samples for text in sample.values()]
+        lengths = encoder.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        per_sample = len(samples[0]) if samples else 1
+        return sorted({k // per_sample for k, ids in enumerate(lengths) if len(ids) > limit})
