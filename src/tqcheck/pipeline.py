@@ -239,7 +239,8 @@ def plan_directions(first: Document, second: Document, direction: str | None,
     if not sep or src not in by_lang or tgt not in by_lang or src == tgt:
         raise InputError(
             f"--direction {direction} does not match the documents: {first.path} is {first.lang!r}, "
-            f"{second.path} is {second.lang!r}; use {first.lang}-{second.lang}, {second.lang}-{first.lang} or both"
+            f"{second.path} is {second.lang!r}; use {first.lang}-{second.lang}, {second.lang}-{first.lang} or both "
+            "(or declare the languages with --src-lang and --tgt-lang if identification got them wrong)"
         )
     return [(by_lang[src], by_lang[tgt])]
 
