@@ -168,6 +168,22 @@ def test_bad_files_exit_2(invoke, tmp_path, content, message):
     assert result.exit_code == 2 and message in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_models_pull_without_a_hub_exits_3(invoke):
+    result = invoke("models", "pull", "Helsinki-NLP/opus-mt-sv-en")
+    assert result.exit_code == 3
+    assert "cannot pull Helsinki-NLP/opus-mt-sv-en: the hub is unreachable" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_worst_segments_are_indices_even_for_identical_segments():
+    from tqcheck.pipeline import score_lines
+
+    report = score_lines(["Read more:", "a b c", "Read more:"], ["Read more:", "x y z", "Read more:"], None,
+                         ["chrf"], src_lang="sv", tgt_lang="en")
+    by, indices = report.worst_segments(3)
+    assert by == "chrf" and indices[0] == 1 and sorted(indices) == [0, 1, 2]
+
+
 def test_engine_failure_exits_3(invoke):
     result = invoke("check", "--direction", "sv-en", "--engine", "command", "--command", "head -n 2")
     assert result.exit_code == 3 and "printed 2 lines for 22 input lines" in result.stderr

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import EN, GOLD_SV_EN, SV
+from conftest import APERTIUM_SV_EN, EN, GOLD_SV_EN, SV
 from tqcheck.hub import cached_locally
 
 pytestmark = pytest.mark.slow
@@ -37,8 +37,7 @@ def test_real_opus_mt_aligns_both_directions_to_gold(invoke, tmp_path):
 def test_real_comet_scores_the_seed_pair(invoke, tmp_path):
     require(COMET, "xlm-roberta-large")
     report = tmp_path / "r.json"
-    result = invoke("check", SV, EN, "--engine", "file", "--hypothesis", EN.parent.parent / "tests" / "data" /
-                    "russia-china-espionage.sv-en.apertium.txt", "--metrics", "comet", "--json", report)
+    result = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "comet", "--json", report)
     assert result.exit_code == 0, result.stderr
     score = json.loads(report.read_text())["directions"][0]["scores"]["comet"]["score"]
     assert 0.3 < score < 0.9

@@ -30,8 +30,3 @@ class EngineError(TqcheckError):
 
     exit_code = 3
 
-
-class GateFailed(TqcheckError):
-    """A quality gate was not met."""
-
-    exit_code = 1

@@ -36,7 +36,7 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
         },
         "skipped_metrics": d.skipped_metrics,
         "alignment": alignment,
-        "worst_segments": {"by": worst_by, "indices": [d.segments.index(s) for s in worst]},
+        "worst_segments": {"by": worst_by, "indices": worst},
         "segments": [
             {
                 "source_lines": list(s.source_lines),

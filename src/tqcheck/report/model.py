@@ -48,14 +48,14 @@ class DirectionReport:
     def metric(self, name: str) -> MetricResult | None:
         return next((m for m in self.metrics if m.name == name), None)
 
-    def worst_segments(self, count: int = 5) -> tuple[str | None, list[SegmentResult]]:
-        """The ``count`` lowest-scoring segments by the most human-like metric computed."""
+    def worst_segments(self, count: int = 5) -> tuple[str | None, list[int]]:
+        """Indices of the ``count`` lowest-scoring segments by the most human-like metric computed."""
         for name in WORST_BY:
             result = self.metric(name)
             if result is not None:
-                reverse = not result.higher_is_better
-                ranked = sorted(self.segments, key=lambda s: s.scores.get(name, 0.0), reverse=reverse)
-                return name, ranked[:count]
+                order = sorted(range(len(self.segments)), key=lambda k: self.segments[k].scores.get(name, 0.0),
+                               reverse=not result.higher_is_better)
+                return name, order[:count]
         return None, []
 
 

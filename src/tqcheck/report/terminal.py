@@ -61,7 +61,7 @@ def render_direction(d: DirectionReport) -> Panel:
         for name in [m.name for m in d.metrics]:
             table.add_column(LABELS.get(name, name), justify="right")
         table.add_column("MT / reference", overflow="fold")
-        for s in worst:
+        for s in (d.segments[k] for k in worst):
             table.add_row(
                 f"{_lines(s.source_lines)}↔{_lines(s.reference_lines)}",
                 *[_format_score(m.name, s.scores[m.name]) for m in d.metrics],
