@@ -9,14 +9,14 @@ import typer
 
 from ..atomic import write_text_atomic
 from ..bundled import seed_path
+from ..config import load_config
 from ..documents import load_document
 from ..errors import InputError
 from ..pipeline import check_direction, line_parallel, new_report, plan_directions
-from ..report.json_report import write_json_report
-from ..report.terminal import render_report
 from ..translate import create_translator
 from . import options as o
 from .app import command
+from .outputs import finish, gate_policy, outputs, read_baseline
 
 
 def _with_direction(path: Path, direction: str, several: bool) -> Path:
@@ -30,7 +30,7 @@ def check(
     direction: Annotated[Optional[str], typer.Option("--direction", "-d", help="sv-en, en-sv or both: which document is translated. Default: both for the seed pair, SOURCE→REFERENCE otherwise.")] = None,
     src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Language of SOURCE (default: identified from the text).")] = None,
     tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Language of REFERENCE (default: identified from the text).")] = None,
-    engine: o.EngineOpt = "marian",
+    engine: o.EngineOpt = None,
     model: o.ModelOpt = None,
     command: o.CommandOpt = None,
     hypothesis: o.HypothesisOpt = None,
@@ -40,12 +40,27 @@ def check(
     engine_option: o.EngineOptionOpt = None,
     metrics: o.MetricsOpt = None,
     comet_model: o.CometModelOpt = None,
-    comet_batch_size: o.CometBatchOpt = 16,
+    comet_batch_size: o.CometBatchOpt = None,
     comet_gpus: o.CometGpusOpt = None,
     json_path: o.JsonOpt = None,
     save_translation: Annotated[Optional[str], typer.Option("--save-translation", help="Write the MT, line-parallel to the source (with both directions: NAME.sv-en.txt and NAME.en-sv.txt).")] = None,
+    fail_under: o.FailUnderOpt = None,
+    fail_over: o.FailOverOpt = None,
+    baseline: o.BaselineOpt = None,
+    max_drop: o.MaxDropOpt = None,
+    significance: o.SignificanceOpt = None,
+    samples: o.SamplesOpt = None,
+    alpha: o.AlphaOpt = None,
+    junit: o.JunitOpt = None,
+    markdown: o.MarkdownOpt = None,
+    config_path: o.ConfigOpt = None,
 ) -> None:
-    """Machine-translate SOURCE, align it with REFERENCE, and score the MT (BLEU, chrF, TER, COMET)."""
+    """Machine-translate SOURCE, align it with REFERENCE, and score the MT (BLEU, chrF, TER, COMET).
+
+    With --fail-under/--fail-over/--baseline it is a quality gate: exit 0 passed, 1 gate failed,
+    2 bad usage or input, 3 model or runtime failure."""
+    config = load_config(config_path)
+    source, reference = config.pick("source", source), config.pick("reference", reference)
     if (source is None) != (reference is None):
         raise InputError("pass both SOURCE and REFERENCE, or neither to check the bundled seed pair")
     if source is None:
@@ -53,12 +68,22 @@ def check(
         second = load_document(seed_path("en"), "en")
         default_both = True
     else:
-        first = load_document(source, src_lang)
-        second = load_document(reference, tgt_lang)
+        first = load_document(source, config.pick("src_lang", src_lang))
+        second = load_document(reference, config.pick("tgt_lang", tgt_lang))
         default_both = False
-    plan = plan_directions(first, second, direction, default_both=default_both)
-    metric_names, explicit = o.metric_selection(metrics, comet_model)
-    translator = create_translator(engine, o.engine_options(model, command, hypothesis, beam_size, batch_size, device, engine_option))
+    plan = plan_directions(first, second, config.pick("direction", direction), default_both=default_both)
+    policy = gate_policy(config, fail_under=fail_under, fail_over=fail_over, max_drop=max_drop, baseline=baseline,
+                         significance=significance, samples=samples, alpha=alpha)
+    previous = read_baseline(policy)
+    comet_model = config.pick("comet_model", comet_model)
+    metric_names, explicit = o.metric_selection(config.pick("metrics", metrics), comet_model, policy.metrics_needed())
+    options = o.engine_options(config.pick("model", model), config.pick("command", command),
+                               config.pick("hypothesis", hypothesis), config.pick("beam_size", beam_size),
+                               config.pick("batch_size", batch_size), config.pick("device", device),
+                               engine_option, configured=config.values.get("engine_options"))
+    translator = create_translator(config.pick("engine", engine, "marian"), options)
+    comet_batch_size = config.pick("comet_batch_size", comet_batch_size, 16)
+    comet_gpus = config.pick("comet_gpus", comet_gpus)
 
     reports = []
     err = o.console(stderr=True)
@@ -73,7 +98,4 @@ def check(
             if save_translation is not None:
                 target = _with_direction(Path(save_translation), report.direction, len(plan) > 1)
                 write_text_atomic(target, "\n".join(line_parallel(src_doc, translations)) + "\n")
-    full = new_report("check", reports)
-    if json_path is not None:
-        write_json_report(full, json_path)
-    render_report(full, o.console())
+    finish(new_report("check", reports), policy, previous, outputs(config, json_path, junit, markdown))

@@ -11,7 +11,7 @@ from rich.console import Console
 from ..errors import InputError
 from ..metrics.registry import DEFAULT_METRICS, parse_metric_names
 
-EngineOpt = Annotated[str, typer.Option("--engine", "-e", help="MT engine: marian (default), command, file, or a plugin's name.")]
+EngineOpt = Annotated[Optional[str], typer.Option("--engine", "-e", help="MT engine: marian (default), command, file, or a plugin's name.", show_default=False)]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="marian: hub name or local directory; per direction as sv-en=NAME,en-sv=NAME.")]
 CommandOpt = Annotated[Optional[str], typer.Option("--command", help="command engine: shell pipeline, one segment per line in and out; {src}/{tgt} are replaced by language codes.")]
 HypothesisOpt = Annotated[Optional[str], typer.Option("--hypothesis", help="file engine: the translation, one line per source line (per direction as sv-en=PATH,...).")]
@@ -21,18 +21,30 @@ DeviceOpt = Annotated[Optional[str], typer.Option("--device", help="marian: auto
 EngineOptionOpt = Annotated[Optional[list[str]], typer.Option("--engine-option", help="Any engine option as KEY=VALUE (repeatable); unknown keys are an error.")]
 MetricsOpt = Annotated[Optional[str], typer.Option("--metrics", help=f"Comma-separated metrics (default {','.join(DEFAULT_METRICS)}).")]
 CometModelOpt = Annotated[Optional[str], typer.Option("--comet-model", help="COMET: hub name (default Unbabel/wmt22-comet-da), checkpoint directory or .ckpt path.")]
-CometBatchOpt = Annotated[int, typer.Option("--comet-batch-size", help="COMET batch size.")]
+CometBatchOpt = Annotated[Optional[int], typer.Option("--comet-batch-size", help="COMET batch size (default 16).", show_default=False)]
 CometGpusOpt = Annotated[Optional[int], typer.Option("--comet-gpus", help="COMET: GPUs to use (default 1 when CUDA is available, else 0).")]
-JsonOpt = Annotated[Optional[str], typer.Option("--json", help="Write the report as versioned JSON to this path.")]
+JsonOpt = Annotated[Optional[str], typer.Option("--json", help="Write the report as versioned JSON to this path (it can be a later --baseline).")]
+ConfigOpt = Annotated[Optional[str], typer.Option("--config", help="Settings file: tqcheck.toml or pyproject.toml with \\[tool.tqcheck] (default: the nearest one up to the repository root). Flags win over it.", rich_help_panel="Quality gate")]
+FailUnderOpt = Annotated[Optional[list[str]], typer.Option("--fail-under", metavar="[DIR:]METRIC=VALUE", help="Fail (exit 1) when a system score is below VALUE: bleu=30, chrf=55, comet=0.80, or for one direction sv-en:bleu=30. Repeatable; equal passes.", rich_help_panel="Quality gate", show_default=False)]
+FailOverOpt = Annotated[Optional[list[str]], typer.Option("--fail-over", metavar="[DIR:]METRIC=VALUE", help="Fail (exit 1) when a lower-is-better score is above VALUE: ter=60.", rich_help_panel="Quality gate", show_default=False)]
+BaselineOpt = Annotated[Optional[str], typer.Option("--baseline", metavar="REPORT.json", help="An earlier --json report of the same documents: fail when a score dropped significantly against it (see --max-drop). Its signatures must match this run's.", rich_help_panel="Quality gate")]
+MaxDropOpt = Annotated[Optional[list[str]], typer.Option("--max-drop", metavar="[DIR:]METRIC[=DELTA]", help="Fail when METRIC is worse than --baseline by more than DELTA and the difference is significant (p < --alpha). Without DELTA, and with --baseline but no --max-drop: BLEU 2.34, chrF 1.63, COMET 0.0056, the deltas at which a metric agrees with human judgements 80% of the time (Kocmi et al. 2024, \"Navigating the Metrics Maze\"). TER has no published delta: give one.", rich_help_panel="Quality gate", show_default=False)]
+SignificanceOpt = Annotated[Optional[str], typer.Option("--significance", metavar="bs|ar", help="Paired test for drops: bs = sacrebleu's paired bootstrap (default, 1000 resamples), ar = approximate randomization (10000 trials). The seed is SACREBLEU_SEED (default 12345).", rich_help_panel="Quality gate", show_default=False)]
+SamplesOpt = Annotated[Optional[int], typer.Option("--samples", help="Resamples (bs) or trials (ar) for the paired test.", rich_help_panel="Quality gate", show_default=False)]
+AlphaOpt = Annotated[Optional[float], typer.Option("--alpha", help="Significance level for drops (default 0.05).", rich_help_panel="Quality gate", show_default=False)]
+JunitOpt = Annotated[Optional[str], typer.Option("--junit", help="Write JUnit XML: one test case per direction and metric, failed checks as failures.", rich_help_panel="Quality gate")]
+MarkdownOpt = Annotated[Optional[str], typer.Option("--markdown", help="Write a Markdown summary for a pull-request comment (also appended to $GITHUB_STEP_SUMMARY when set).", rich_help_panel="Quality gate")]
 
 
 def engine_options(model=None, command=None, hypothesis=None, beam_size=None, batch_size=None, device=None,
-                   extra: list[str] | None = None) -> dict[str, object]:
-    """Collect engine options from first-class flags and --engine-option KEY=VALUE."""
-    options: dict[str, object] = {
+                   extra: list[str] | None = None, configured: dict | None = None) -> dict[str, object]:
+    """Collect engine options: the settings file's engine_options, then first-class flags, then --engine-option KEY=VALUE."""
+    options: dict[str, object] = {str(k).replace("-", "_"): v for k, v in (configured or {}).items()}
+    first_class = {
         "model": model, "command": command, "hypothesis": hypothesis,
         "beam_size": beam_size, "batch_size": batch_size, "device": device,
     }
+    options.update({k: v for k, v in first_class.items() if v is not None})
     for item in extra or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
@@ -41,11 +53,17 @@ def engine_options(model=None, command=None, hypothesis=None, beam_size=None, ba
     return {k: v for k, v in options.items() if v is not None}
 
 
-def metric_selection(spec: str | None, comet_model: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The metrics to run and those asked for explicitly (which must not be skipped silently)."""
+def metric_selection(spec: str | None, comet_model: str | None,
+                     required: tuple[str, ...] | list[str] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The metrics to run and those asked for explicitly (which must not be skipped silently).
+    ``required``: metrics a gate check names; they count as asked for."""
     names = parse_metric_names(spec)
+    missing = [m for m in required if m not in names]
+    if missing:
+        raise InputError(f"the quality gate checks {', '.join(missing)}, which --metrics {spec} leaves out; "
+                         f"add {', '.join(missing)} to --metrics or drop those checks")
     explicit = names if spec is not None else (("comet",) if comet_model else ())
-    return names, explicit
+    return names, tuple(dict.fromkeys([*explicit, *required]))
 
 
 def console(stderr: bool = False) -> Console:

@@ -6,13 +6,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..config import load_config
 from ..documents import read_lines
 from ..langid import detect_language
 from ..pipeline import new_report, score_lines
-from ..report.json_report import write_json_report
-from ..report.terminal import render_report
 from . import options as o
 from .app import command
+from .outputs import finish, gate_policy, outputs, read_baseline
 
 
 @command("score")
@@ -24,26 +24,41 @@ def score(
     tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Target language, picks BLEU's tokeniser (default: identified).")] = None,
     metrics: o.MetricsOpt = None,
     comet_model: o.CometModelOpt = None,
-    comet_batch_size: o.CometBatchOpt = 16,
+    comet_batch_size: o.CometBatchOpt = None,
     comet_gpus: o.CometGpusOpt = None,
     json_path: o.JsonOpt = None,
+    fail_under: o.FailUnderOpt = None,
+    fail_over: o.FailOverOpt = None,
+    baseline: o.BaselineOpt = None,
+    max_drop: o.MaxDropOpt = None,
+    significance: o.SignificanceOpt = None,
+    samples: o.SamplesOpt = None,
+    alpha: o.AlphaOpt = None,
+    junit: o.JunitOpt = None,
+    markdown: o.MarkdownOpt = None,
+    config_path: o.ConfigOpt = None,
 ) -> None:
-    """Score --hyp against --ref (and --src for COMET); the numbers equal sacrebleu's CLI on the same files."""
+    """Score --hyp against --ref (and --src for COMET); the numbers equal sacrebleu's CLI on the same files.
+
+    With --fail-under/--fail-over/--baseline it is a quality gate: exit 0 passed, 1 gate failed,
+    2 bad usage or input, 3 model or runtime failure."""
+    config = load_config(config_path)
+    policy = gate_policy(config, fail_under=fail_under, fail_over=fail_over, max_drop=max_drop, baseline=baseline,
+                         significance=significance, samples=samples, alpha=alpha)
+    previous = read_baseline(policy)
     hypotheses = read_lines(hyp)
     references = read_lines(ref)
     sources = read_lines(src) if src is not None else None
-    target = (tgt_lang or detect_language("\n".join(references)).lang).lower()
-    origin = (src_lang or (detect_language("\n".join(sources)).lang if sources else "und")).lower()
-    metric_names, explicit = o.metric_selection(metrics, comet_model)
+    target = (config.pick("tgt_lang", tgt_lang) or detect_language("\n".join(references)).lang).lower()
+    origin = (config.pick("src_lang", src_lang) or (detect_language("\n".join(sources)).lang if sources else "und")).lower()
+    comet_model = config.pick("comet_model", comet_model)
+    metric_names, explicit = o.metric_selection(config.pick("metrics", metrics), comet_model, policy.metrics_needed())
     err = o.console(stderr=True)
     with err.status("scoring") as status:
         direction = score_lines(
             hypotheses, references, sources, metric_names,
             src_lang=origin, tgt_lang=target, paths=(src, hyp, ref),
-            comet_model=comet_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
-            explicit_metrics=explicit, progress=status.update,
+            comet_model=comet_model, comet_batch_size=config.pick("comet_batch_size", comet_batch_size, 16),
+            comet_gpus=config.pick("comet_gpus", comet_gpus), explicit_metrics=explicit, progress=status.update,
         )
-    report = new_report("score", [direction])
-    if json_path is not None:
-        write_json_report(report, json_path)
-    render_report(report, o.console())
+    finish(new_report("score", [direction]), policy, previous, outputs(config, json_path, junit, markdown))

@@ -11,6 +11,26 @@ SACREBLEU_METRICS = ("bleu", "chrf", "ter")
 NEURAL_METRICS = ("comet",)
 ALL_METRICS = SACREBLEU_METRICS + NEURAL_METRICS
 DEFAULT_METRICS = ALL_METRICS
+LABELS = {"bleu": "BLEU", "chrf": "chrF", "ter": "TER", "comet": "COMET"}
+
+
+def label(name: str) -> str:
+    """How a metric is written for people: BLEU, chrF, TER, COMET."""
+    return LABELS.get(name, name)
+
+
+def format_score(name: str, value: float | None) -> str:
+    """COMET lives on 0-1 and needs four decimals; sacrebleu's metrics on 0-100 need two."""
+    if value is None or value != value:
+        return "–"
+    return f"{value:.4f}" if name == "comet" else f"{value:.2f}"
+
+
+def format_delta(name: str, value: float | None) -> str:
+    """A signed difference at the same precision as the score (a real minus sign)."""
+    if value is None:
+        return ""
+    return format_score(name, abs(value)).join(("+" if value >= 0 else "−", ""))
 
 
 def parse_metric_names(spec: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -33,10 +33,14 @@ class SacrebleuMetric:
             return TER(asian_support=self.tgt_lang in _CJK)
         raise ValueError(self.name)
 
+    def corpus_metric(self):
+        """The configured sacrebleu metric for system scores (and for sacrebleu's paired tests)."""
+        return self._build(sentence_level=False)
+
     def score(self, triples: Sequence[TranslationTriple]) -> MetricResult:
         hypotheses = [t.hypothesis for t in triples]
         references = [t.reference or "" for t in triples]
-        corpus_metric = self._build(sentence_level=False)
+        corpus_metric = self.corpus_metric()
         corpus = corpus_metric.corpus_score(hypotheses, [references])
         sentence_metric = self._build(sentence_level=True)
         segment_scores = [sentence_metric.sentence_score(h, [r]).score for h, r in zip(hypotheses, references)]

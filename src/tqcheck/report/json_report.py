@@ -1,13 +1,20 @@
-"""The versioned JSON report. ``schema_version`` changes only when a field changes meaning."""
+"""The versioned JSON report. ``schema_version`` changes only when a field changes meaning.
+
+Written atomically; read back as a baseline or for ``tqcheck compare``, where a file that does
+not parse, or is not a tqcheck report, is an error (never a pass)."""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict
 from typing import Any
 
+from .. import __version__
 from ..atomic import write_text_atomic
-from .model import DirectionReport, Report
+from ..errors import InputError
+from ..metrics.base import MetricResult
+from .model import SCHEMA_VERSION, DirectionReport, Report, SegmentResult
 
 
 def _direction(d: DirectionReport) -> dict[str, Any]:
@@ -53,6 +60,33 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
     }
 
 
+def _number(value: float | None) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def gate_to_dict(gate) -> dict[str, Any]:
+    return {
+        "passed": gate.passed,
+        "baseline": gate.baseline,
+        "significance": ({"test": gate.test, "samples": gate.samples, "alpha": gate.alpha}
+                         if gate.test else None),
+        "checks": [
+            {
+                "direction": c.direction, "metric": c.metric, "kind": c.kind, "passed": c.passed,
+                "value": _number(c.value), "threshold" if c.kind != "max_drop" else "margin": c.limit,
+                **({"baseline": c.baseline, "delta": c.delta, "p_value": c.p_value,
+                    "ci95": {"mean": c.ci[0], "half_width": c.ci[1]} if c.ci else None,
+                    "baseline_ci95": {"mean": c.baseline_ci[0], "half_width": c.baseline_ci[1]} if c.baseline_ci else None,
+                    "margin_source": c.margin_source, "paired_segments": c.segments}
+                   if c.kind == "max_drop" else {}),
+                "reason": c.reason,
+            }
+            for c in gate.checks
+        ],
+        "notes": gate.notes,
+    }
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": report.schema_version,
@@ -60,8 +94,78 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "command": report.command,
         "created": report.created,
         "directions": [_direction(d) for d in report.directions],
+        "gate": gate_to_dict(report.gate) if report.gate is not None else None,
     }
 
 
 def write_json_report(report: Report, path: str) -> None:
     write_text_atomic(path, json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n")
+
+
+def _direction_from_dict(data: dict[str, Any]) -> DirectionReport:
+    segments = [
+        SegmentResult(
+            source_lines=tuple(s["source_lines"]), reference_lines=tuple(s["reference_lines"]),
+            source=s["source"], hypothesis=s["hypothesis"], reference=s["reference"],
+            scores={k: float(v) for k, v in s["scores"].items()},
+        )
+        for s in data["segments"]
+    ]
+    metrics = [
+        MetricResult(name=name, score=float(m["score"]), signature=m["signature"],
+                     segment_scores=[s.scores[name] for s in segments],
+                     higher_is_better=bool(m["higher_is_better"]), details=m.get("details") or {})
+        for name, m in data["scores"].items()
+    ]
+    return DirectionReport(
+        src_lang=data["src_lang"], tgt_lang=data["tgt_lang"], source_path=data["source"],
+        reference_path=data["reference"], hypothesis_path=data.get("hypothesis"), engine=None,
+        metrics=metrics, segments=segments, skipped_metrics=data.get("skipped_metrics") or {},
+        warnings=data.get("warnings") or [], seconds=data.get("seconds") or {},
+    )
+
+
+def read_json_report(path: str, role: str = "report") -> Report:
+    """Read a report written by ``--json``. Anything else is an InputError naming the fix."""
+    from ..documents import read_text
+
+    text = read_text(path)
+    fix = f"pass a report written by `tqcheck check --json` or `tqcheck score --json`"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{role} {path} is not valid JSON ({error.msg} at line {error.lineno} column {error.colno}); {fix}") from None
+    if not isinstance(data, dict) or data.get("tool", {}).get("name") != "tqcheck" or "directions" not in data:
+        raise InputError(f"{role} {path} is not a tqcheck report; {fix}")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise InputError(f"{role} {path} has schema version {version}, this tqcheck reads version {SCHEMA_VERSION}; "
+                         "write it again with this version of tqcheck")
+    try:
+        directions = [_direction_from_dict(d) for d in data["directions"]]
+    except (KeyError, TypeError, ValueError) as error:
+        raise InputError(f"{role} {path} is incomplete or damaged ({type(error).__name__}: {error}); {fix}") from None
+    return Report(command=data.get("command", "?"), tqcheck_version=data["tool"].get("version", "?"),
+                  created=data.get("created", "?"), directions=directions)
+
+
+def comparison_to_dict(comparison) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "tqcheck", "version": __version__},
+        "command": "compare",
+        "systems": comparison.names,
+        "baseline": comparison.names[0],
+        "significance": {"test": comparison.test, "samples": comparison.samples, "alpha": comparison.alpha},
+        "comparisons": [
+            {
+                "direction": r.direction, "metric": r.metric, "higher_is_better": r.higher_is_better,
+                "paired_segments": r.segments, "winner": r.winner, "runner_up": r.runner_up,
+                "winner_p_value": r.winner_p_value, "clear_winner": r.clear_winner(comparison.alpha),
+                "systems": [{"name": s.name, "score": s.score, "ci95": {"mean": s.ci[0], "half_width": s.ci[1]},
+                             "delta": s.delta, "p_value": s.p_value} for s in r.systems],
+            }
+            for r in comparison.rows
+        ],
+        "notes": comparison.notes,
+    }

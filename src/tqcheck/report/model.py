@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..align.base import Alignment
 from ..metrics.base import MetricResult
 from ..translate.base import EngineInfo
+
+if TYPE_CHECKING:
+    from ..gate import GateResult
 
 SCHEMA_VERSION = 1
 
@@ -66,3 +70,4 @@ class Report:
     created: str
     directions: list[DirectionReport]
     schema_version: int = SCHEMA_VERSION
+    gate: GateResult | None = None

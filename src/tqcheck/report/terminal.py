@@ -10,13 +10,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..metrics.registry import format_delta, format_score as _format_score, label
 from .model import DirectionReport, Report
 
-LABELS = {"bleu": "BLEU", "chrf": "chrF", "ter": "TER", "comet": "COMET"}
-
-
-def _format_score(name: str, value: float) -> str:
-    return f"{value:.4f}" if name == "comet" else f"{value:.2f}"
 
 
 def _short(text: str | None, width: int = 90) -> str:
@@ -39,10 +35,10 @@ def render_direction(d: DirectionReport) -> Panel:
     scores.add_column("signature", overflow="fold")
     for m in d.metrics:
         arrow = "↑" if m.higher_is_better else "↓"
-        scores.add_row(f"{LABELS.get(m.name, m.name)} {arrow}", _format_score(m.name, m.score), m.signature)
+        scores.add_row(f"{label(m.name)} {arrow}", _format_score(m.name, m.score), m.signature)
     parts.append(scores)
     for name, reason in d.skipped_metrics.items():
-        parts.append(Text(f"{LABELS.get(name, name)} skipped: {reason}", style="yellow"))
+        parts.append(Text(f"{label(name)} skipped: {reason}", style="yellow"))
 
     if d.alignment is not None:
         a = d.alignment
@@ -55,11 +51,11 @@ def render_direction(d: DirectionReport) -> Panel:
 
     worst_by, worst = d.worst_segments(5)
     if worst:
-        table = Table(title=f"Worst {len(worst)} segments by {LABELS.get(worst_by, worst_by)}", title_justify="left",
+        table = Table(title=f"Worst {len(worst)} segments by {label(worst_by)}", title_justify="left",
                       show_lines=True, header_style="bold")
         table.add_column("src↔ref lines", no_wrap=True)
         for name in [m.name for m in d.metrics]:
-            table.add_column(LABELS.get(name, name), justify="right")
+            table.add_column(label(name), justify="right")
         table.add_column("MT / reference", overflow="fold")
         for s in (d.segments[k] for k in worst):
             table.add_row(
@@ -77,6 +73,65 @@ def render_direction(d: DirectionReport) -> Panel:
     return Panel(Group(*parts), title=title, title_align="left")
 
 
+def render_gate(gate) -> Panel:
+    """Every check with its numbers, then the verdict in one line."""
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("", "direction", "check", "detail"):
+        table.add_column(column, overflow="fold")
+    kinds = {"fail_under": "fail under", "fail_over": "fail over", "max_drop": "max drop"}
+    for c in gate.checks:
+        mark = Text("PASS", style="green") if c.passed else Text("FAIL", style="bold red")
+        detail = c.reason
+        if c.kind == "max_drop" and c.ci is not None and c.baseline_ci is not None:
+            detail += (f"; 95% CI {_format_score(c.metric, c.ci[0])} ± {_format_score(c.metric, c.ci[1])} "
+                       f"vs baseline {_format_score(c.metric, c.baseline_ci[0])} ± {_format_score(c.metric, c.baseline_ci[1])}"
+                       f"; margin {c.margin_source}")
+        table.add_row(mark, c.direction, f"{kinds[c.kind]} {label(c.metric)} {_format_score(c.metric, c.limit)}", detail)
+    parts: list = [table] if gate.checks else []
+    for note in gate.notes:
+        parts.append(Text(f"note: {note}", style="yellow"))
+    if gate.test:
+        test = "paired bootstrap" if gate.test == "bs" else "approximate randomization"
+        parts.append(Text(f"Drops tested against {gate.baseline} with sacrebleu's {test} ({gate.samples} samples, "
+                          f"alpha {gate.alpha}); a drop fails only when beyond its margin and significant.", style="dim"))
+    parts.append(Text(gate.verdict(), style="bold green" if gate.passed else "bold red"))
+    return Panel(Group(*parts), title="Quality gate", title_align="left", border_style="green" if gate.passed else "red")
+
+
 def render_report(report: Report, console: Console) -> None:
     for direction in report.directions:
         console.print(render_direction(direction))
+    if report.gate is not None:
+        console.print(render_gate(report.gate))
+
+
+def render_comparison(comparison, console: Console) -> None:
+    """One table per direction: each system's score ± CI, its delta and p-value against the baseline."""
+    for direction in dict.fromkeys(r.direction for r in comparison.rows):
+        rows = [r for r in comparison.rows if r.direction == direction]
+        table = Table(header_style="bold", title_justify="left", show_lines=False,
+                      title=f"{direction}   baseline: {comparison.names[0]}   ({rows[0].segments} paired segments)")
+        table.add_column("system", overflow="fold")
+        for r in rows:
+            table.add_column(f"{label(r.metric)} {'↑' if r.higher_is_better else '↓'}", justify="right")
+        for k, name in enumerate(comparison.names):
+            cells = []
+            for r in rows:
+                s = r.systems[k]
+                cell = f"{_format_score(r.metric, s.score)} ± {_format_score(r.metric, s.ci[1])}"
+                if s.delta is not None:
+                    mark = "*" if s.p_value < comparison.alpha else ""
+                    cell += f"\nΔ {format_delta(r.metric, s.delta)}  p={s.p_value:.4f}{mark}"
+                style = "bold" if name == r.winner else ""
+                cells.append(Text(cell, style=style))
+            table.add_row(name, *cells)
+        console.print(table)
+        for r in rows:
+            verdict = ("clear winner" if r.clear_winner(comparison.alpha)
+                       else f"not significantly better than {r.runner_up}")
+            console.print(f"  {label(r.metric)}: {r.winner} ({verdict}, p={r.winner_p_value:.4f})")
+    test = "paired bootstrap" if comparison.test == "bs" else "approximate randomization"
+    console.print(Text(f"sacrebleu's {test}, {comparison.samples} samples; * p < {comparison.alpha} against the baseline; "
+                       "± is the half-width of sacrebleu's 95% bootstrap confidence interval.", style="dim"))
+    for note in comparison.notes:
+        console.print(Text(f"note: {note}", style="yellow"))

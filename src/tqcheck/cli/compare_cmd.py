@@ -1,0 +1,40 @@
+"""tqcheck compare: systems side by side, with deltas, confidence intervals and significance."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Optional
+
+import typer
+
+from ..atomic import write_text_atomic
+from ..compare import compare_reports
+from ..metrics.registry import parse_metric_names
+from ..report.json_report import comparison_to_dict, read_json_report
+from ..report.markdown import comparison_to_markdown
+from ..report.terminal import render_comparison
+from . import options as o
+from .app import command
+
+
+@command("compare")
+def compare(
+    reports: Annotated[list[str], typer.Argument(metavar="BASELINE.json OTHER.json...", help="JSON reports of the same documents (written with --json); the first is the baseline.")],
+    metrics: o.MetricsOpt = None,
+    significance: o.SignificanceOpt = None,
+    samples: o.SamplesOpt = None,
+    alpha: o.AlphaOpt = None,
+    json_path: Annotated[Optional[str], typer.Option("--json", help="Write the comparison as JSON.")] = None,
+    markdown: Annotated[Optional[str], typer.Option("--markdown", help="Write the comparison as Markdown.")] = None,
+) -> None:
+    """Compare systems on the same documents: score ± 95% CI, delta and p-value against the first, winner per metric."""
+    loaded = [(path, read_json_report(path)) for path in reports]
+    comparison = compare_reports(
+        loaded, metrics=parse_metric_names(metrics) if metrics else None,
+        test=(significance or "bs").lower(), samples=samples or 0, alpha=alpha if alpha is not None else 0.05,
+    )
+    if json_path is not None:
+        write_text_atomic(json_path, json.dumps(comparison_to_dict(comparison), ensure_ascii=False, indent=2) + "\n")
+    if markdown is not None:
+        write_text_atomic(markdown, comparison_to_markdown(comparison))
+    render_comparison(comparison, o.console())

@@ -1,0 +1,68 @@
+"""What check and score share after scoring: the gate, the report files, the terminal, the exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import typer
+
+from ..config import Config
+from ..errors import InputError
+from ..gate import GatePolicy, evaluate_gate
+from ..report.json_report import read_json_report, write_json_report
+from ..report.junit import write_junit
+from ..report.markdown import write_markdown
+from ..report.model import Report
+from ..report.terminal import render_report
+from . import options as o
+from .app import EXIT_GATE_FAILED
+
+
+@dataclass
+class Outputs:
+    json: str | None = None
+    junit: str | None = None
+    markdown: str | None = None
+
+
+def gate_policy(config: Config, *, fail_under, fail_over, max_drop, baseline, significance, samples, alpha) -> GatePolicy:
+    """Gate policy from flags over the settings file."""
+    return GatePolicy(
+        limits=config.limits(fail_under or (), fail_over or (), max_drop or ()),
+        baseline=config.pick("baseline", baseline),
+        test=str(config.pick("significance", significance, "bs")).lower(),
+        samples=int(config.pick("samples", samples, 0)),
+        alpha=float(config.pick("alpha", alpha, 0.05)),
+    )
+
+
+def read_baseline(policy: GatePolicy) -> Report | None:
+    """Read the baseline before any expensive work, so a bad one fails in a second."""
+    return read_json_report(policy.baseline, role="baseline") if policy.baseline else None
+
+
+def outputs(config: Config, json_path, junit, markdown) -> Outputs:
+    return Outputs(config.pick("json", json_path), config.pick("junit", junit), config.pick("markdown", markdown))
+
+
+def finish(report: Report, policy: GatePolicy, baseline: Report | None, files: Outputs) -> None:
+    """Judge the report, write every requested file (even when the baseline turns out not to be
+    comparable, so nothing computed is lost), show it, and exit 1 when the gate failed."""
+    refusal: InputError | None = None
+    if policy.active:
+        try:
+            report.gate = evaluate_gate(report, policy, baseline)
+        except InputError as error:
+            refusal = error
+    if files.json is not None:
+        write_json_report(report, files.json)
+    if refusal is not None:
+        render_report(report, o.console())
+        raise refusal
+    if files.junit is not None:
+        write_junit(report, files.junit)
+    write_markdown(report, files.markdown)  # also appends to $GITHUB_STEP_SUMMARY when GitHub sets it
+    render_report(report, o.console())
+    if report.gate is not None and not report.gate.passed:
+        typer.echo(f"tqcheck: {report.gate.verdict()}", err=True)
+        raise typer.Exit(EXIT_GATE_FAILED)

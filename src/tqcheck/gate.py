@@ -1,0 +1,253 @@
+"""The quality gate: thresholds on system scores and significant drops against a baseline.
+
+A threshold fails when a score is on the wrong side of it (equal passes). A drop against the
+baseline fails only when it is larger than its margin *and* significant (p < alpha in
+sacrebleu's paired test), so that noise does not fail a build. Without explicit margins the
+defaults are the metric deltas at which Kocmi et al. (2024, "Navigating the Metrics Maze")
+found 80% agreement with human judgements of which system is better.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Literal
+
+from .errors import InputError
+from .metrics.registry import format_delta as _delta, format_score as _fmt, label as _label
+from .report.model import DirectionReport, Report
+from .significance import DEFAULT_SAMPLES, TESTS, PairedResult, check_signatures, pair_segments, paired_tests
+
+# Kocmi et al. 2024, metric delta for 80% pairwise accuracy against humans (COMET-22 on its 0-1 scale).
+KOCMI_2024_MARGINS = {"bleu": 2.34, "chrf": 1.63, "comet": 0.0056}
+KOCMI_2024 = "from Kocmi et al. 2024 (80% agreement with humans)"
+GATE_METRICS = ("bleu", "chrf", "ter", "comet")
+LOWER_IS_BETTER = frozenset({"ter"})
+
+Kind = Literal["fail_under", "fail_over", "max_drop"]
+FLAGS = {"fail_under": "--fail-under", "fail_over": "--fail-over", "max_drop": "--max-drop"}
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One line of gate policy: ``kind`` of ``metric`` at ``value``, for one direction or all (None).
+
+    For max_drop a value of None means the published default margin."""
+
+    kind: Kind
+    metric: str
+    value: float | None
+    direction: str | None = None
+
+    def applies_to(self, direction: str) -> bool:
+        return self.direction is None or self.direction == direction
+
+
+def parse_limit(kind: Kind, text: str) -> Limit:
+    """``[DIRECTION:]METRIC=VALUE`` (for --max-drop the ``=VALUE`` may be left out), checked."""
+    flag = FLAGS[kind]
+    spec = text.strip()
+    direction, _, rest = spec.rpartition(":") if ":" in spec.partition("=")[0] else ("", "", spec)
+    metric, sep, raw = rest.partition("=")
+    metric = metric.strip().lower()
+    value: float | None = None
+    if sep:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise InputError(f"{flag} {text}: {raw.strip()!r} is not a number; write {flag} {metric or 'bleu'}=30") from None
+    elif kind != "max_drop":
+        raise InputError(f"{flag} {text}: give a value, e.g. {flag} {metric or 'bleu'}=30")
+    return make_limit(kind, metric, value, direction.strip().lower() or None, flag=f"{flag} {text}")
+
+
+def make_limit(kind: Kind, metric: str, value: float | None, direction: str | None, *, flag: str) -> Limit:
+    if metric not in GATE_METRICS:
+        raise InputError(f"{flag}: unknown metric {metric!r}; choose from {', '.join(GATE_METRICS)}")
+    if kind == "fail_under" and metric in LOWER_IS_BETTER:
+        raise InputError(f"{flag}: {_label(metric)} is lower-is-better; use --fail-over {metric}=VALUE")
+    if kind == "fail_over" and metric not in LOWER_IS_BETTER:
+        raise InputError(f"{flag}: {_label(metric)} is higher-is-better; use --fail-under {metric}=VALUE")
+    if kind == "max_drop":
+        if value is None and metric not in KOCMI_2024_MARGINS:
+            raise InputError(f"{flag}: there is no published margin for {_label(metric)}; give one, e.g. --max-drop {metric}=2")
+        if value is not None and value < 0:
+            raise InputError(f"{flag}: a drop margin cannot be negative")
+    if direction is not None:
+        src, sep, tgt = direction.partition("-")
+        if not (sep and src and tgt):
+            raise InputError(f"{flag}: {direction!r} is not a direction like sv-en")
+    return Limit(kind, metric, value, direction)
+
+
+def merge_limits(base: Iterable[Limit], overrides: Iterable[Limit]) -> list[Limit]:
+    """Overrides (CLI flags) replace base limits (configuration) with the same kind, metric and direction."""
+    merged = {(l.kind, l.metric, l.direction): l for l in base}
+    merged.update({(l.kind, l.metric, l.direction): l for l in overrides})
+    return list(merged.values())
+
+
+@dataclass
+class GatePolicy:
+    limits: list[Limit] = field(default_factory=list)
+    baseline: str | None = None
+    test: str = "bs"
+    samples: int = 0
+    alpha: float = 0.05
+
+    def __post_init__(self) -> None:
+        if self.test not in TESTS:
+            raise InputError(f"--significance {self.test}: choose bs (paired bootstrap) or ar (approximate randomization)")
+        if not 0 < self.alpha < 1:
+            raise InputError(f"--alpha {self.alpha}: a significance level is between 0 and 1, e.g. 0.05")
+        if self.samples < 0:
+            raise InputError(f"--samples {self.samples}: give a positive number of resamples")
+        if any(l.kind == "max_drop" for l in self.limits) and not self.baseline:
+            raise InputError("--max-drop compares against a baseline: add --baseline REPORT.json (a JSON report written by tqcheck --json)")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.limits or self.baseline)
+
+    def metrics_needed(self) -> list[str]:
+        """The metrics a gate check names (they must be computed, and not skipped silently)."""
+        return list(dict.fromkeys(l.metric for l in self.limits))
+
+    def for_direction(self, direction: str, kind: Kind) -> list[Limit]:
+        """Limits of ``kind`` for a direction; a direction-specific limit replaces the general one."""
+        chosen: dict[str, Limit] = {}
+        for limit in self.limits:
+            if limit.kind == kind and limit.applies_to(direction):
+                if limit.metric not in chosen or limit.direction is not None:
+                    chosen[limit.metric] = limit
+        return list(chosen.values())
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    """One check's verdict with the numbers behind it."""
+
+    direction: str
+    metric: str
+    kind: Kind
+    passed: bool
+    value: float
+    limit: float
+    reason: str
+    baseline: float | None = None
+    p_value: float | None = None
+    ci: tuple[float, float] | None = None
+    baseline_ci: tuple[float, float] | None = None
+    margin_source: str | None = None
+    segments: int | None = None
+
+    @property
+    def delta(self) -> float | None:
+        return None if self.baseline is None else self.value - self.baseline
+
+
+@dataclass
+class GateResult:
+    checks: list[GateCheck]
+    baseline: str | None = None
+    test: str | None = None
+    samples: int | None = None
+    alpha: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    @property
+    def failures(self) -> list[GateCheck]:
+        return [c for c in self.checks if not c.passed]
+
+    def verdict(self) -> str:
+        if self.passed:
+            return f"quality gate passed: {len(self.checks)} check(s)"
+        first = self.failures[0]
+        more = f" (and {len(self.failures) - 1} more)" if len(self.failures) > 1 else ""
+        return f"quality gate failed: {first.direction} {first.reason}{more}"
+
+
+def _threshold_check(d: DirectionReport, limit: Limit) -> GateCheck:
+    result = d.metric(limit.metric)
+    label = _label(limit.metric)
+    if result is None:
+        reason = d.skipped_metrics.get(limit.metric, "it was not computed")
+        return GateCheck(d.direction, limit.metric, limit.kind, False, float("nan"), limit.value,
+                         f"{label} has no score ({reason})")
+    value, threshold = result.score, float(limit.value)
+    if limit.kind == "fail_under":
+        passed = value >= threshold
+        relation = "≥" if passed else "is under the threshold"
+    else:
+        passed = value <= threshold
+        relation = "≤" if passed else "is over the threshold"
+    return GateCheck(d.direction, limit.metric, limit.kind, passed, value, threshold,
+                     f"{label} {_fmt(limit.metric, value)} {relation} {_fmt(limit.metric, threshold)}")
+
+
+def _drop_check(d: DirectionReport, limit: Limit, paired: PairedResult, alpha: float, margin_source: str) -> GateCheck:
+    label, m = _label(limit.metric), limit.metric
+    margin = float(limit.value if limit.value is not None else KOCMI_2024_MARGINS[m])
+    worse_by = paired.delta if m in LOWER_IS_BETTER else -paired.delta
+    change = f"{label} {_fmt(m, paired.baseline)} → {_fmt(m, paired.system)} ({_delta(m, paired.delta)} against the baseline)"
+    evidence = f"p={paired.p_value:.4f}"
+    if worse_by <= 0:
+        passed, verdict = True, "no drop"
+    elif worse_by <= margin:
+        passed, verdict = True, f"worse, but within the margin {_fmt(m, margin)}"
+    elif paired.p_value >= alpha:
+        passed, verdict = True, f"worse by more than the margin {_fmt(m, margin)}, but not significant ({evidence} ≥ {alpha}): noise"
+    else:
+        passed, verdict = False, f"worse by more than the margin {_fmt(m, margin)} and significant ({evidence} < {alpha})"
+    return GateCheck(
+        d.direction, m, "max_drop", passed, paired.system, margin, f"{change}: {verdict}",
+        baseline=paired.baseline, p_value=paired.p_value, ci=paired.system_ci, baseline_ci=paired.baseline_ci,
+        margin_source=margin_source, segments=paired.segments,
+    )
+
+
+def _drop_limits(policy: GatePolicy, d: DirectionReport) -> tuple[list[Limit], list[str]]:
+    """Explicit --max-drop limits, or the published defaults for every metric that has one."""
+    if any(l.kind == "max_drop" for l in policy.limits):
+        return policy.for_direction(d.direction, "max_drop"), []
+    computed = [m.name for m in d.metrics]
+    limits = [Limit("max_drop", name, None, None) for name in computed if name in KOCMI_2024_MARGINS]
+    notes = [f"{_label(name)} is not compared with the baseline: there is no published margin; add --max-drop {name}=VALUE"
+             for name in computed if name not in KOCMI_2024_MARGINS]
+    return limits, notes
+
+
+def evaluate_gate(report: Report, policy: GatePolicy, baseline: Report | None = None) -> GateResult:
+    """Apply the policy to every direction of ``report``. Raises InputError for a baseline that
+    cannot be compared (another reference, other signatures, a missing direction)."""
+    result = GateResult(checks=[], baseline=policy.baseline, alpha=policy.alpha)
+    if policy.baseline:
+        result.test = policy.test
+        result.samples = policy.samples or DEFAULT_SAMPLES[policy.test]
+    for d in report.directions:
+        for kind in ("fail_under", "fail_over"):
+            result.checks.extend(_threshold_check(d, limit) for limit in policy.for_direction(d.direction, kind))
+        if baseline is None:
+            continue
+        old = next((b for b in baseline.directions if b.direction == d.direction), None)
+        if old is None:
+            raise InputError(f"baseline {policy.baseline} has no {d.direction} direction (it has "
+                             f"{', '.join(b.direction for b in baseline.directions) or 'none'}); "
+                             "write the baseline from a run with the same --direction")
+        limits, notes = _drop_limits(policy, d)
+        result.notes.extend(f"{d.direction}: {n}" for n in notes)
+        if not limits:
+            continue
+        names = [l.metric for l in limits]
+        check_signatures(old, d, names, baseline_name=f"baseline {policy.baseline}")
+        pairing = pair_segments(old, d, baseline_name=f"baseline {policy.baseline}")
+        if not pairing.complete:
+            result.notes.append(f"{d.direction}: {pairing.describe()}")
+        tests = paired_tests(old, d, names, pairing, test=policy.test, samples=policy.samples)
+        for limit in limits:
+            source = "set explicitly" if limit.value is not None else KOCMI_2024
+            result.checks.append(_drop_check(d, limit, tests[limit.metric], policy.alpha, source))
+    return result

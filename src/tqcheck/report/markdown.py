@@ -1,0 +1,103 @@
+"""A Markdown summary fit for a pull-request comment or GitHub's job summary."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..atomic import write_text_atomic
+from ..errors import InputError
+from ..metrics.registry import format_delta as _delta, format_score as _fmt, label
+from .model import Report
+
+KIND = {"fail_under": "≥ {limit}", "fail_over": "≤ {limit}", "max_drop": "drop ≤ {limit}"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report_to_markdown(report: Report) -> str:
+    gate = report.gate
+    if gate is None:
+        title = "## tqcheck report"
+    else:
+        title = "## tqcheck: ✅ quality gate passed" if gate.passed else "## tqcheck: ❌ quality gate failed"
+    out = [title, ""]
+    checks = gate.checks if gate is not None else []
+    with_baseline = any(c.kind == "max_drop" for c in checks)
+    header = ["direction", "metric", "score"] + (["baseline", "Δ", "p"] if with_baseline else []) + ["gate", "result"]
+    out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for d in report.directions:
+        for m in d.metrics:
+            mine = [c for c in checks if c.direction == d.direction and c.metric == m.name] or [None]
+            for c in mine:
+                row = [d.direction, label(m.name), _fmt(m.name, m.score)]
+                if with_baseline:
+                    drop = c if c is not None and c.kind == "max_drop" else None
+                    row += [_fmt(m.name, drop.baseline) if drop else "",
+                            _delta(m.name, drop.delta) if drop else "",
+                            f"{drop.p_value:.4f}" if drop else ""]
+                if c is None:
+                    row += ["", ""]
+                else:
+                    row += [KIND[c.kind].format(limit=_fmt(m.name, c.limit)), "✅" if c.passed else "❌"]
+                out.append("| " + " | ".join(_cell(x) for x in row) + " |")
+        for name, reason in d.skipped_metrics.items():
+            out.append(f"| {d.direction} | {label(name)} | skipped: {_cell(reason)} |")
+    if gate is not None and gate.failures:
+        out += ["", "**Failed checks**", ""]
+        out += [f"- {c.direction}: {c.reason}" for c in gate.failures]
+    if gate is not None and gate.notes:
+        out += ["", *[f"> {note}" for note in gate.notes]]
+    if gate is not None and gate.test:
+        out += ["", f"Drops are tested with sacrebleu's paired {'bootstrap' if gate.test == 'bs' else 'approximate randomization'} "
+                    f"({gate.samples} samples, α = {gate.alpha}) against `{gate.baseline}`."]
+    out += ["", "<details><summary>Signatures</summary>", ""]
+    for d in report.directions:
+        out += [f"- {d.direction} {label(m.name)}: `{m.signature}`" for m in d.metrics]
+    out += ["", "</details>", ""]
+    return "\n".join(out)
+
+
+def write_markdown(report: Report, path: str | None) -> list[str]:
+    """Write to ``path`` (atomically) and append to $GITHUB_STEP_SUMMARY when set; returns where it went."""
+    text = report_to_markdown(report)
+    written = []
+    if path is not None:
+        write_text_atomic(path, text)
+        written.append(path)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with Path(summary).open("a", encoding="utf-8") as stream:
+                stream.write(text + "\n")
+        except OSError as error:
+            raise InputError(f"GITHUB_STEP_SUMMARY={summary}: cannot append the summary ({error.strerror})") from None
+        written.append(summary)
+    return written
+
+
+def comparison_to_markdown(comparison) -> str:
+    out = [f"## tqcheck compare (baseline: `{comparison.names[0]}`)", ""]
+    for direction in dict.fromkeys(r.direction for r in comparison.rows):
+        rows = [r for r in comparison.rows if r.direction == direction]
+        header = ["system"] + [label(r.metric) for r in rows]
+        out += [f"### {direction} ({rows[0].segments} paired segments)", "",
+                "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for k, name in enumerate(comparison.names):
+            cells = []
+            for r in rows:
+                s = r.systems[k]
+                cell = f"{_fmt(r.metric, s.score)} ± {_fmt(r.metric, s.ci[1])}"
+                if s.delta is not None:
+                    cell += f" (Δ {_delta(r.metric, s.delta)}, p={s.p_value:.4f})"
+                cells.append(f"**{cell}**" if name == r.winner else cell)
+            out.append("| " + " | ".join(_cell(x) for x in [f"`{name}`", *cells]) + " |")
+        out.append("")
+        for r in rows:
+            verdict = "clear winner" if r.clear_winner(comparison.alpha) else f"not significantly better than `{r.runner_up}`"
+            out.append(f"- {label(r.metric)}: `{r.winner}` ({verdict}, p={r.winner_p_value:.4f})")
+        out.append("")
+    out += [*[f"> {n}" for n in comparison.notes], ""] if comparison.notes else []
+    return "\n".join(out)
