@@ -95,3 +95,12 @@ def test_other_reference_is_refused():
 ])
 def test_signature_difference_names_the_part(old, new, expected):
     assert signature_difference(old, new) == expected
+
+
+def test_sacrebleu_narration_is_kept_off_stderr():
+    import logging
+
+    logging.getLogger("sacrebleu").setLevel(logging.INFO)
+    baseline, candidate = scored(HYPOTHESES, ["bleu"]), scored(NOISY, ["bleu"])
+    paired_tests(baseline, candidate, ["bleu"], pair_segments(baseline, candidate))
+    assert logging.getLogger("sacrebleu").getEffectiveLevel() >= logging.WARNING

@@ -8,10 +8,15 @@ a value of the wrong type is an error that names it.
 
 from __future__ import annotations
 
-import tomllib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 from .errors import InputError
 from .gate import Limit, make_limit, merge_limits, parse_limit

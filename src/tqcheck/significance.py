@@ -12,6 +12,7 @@ are compared, and the comparison says how many that was.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -155,6 +156,8 @@ def _segment_mean_metric(label: str, values: dict[str, float]):
 def _run_paired_test(named_systems, metrics: dict, references, test: str, samples: int) -> dict[str, tuple]:
     from sacrebleu.significance import PairedTest
 
+    # sacrebleu narrates each step at INFO; COMET's import leaves the root logger at INFO.
+    logging.getLogger("sacrebleu").setLevel(logging.WARNING)
     paired = PairedTest(named_systems, metrics, references, test_type=test, n_samples=samples,
                         n_ar_confidence=DEFAULT_SAMPLES["bs"] if test == "ar" else -1)
     signatures, scores = paired()

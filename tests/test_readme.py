@@ -1,0 +1,41 @@
+"""The README's CI material must work as written: its settings example passes the settings
+checker, its workflows are valid YAML, and every tqcheck flag they use exists."""
+
+import re
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from tqcheck.config import load_config
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```(\w*)\n(.*?)```", README, flags=re.S)
+
+
+def test_readme_starts_with_the_two_commands():
+    assert BLOCKS[0][0] == "bash" and "tqcheck check" in BLOCKS[0][1]
+    assert BLOCKS[1][0] == "bash" and "python -m pytest" in BLOCKS[1][1]
+
+
+def test_settings_example_is_valid(tmp_path):
+    (toml,) = [body for kind, body in BLOCKS if kind == "toml"]
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text(toml, encoding="utf-8")
+    config = load_config(start=tmp_path)
+    assert config.pick("direction", None) == "sv-en"
+    assert {(l.kind, l.metric, l.direction) for l in config.limits()} == {
+        ("fail_under", "bleu", None), ("fail_under", "comet", None), ("fail_under", "chrf", "sv-en"),
+        ("fail_over", "ter", None), ("max_drop", "comet", None), ("max_drop", "bleu", None)}
+
+
+@pytest.mark.parametrize("index", [i for i, (kind, _) in enumerate(BLOCKS) if kind == "yaml"])
+def test_ci_workflows_are_valid_and_use_real_flags(index, invoke):
+    body = BLOCKS[index][1]
+    assert isinstance(yaml.safe_load(body), dict)
+    commands = re.findall(r"tqcheck (check|score|models pull)([^\n]*)", body)
+    assert any(name == "check" for name, _ in commands)
+    for name, rest in commands:
+        help_text = invoke(*name.split(), "--help").stdout
+        for flag in re.findall(r"(--[a-z-]+)", rest):
+            assert flag in help_text, f"{flag} is not an option of tqcheck {name}"
