@@ -7,12 +7,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # an unreachable hub would otherwise cost ~210 s of retries
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("COLUMNS", "120")
 os.environ.pop("TQCHECK_DEBUG", None)
+os.environ["TQCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="tqcheck-test-cache-")  # never the user's cache
 
 import pytest  # noqa: E402
 

@@ -49,6 +49,8 @@ KEYS: dict[str, tuple[tuple[type, ...], bool]] = {
     "significance": (_TEXT, False),
     "samples": (_INT, False),
     "alpha": (_FLOAT, False),
+    "cache": ((bool,), False),
+    "cache_dir": (_TEXT, True),
     "json": (_TEXT, True),
     "junit": (_TEXT, True),
     "markdown": (_TEXT, True),
@@ -142,7 +144,7 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
         if key not in KEYS:
             raise InputError(f"unknown key {config.where(key)}; known keys: {', '.join(KEYS)}")
         types, is_path = KEYS[key]
-        if isinstance(value, bool) or not isinstance(value, types):
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
             wanted = " or ".join("table" if t is dict else "list" if t is list else t.__name__ for t in types)
             raise InputError(f"{config.where(key)}: expected {wanted}, got {value!r}")
         if key == "metrics" and isinstance(value, list):

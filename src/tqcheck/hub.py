@@ -71,3 +71,29 @@ def cached_locally(repo_id: str) -> bool:
         return True
     except Exception:
         return False
+
+
+def model_fingerprint(name_or_path: str) -> str:
+    """What identifies a model's weights without loading them, for cache keys: the hub commit
+    of the cached snapshot, or the names, sizes and modification times of a local model's files."""
+    import hashlib
+
+    path = Path(os.path.expanduser(name_or_path))
+    if path.exists():
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        digest = hashlib.sha256()
+        for file in files:
+            stat = file.stat()
+            digest.update(f"{file.relative_to(path) if file != path else file.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        return "files:" + digest.hexdigest()[:16]
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        found = (try_to_load_from_cache(name_or_path, "config.json")          # transformers models
+                 or try_to_load_from_cache(name_or_path, "hparams.yaml"))     # COMET checkpoints
+    except Exception:
+        found = None
+    if isinstance(found, str) and "snapshots" in Path(found).parts:
+        parts = Path(found).parts
+        return "rev:" + parts[parts.index("snapshots") + 1]
+    return "hub:" + name_or_path

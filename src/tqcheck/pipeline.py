@@ -39,7 +39,7 @@ def translate_document(translator: Translator, document: Document, tgt_lang: str
     _announce(progress, what)
     if progress is not None and "progress" in inspect.signature(translator.translate).parameters:
         translations = translator.translate(texts, document.lang, tgt_lang,
-                                            progress=lambda done, total: progress(f"{what}: batch pieces {done}/{total}"))
+                                            progress=lambda done, total: progress(f"{what}: {done}/{total}"))
     else:
         translations = translator.translate(texts, document.lang, tgt_lang)
     if len(translations) != len(texts):
@@ -57,6 +57,7 @@ def score_triples(
     comet_gpus: int | None = None,
     explicit: Sequence[str] = (),
     progress: Progress | None = None,
+    cache=None,
 ) -> tuple[list[MetricResult], dict[str, str], dict[str, float]]:
     """Score with each metric. A neural metric that was not asked for explicitly and cannot
     be loaded is skipped with its reason instead of failing the run."""
@@ -65,7 +66,7 @@ def score_triples(
     seconds: dict[str, float] = {}
     for name in metric_names:
         metric = create_metric(name, tgt_lang=tgt_lang, comet_model=comet_model,
-                               comet_batch_size=comet_batch_size, comet_gpus=comet_gpus)
+                               comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, cache=cache)
         _announce(progress, f"scoring {name} on {len(triples)} segments")
         started = time.perf_counter()
         try:
@@ -119,6 +120,7 @@ def check_direction(
     comet_gpus: int | None = None,
     explicit_metrics: Sequence[str] = (),
     progress: Progress | None = None,
+    cache=None,
 ) -> tuple[DirectionReport, list[str]]:
     """Translate ``source`` into the reference's language, align, and score the aligned pairs.
 
@@ -141,6 +143,7 @@ def check_direction(
     results, skipped, metric_seconds = score_triples(
         triples, metric_names, tgt_lang=reference.lang, comet_model=comet_model,
         comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, explicit=explicit_metrics, progress=progress,
+        cache=cache,
     )
     seconds.update(metric_seconds)
     segments = _segments(triples, results, [(p.source_lines, p.reference_lines) for p in alignment.pairs])
@@ -177,6 +180,7 @@ def score_lines(
     comet_gpus: int | None = None,
     explicit_metrics: Sequence[str] = (),
     progress: Progress | None = None,
+    cache=None,
 ) -> DirectionReport:
     """Score a line-parallel hypothesis against a reference (and source, for COMET)."""
     if len(hypotheses) != len(references):
@@ -199,6 +203,7 @@ def score_lines(
     results, more_skipped, seconds = score_triples(
         triples, metric_names, tgt_lang=tgt_lang, comet_model=comet_model,
         comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, explicit=explicit_metrics, progress=progress,
+        cache=cache,
     )
     skipped.update(more_skipped)
     lines = [((i,), (i,)) for i in range(1, len(triples) + 1)]

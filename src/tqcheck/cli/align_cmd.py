@@ -11,6 +11,7 @@ from ..atomic import write_text_atomic
 from ..documents import Document, load_document
 from ..pipeline import plan_directions, translate_document
 from ..translate import create_translator
+from ..config import load_config
 from . import options as o
 from .app import command
 
@@ -33,6 +34,8 @@ def align(
     command: o.CommandOpt = None,
     hypothesis: o.HypothesisOpt = None,
     engine_option: o.EngineOptionOpt = None,
+    cache_dir: o.CacheDirOpt = None,
+    no_cache: o.NoCacheOpt = None,
 ) -> None:
     """Align SOURCE with REFERENCE (one-sided, merged and split paragraphs allowed) and write a TSV."""
     first = load_document(source, src_lang)
@@ -42,7 +45,8 @@ def align(
     err = o.console(stderr=True)
     with err.status("aligning") as status:
         if engine != "none":
-            translator = create_translator(engine, o.engine_options(model, command, hypothesis, extra=engine_option))
+            translator = o.cached(create_translator(engine, o.engine_options(model, command, hypothesis, extra=engine_option)),
+                                  o.open_cache(load_config(), cache_dir, no_cache))
             translations = translate_document(translator, src_doc, ref_doc.lang, status.update)
         alignment = DynamicProgrammingAligner().align(src_doc, ref_doc, translations)
     write_text_atomic(tsv, alignment_tsv(alignment, src_doc, ref_doc))

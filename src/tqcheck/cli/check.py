@@ -53,6 +53,8 @@ def check(
     alpha: o.AlphaOpt = None,
     junit: o.JunitOpt = None,
     markdown: o.MarkdownOpt = None,
+    cache_dir: o.CacheDirOpt = None,
+    no_cache: o.NoCacheOpt = None,
     config_path: o.ConfigOpt = None,
 ) -> None:
     """Machine-translate SOURCE, align it with REFERENCE, and score the MT (BLEU, chrF, TER, COMET).
@@ -81,7 +83,8 @@ def check(
                                config.pick("hypothesis", hypothesis), config.pick("beam_size", beam_size),
                                config.pick("batch_size", batch_size), config.pick("device", device),
                                engine_option, configured=config.values.get("engine_options"))
-    translator = create_translator(config.pick("engine", engine, "marian"), options)
+    cache = o.open_cache(config, cache_dir, no_cache)
+    translator = o.cached(create_translator(config.pick("engine", engine, "marian"), options), cache)
     comet_batch_size = config.pick("comet_batch_size", comet_batch_size, 16)
     comet_gpus = config.pick("comet_gpus", comet_gpus)
 
@@ -92,7 +95,7 @@ def check(
             report, translations = check_direction(
                 src_doc, ref_doc, translator, metric_names,
                 comet_model=comet_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
-                explicit_metrics=explicit, progress=lambda message, d=f"{src_doc.lang}→{ref_doc.lang}": status.update(f"{d}: {message}"),
+                explicit_metrics=explicit, cache=cache, progress=lambda message, d=f"{src_doc.lang}→{ref_doc.lang}": status.update(f"{d}: {message}"),
             )
             reports.append(report)
             if save_translation is not None:

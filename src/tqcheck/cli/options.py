@@ -24,6 +24,8 @@ CometModelOpt = Annotated[Optional[str], typer.Option("--comet-model", help="COM
 CometBatchOpt = Annotated[Optional[int], typer.Option("--comet-batch-size", help="COMET batch size (default 16).", show_default=False)]
 CometGpusOpt = Annotated[Optional[int], typer.Option("--comet-gpus", help="COMET: GPUs to use (default 1 when CUDA is available, else 0).")]
 JsonOpt = Annotated[Optional[str], typer.Option("--json", help="Write the report as versioned JSON to this path (it can be a later --baseline).")]
+CacheDirOpt = Annotated[Optional[str], typer.Option("--cache-dir", help="Where translations and COMET segment scores are cached (default: the platform cache folder, or $TQCHECK_CACHE_DIR).")]
+NoCacheOpt = Annotated[Optional[bool], typer.Option("--no-cache", help="Neither read nor write the cache.", show_default=False)]
 ConfigOpt = Annotated[Optional[str], typer.Option("--config", help="Settings file: tqcheck.toml or pyproject.toml with \\[tool.tqcheck] (default: the nearest one up to the repository root). Flags win over it.", rich_help_panel="Quality gate")]
 FailUnderOpt = Annotated[Optional[list[str]], typer.Option("--fail-under", metavar="[DIR:]METRIC=VALUE", help="Fail (exit 1) when a system score is below VALUE: bleu=30, chrf=55, comet=0.80, or for one direction sv-en:bleu=30. Repeatable; equal passes.", rich_help_panel="Quality gate", show_default=False)]
 FailOverOpt = Annotated[Optional[list[str]], typer.Option("--fail-over", metavar="[DIR:]METRIC=VALUE", help="Fail (exit 1) when a lower-is-better score is above VALUE: ter=60.", rich_help_panel="Quality gate", show_default=False)]
@@ -69,3 +71,21 @@ def metric_selection(spec: str | None, comet_model: str | None,
 def console(stderr: bool = False) -> Console:
     width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
     return Console(stderr=stderr, width=width, highlight=False)
+
+
+def open_cache(config, cache_dir: str | None, no_cache: bool | None):
+    """The translation/score cache, unless --no-cache (or cache = false in the settings)."""
+    if no_cache or config.pick("cache", None, True) is False:
+        return None
+    from ..cache import Cache
+
+    return Cache(config.pick("cache_dir", cache_dir))
+
+
+def cached(translator, cache):
+    """Wrap an engine so that cached segments are not translated again."""
+    if cache is None:
+        return translator
+    from ..translate.cache import CachedTranslator
+
+    return CachedTranslator(translator, cache)

@@ -36,6 +36,8 @@ def score(
     alpha: o.AlphaOpt = None,
     junit: o.JunitOpt = None,
     markdown: o.MarkdownOpt = None,
+    cache_dir: o.CacheDirOpt = None,
+    no_cache: o.NoCacheOpt = None,
     config_path: o.ConfigOpt = None,
 ) -> None:
     """Score --hyp against --ref (and --src for COMET); the numbers equal sacrebleu's CLI on the same files.
@@ -60,5 +62,6 @@ def score(
             src_lang=origin, tgt_lang=target, paths=(src, hyp, ref),
             comet_model=comet_model, comet_batch_size=config.pick("comet_batch_size", comet_batch_size, 16),
             comet_gpus=config.pick("comet_gpus", comet_gpus), explicit_metrics=explicit, progress=status.update,
+            cache=o.open_cache(config, cache_dir, no_cache),
         )
     finish(new_report("score", [direction]), policy, previous, outputs(config, json_path, junit, markdown))

@@ -11,6 +11,7 @@ from ..atomic import write_text_atomic
 from ..documents import load_document
 from ..pipeline import line_parallel, translate_document
 from ..translate import create_translator
+from ..config import load_config
 from . import options as o
 from .app import command
 
@@ -29,10 +30,13 @@ def translate(
     batch_size: o.BatchOpt = None,
     device: o.DeviceOpt = None,
     engine_option: o.EngineOptionOpt = None,
+    cache_dir: o.CacheDirOpt = None,
+    no_cache: o.NoCacheOpt = None,
 ) -> None:
     """Translate SOURCE into --to; the output is line-parallel to SOURCE (blank lines kept)."""
     document = load_document(source, from_lang)
-    translator = create_translator(engine, o.engine_options(model, command, hypothesis, beam_size, batch_size, device, engine_option))
+    translator = o.cached(create_translator(engine, o.engine_options(model, command, hypothesis, beam_size, batch_size, device, engine_option)),
+                          o.open_cache(load_config(), cache_dir, no_cache))
     with o.console(stderr=True).status("translating") as status:
         translations = translate_document(translator, document, to.lower(), status.update)
     text = "\n".join(line_parallel(document, translations)) + "\n"

@@ -6,6 +6,7 @@ instant when the hub is unreachable (see ``tqcheck.hub``).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import warnings
@@ -14,8 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
+from ..cache import cache_key
 from ..errors import EngineError, InputError, ModelUnavailableError
-from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path
+from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path, model_fingerprint
 from .base import MetricResult, TranslationTriple
 
 DEFAULT_COMET_MODEL = "Unbabel/wmt22-comet-da"
@@ -104,28 +106,66 @@ def load_comet(name_or_path: str) -> LoadedComet:
     return LoadedComet(model=model, model_id=name_or_path, checkpoint=str(checkpoint), version=version("unbabel-comet"))
 
 
+def comet_version() -> str:
+    from importlib.metadata import version
+
+    return version("unbabel-comet")
+
+
 class CometMetric:
     name = "comet"
     higher_is_better = True
+    chunk_size = 1024  # segments per predict call when caching: an interrupted run keeps what was scored
 
-    def __init__(self, model: str | None = None, batch_size: int = 16, gpus: int | None = None) -> None:
+    def __init__(self, model: str | None = None, batch_size: int = 16, gpus: int | None = None, cache=None) -> None:
         if batch_size < 1:
             raise InputError("comet: batch size must be at least 1")
         self.model_name = model or DEFAULT_COMET_MODEL
         self.batch_size = batch_size
         self.gpus = gpus
+        self.cache = cache
 
     def load(self) -> LoadedComet:
         return load_comet(self.model_name)
 
-    def signature(self, loaded: LoadedComet) -> str:
-        """Model id, hub revision (when it came from the hub cache) and comet version."""
-        parts = Path(loaded.checkpoint).parts
-        revision = parts[parts.index("snapshots") + 1][:12] if "snapshots" in parts[:-1] else None
-        return f"model:{loaded.model_id}" + (f"|rev:{revision}" if revision else "") + f"|comet:{loaded.version}"
+    def signature(self) -> str:
+        """Model id, hub revision (when it comes from the hub cache) and comet version, known without loading."""
+        weights = model_fingerprint(self.model_name) if not is_local_path(self.model_name) else ""
+        revision = weights[len("rev:"):][:12] if weights.startswith("rev:") else None
+        return f"model:{self.model_name}" + (f"|rev:{revision}" if revision else "") + f"|comet:{comet_version()}"
 
     def score(self, triples: Sequence[TranslationTriple]) -> MetricResult:
-        loaded = self.load()
+        """Segment scores from the cache where there, the rest from the model in chunks (stored as they come)."""
+        keys = [str(k) for k in range(len(triples))]
+        found: dict[str, tuple[float, bool]] = {}
+        if self.cache is not None:
+            base = ["comet", self.model_name, model_fingerprint(self.model_name), comet_version()]
+            keys = [cache_key(*base, t.source, t.hypothesis, t.reference) for t in triples]
+            found = {k: tuple(json.loads(v)) for k, v in self.cache.get_many("comet_scores", keys).items()}
+        todo = list(dict.fromkeys(k for k in keys if k not in found))
+        if todo:
+            loaded = self.load()
+            by_key = dict(zip(keys, triples))
+            step = self.chunk_size if self.cache is not None else len(todo)
+            for start in range(0, len(todo), step):
+                chunk = todo[start:start + step]
+                scores, truncated = self._predict(loaded, [by_key[k] for k in chunk])
+                fresh = {k: (s, t) for k, s, t in zip(chunk, scores, truncated)}
+                if self.cache is not None:
+                    self.cache.put_many("comet_scores", {k: json.dumps(v) for k, v in fresh.items()})
+                found.update(fresh)
+        segment_scores = [float(found[k][0]) for k in keys]
+        truncated = [i for i, k in enumerate(keys) if found[k][1]]
+        return MetricResult(
+            name=self.name,
+            score=sum(segment_scores) / len(segment_scores) if segment_scores else float("nan"),  # as comet's system_score
+            signature=self.signature(),
+            segment_scores=segment_scores,
+            higher_is_better=True,
+            details={"truncated_segments": truncated} if truncated else {},
+        )
+
+    def _predict(self, loaded: LoadedComet, triples: Sequence[TranslationTriple]) -> tuple[list[float], list[bool]]:
         model = loaded.model
         needs_reference = model.requires_references()
         if needs_reference and any(t.reference is None for t in triples):
@@ -139,20 +179,13 @@ class CometMetric:
             import torch
 
             gpus = 1 if torch.cuda.is_available() else 0
-        truncated = self._count_truncated(model, samples)
+        truncated = set(self._count_truncated(model, samples))
         _quiet_libraries()
         try:
             prediction = model.predict(samples, batch_size=self.batch_size, gpus=gpus, progress_bar=False)
         except RuntimeError as error:
             raise EngineError(f"COMET scoring failed ({str(error).splitlines()[0]}); try --comet-batch-size 4 or --comet-gpus 0") from None
-        return MetricResult(
-            name=self.name,
-            score=float(prediction.system_score),
-            signature=self.signature(loaded),
-            segment_scores=[float(s) for s in prediction.scores],
-            higher_is_better=True,
-            details={"truncated_segments": truncated} if truncated else {},
-        )
+        return [float(s) for s in prediction.scores], [k in truncated for k in range(len(samples))]
 
     @staticmethod
     def _count_truncated(model, samples: list[dict[str, str]]) -> list[int]:

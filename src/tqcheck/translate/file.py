@@ -13,6 +13,7 @@ from .base import EngineInfo, for_direction, parse_direction_spec
 
 class FileTranslator:
     name = "file"
+    cacheable = False  # reading the file is the translation; nothing to save
 
     @dataclass
     class Options:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from ..errors import EngineError, InputError, ModelUnavailableError
-from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path
+from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path, model_fingerprint
 from .base import EngineInfo, for_direction, parse_direction_spec
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-{src}-{tgt}"
@@ -55,6 +55,12 @@ class MarianTranslator:
             if revision:
                 options["revision"] = revision[:12]
         return EngineInfo(engine=self.name, model=name, options=options)
+
+    def cache_key_parts(self, src_lang: str, tgt_lang: str) -> dict[str, Any]:
+        """What changes the output, known without loading the model (for the translation cache)."""
+        name = self.model_for(src_lang, tgt_lang)
+        return {"model": name, "weights": model_fingerprint(name), "beam_size": self.beam_size,
+                "max_new_tokens": self.max_new_tokens}
 
     def _load(self, name: str):
         if name in self._loaded:
