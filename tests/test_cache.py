@@ -1,0 +1,148 @@
+"""The translation and COMET caches: hits, misses on any key part, resume after an interruption,
+concurrent writers. Engines and COMET are real (the command engine, the tiny checkpoint)."""
+
+import multiprocessing
+import subprocess
+import sys
+
+import pytest
+
+from tqcheck.cache import Cache
+from tqcheck.errors import EngineError
+from tqcheck.metrics import TranslationTriple, create_metric
+from tqcheck.translate import create_translator
+from tqcheck.translate.cache import CachedTranslator
+
+TEXTS = [f"segment number {k} of the test" for k in range(12)]
+
+
+def counting_command(log):
+    """Upper-cases its input and appends one line per call to ``log``."""
+    return f"echo call >> {log}; tr a-z A-Z"
+
+
+def calls(log):
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def test_second_run_is_served_from_the_cache(tmp_path):
+    cache, log = Cache(tmp_path / "c"), tmp_path / "log"
+    engine = CachedTranslator(create_translator("command", {"command": counting_command(log)}), cache)
+    first = engine.translate(TEXTS + TEXTS[:3], "sv", "en")
+    assert first == [t.upper() for t in TEXTS + TEXTS[:3]] and calls(log) == 1
+    assert engine.misses == 12  # the repeated texts are translated once
+    again = CachedTranslator(create_translator("command", {"command": counting_command(log)}), Cache(tmp_path / "c"))
+    assert again.translate(TEXTS, "sv", "en") == first[:12] and calls(log) == 1 and again.hits == 12
+
+
+@pytest.mark.parametrize("change,misses", [("text", 1), ("direction", 12), ("command", 12), ("timeout", 0)])
+def test_changing_any_key_part_misses(tmp_path, change, misses):
+    """Whatever changes the output misses; an option that does not (a timeout) still hits."""
+    cache, log = Cache(tmp_path / "c"), tmp_path / "log"
+    CachedTranslator(create_translator("command", {"command": counting_command(log)}), cache).translate(TEXTS, "sv", "en")
+    options, texts, src, tgt = {"command": counting_command(log)}, TEXTS, "sv", "en"
+    if change == "text":
+        texts = TEXTS[:-1] + ["something new"]
+    elif change == "direction":
+        src, tgt = "sv", "de"
+    elif change == "timeout":
+        options["timeout"] = "30"
+    else:
+        options["command"] = counting_command(log) + " | cat"
+    engine = CachedTranslator(create_translator("command", options), cache)
+    engine.translate(texts, src, tgt)
+    assert calls(log) == (2 if misses else 1)
+    assert engine.misses == misses
+
+
+def test_marian_key_follows_the_weights(tmp_path, tiny_models):
+    """A retrained model in the same folder is another model: its files' fingerprint is in the key."""
+    import shutil
+
+    model = tmp_path / "marian"
+    shutil.copytree(tiny_models["marian_sv_en"], model)
+    translator = create_translator("marian", {"model": str(model)})
+    before = translator.cache_key_parts("sv", "en")
+    (model / "config.json").write_text((model / "config.json").read_text() + "\n")
+    after = translator.cache_key_parts("sv", "en")
+    assert before["model"] == after["model"] and before["weights"] != after["weights"]
+    assert create_translator("marian", {"model": str(model), "beam_size": 2}).cache_key_parts("sv", "en") != after
+
+
+def test_interrupted_run_resumes(tmp_path):
+    """The engine dies on its second chunk; the first chunk is kept and not translated again."""
+    cache, log, allow = Cache(tmp_path / "c"), tmp_path / "log", tmp_path / "allow"
+    command = f"echo call >> {log}; if [ $(wc -l < {log}) -gt 1 ] && [ ! -e {allow} ]; then exit 1; fi; tr a-z A-Z"
+    engine = CachedTranslator(create_translator("command", {"command": command}), cache, chunk_size=5)
+    with pytest.raises(EngineError):
+        engine.translate(TEXTS, "sv", "en")
+    assert cache.count("translations") == 5
+    allow.touch()
+    resumed = CachedTranslator(create_translator("command", {"command": command}), cache, chunk_size=5)
+    assert resumed.translate(TEXTS, "sv", "en") == [t.upper() for t in TEXTS]
+    assert resumed.hits == 5 and resumed.misses == 7 and calls(log) == 4  # 2 before, 2 chunks to finish
+
+
+def _writer(directory, worker, count):
+    cache = Cache(directory)
+    for start in range(0, count, 10):
+        cache.put_many("translations", {f"key{k}": f"w{worker}:{k}" for k in range(start, start + 10)})
+        cache.get_many("translations", [f"key{k}" for k in range(count)])
+
+
+def test_concurrent_writers(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_writer, args=(tmp_path / "c", w, 300)) for w in range(4)]
+    for p in workers:
+        p.start()
+    for p in workers:
+        p.join(120)
+    assert [p.exitcode for p in workers] == [0, 0, 0, 0]
+    cache = Cache(tmp_path / "c")
+    assert cache.count("translations") == 300
+    assert all(v.split(":")[1] == k[3:] for k, v in cache.get_many("translations", [f"key{k}" for k in range(300)]).items())
+
+
+def test_comet_scores_are_cached(tmp_path, tiny_models, monkeypatch):
+    from tqcheck.metrics.comet_metric import load_comet
+
+    triples = [TranslationTriple(f"källa {k}", f"hypothesis {k}", f"reference {k}") for k in range(6)]
+    plain = create_metric("comet", comet_model=str(tiny_models["comet_dir"])).score(triples)
+    cache = Cache(tmp_path / "c")
+    loaded = load_comet(str(tiny_models["comet_dir"]))
+    predicted = []
+    original = type(loaded.model).predict
+    monkeypatch.setattr(type(loaded.model), "predict", lambda self, samples, **kw: predicted.append(len(samples)) or original(self, samples, **kw))
+    first = create_metric("comet", comet_model=str(tiny_models["comet_dir"]), cache=cache).score(triples)
+    assert first.segment_scores == pytest.approx(plain.segment_scores, abs=1e-6) and first.score == pytest.approx(plain.score, abs=1e-6)
+    assert first.signature == plain.signature
+    second = create_metric("comet", comet_model=str(tiny_models["comet_dir"]), cache=cache).score(triples)
+    assert second.segment_scores == first.segment_scores and predicted == [6]
+    changed = triples[:5] + [TranslationTriple("källa 5", "another hypothesis", "reference 5")]
+    create_metric("comet", comet_model=str(tiny_models["comet_dir"]), cache=cache).score(changed)
+    assert predicted == [6, 1]
+
+
+def test_cached_rerun_of_check_through_the_cli(tmp_path):
+    """Two processes, one cache: the second run translates nothing (the engine is not called)."""
+    from conftest import EN, SV
+
+    log = tmp_path / "log"
+    args = [sys.executable, "-m", "tqcheck", "check", str(SV), str(EN), "--metrics", "bleu", "--engine", "command",
+            "--command", f"echo call >> {log}; sed 's/och/and/g'", "--cache-dir", str(tmp_path / "c"), "--json"]
+    first = subprocess.run(args + [str(tmp_path / "1.json")], capture_output=True, text=True)
+    second = subprocess.run(args + [str(tmp_path / "2.json")], capture_output=True, text=True)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert calls(log) == 1
+    assert (tmp_path / "1.json").read_text().split('"created"')[0] == (tmp_path / "2.json").read_text().split('"created"')[0]
+    no_cache = subprocess.run(args[:-3] + ["--no-cache", "--json", str(tmp_path / "3.json")], capture_output=True, text=True)
+    assert no_cache.returncode == 0 and calls(log) == 2
+
+
+def test_unusable_cache_folder_says_how_to_fix(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    from tqcheck.cache import CacheError
+
+    with pytest.raises(CacheError, match="pass --cache-dir with a writable folder.*--no-cache"):
+        Cache(blocker / "sub")
