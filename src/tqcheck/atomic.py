@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, TqcheckError
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
@@ -26,6 +26,7 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
-    except OSError as error:
+    except OSError as error:  # disk full, quota, I/O error: the old file (if any) is untouched
         Path(temporary).unlink(missing_ok=True)
-        raise InputError(f"{target}: could not be written ({error.strerror}); free space or choose another path") from None
+        raise TqcheckError(f"{target}: could not be written ({error.strerror}); nothing was replaced: "
+                           "free space or choose another path") from None

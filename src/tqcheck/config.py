@@ -49,6 +49,7 @@ KEYS: dict[str, tuple[tuple[type, ...], bool]] = {
     "significance": (_TEXT, False),
     "samples": (_INT, False),
     "alpha": (_FLOAT, False),
+    "strict": ((bool,), False),
     "cache": ((bool,), False),
     "cache_dir": (_TEXT, True),
     "json": (_TEXT, True),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .langid import detect_language
+from .langid import detect_language, language_mismatch
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Document:
     segments: tuple[Segment, ...]
     line_count: int
     lang_detected: str | None = None  # what language identification said, even when lang was declared
+    lang_warning: str | None = None   # set when a declared language disagrees with identification
 
     @property
     def texts(self) -> list[str]:
@@ -45,6 +46,19 @@ _UTF16_32_BOMS = {
 }
 
 
+DEFAULT_MAX_INPUT_MB = 50
+
+
+def max_input_bytes() -> int:
+    """Inputs above this are refused before they are read (TQCHECK_MAX_INPUT_MB raises it)."""
+    raw = os.environ.get("TQCHECK_MAX_INPUT_MB", "")
+    try:
+        megabytes = float(raw) if raw else DEFAULT_MAX_INPUT_MB
+    except ValueError:
+        raise InputError(f"TQCHECK_MAX_INPUT_MB={raw!r} is not a number of megabytes, e.g. TQCHECK_MAX_INPUT_MB=200") from None
+    return int(megabytes * 1024 * 1024)
+
+
 def read_text(path: str | os.PathLike) -> str:
     """Read a UTF-8 text file (a BOM is accepted and dropped), NFC-normalised, newlines unified."""
     p = Path(path)
@@ -52,6 +66,17 @@ def read_text(path: str | os.PathLike) -> str:
         raise InputError(f"{p}: no such file; check the path")
     if p.is_dir():
         raise InputError(f"{p}: is a directory; pass a text file with one paragraph per line")
+    limit = max_input_bytes()
+    try:
+        size = p.stat().st_size
+    except OSError:
+        size = 0
+    if size > limit:
+        raise InputError(
+            f"{p}: is {size / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit for one input "
+            "(a document that size takes hours to translate and align); split it into smaller files, "
+            f"or raise the limit with TQCHECK_MAX_INPUT_MB={int(size / 2**20) + 1}"
+        )
     try:
         data = p.read_bytes()
     except PermissionError:
@@ -92,7 +117,7 @@ def read_lines(path: str | os.PathLike) -> list[str]:
     return lines
 
 
-def load_document(path: str | os.PathLike, lang: str | None = None) -> Document:
+def load_document(path: str | os.PathLike, lang: str | None = None, option: str = "--src-lang") -> Document:
     """Load a document; blank lines are skipped but keep their line numbers for reporting.
 
     ``lang`` declares the language; otherwise it is identified from the text.
@@ -103,13 +128,14 @@ def load_document(path: str | os.PathLike, lang: str | None = None) -> Document:
         for number, line in enumerate(lines, start=1)
         if line.strip()
     )
-    detected = detect_language("\n".join(s.text for s in segments)).lang
+    guess = detect_language("\n".join(s.text for s in segments))
     return Document(
         path=str(path),
-        lang=(lang or detected).lower(),
+        lang=(lang or guess.lang).lower(),
         segments=segments,
         line_count=len(lines),
-        lang_detected=detected,
+        lang_detected=guess.lang,
+        lang_warning=language_mismatch(str(path), lang, guess, option),
     )
 
 

@@ -16,6 +16,7 @@ import typer
 from ..errors import TqcheckError
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_BAD_INPUT, EXIT_RUNTIME, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+INTERRUPTED = "interrupted; finished translations and scores are in the cache: run the same command again to resume"
 
 
 def _debug() -> bool:
@@ -37,7 +38,7 @@ def _funnel(function: Callable) -> Callable:
             typer.echo(f"tqcheck: error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
-            typer.echo("tqcheck: interrupted", err=True)
+            typer.echo(f"tqcheck: {INTERRUPTED}", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except Exception as error:  # a bug or an unexpected library failure: still one line, exit 3
             if _debug():
@@ -96,7 +97,7 @@ def main() -> None:
     try:
         code = app(prog_name="tqcheck", standalone_mode=False)
     except typer.Abort:
-        typer.echo("tqcheck: interrupted", err=True)
+        typer.echo(f"tqcheck: {INTERRUPTED}", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except Exception as error:
         # typer's parser errors (no such option, missing argument, bad value) carry these

@@ -53,6 +53,7 @@ def check(
     alpha: o.AlphaOpt = None,
     junit: o.JunitOpt = None,
     markdown: o.MarkdownOpt = None,
+    strict: o.StrictOpt = None,
     cache_dir: o.CacheDirOpt = None,
     no_cache: o.NoCacheOpt = None,
     config_path: o.ConfigOpt = None,
@@ -69,10 +70,12 @@ def check(
         first = load_document(seed_path("sv"), "sv")
         second = load_document(seed_path("en"), "en")
         default_both = True
+        mismatches = []
     else:
         first = load_document(source, config.pick("src_lang", src_lang))
-        second = load_document(reference, config.pick("tgt_lang", tgt_lang))
+        second = load_document(reference, config.pick("tgt_lang", tgt_lang), option="--tgt-lang")
         default_both = False
+    mismatches = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
     plan = plan_directions(first, second, config.pick("direction", direction), default_both=default_both)
     policy = gate_policy(config, fail_under=fail_under, fail_over=fail_over, max_drop=max_drop, baseline=baseline,
                          significance=significance, samples=samples, alpha=alpha)
@@ -97,6 +100,7 @@ def check(
                 comet_model=comet_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
                 explicit_metrics=explicit, cache=cache, progress=lambda message, d=f"{src_doc.lang}→{ref_doc.lang}": status.update(f"{d}: {message}"),
             )
+            report.warnings[:0] = mismatches
             reports.append(report)
             if save_translation is not None:
                 target = _with_direction(Path(save_translation), report.direction, len(plan) > 1)

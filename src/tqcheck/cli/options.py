@@ -24,6 +24,7 @@ CometModelOpt = Annotated[Optional[str], typer.Option("--comet-model", help="COM
 CometBatchOpt = Annotated[Optional[int], typer.Option("--comet-batch-size", help="COMET batch size (default 16).", show_default=False)]
 CometGpusOpt = Annotated[Optional[int], typer.Option("--comet-gpus", help="COMET: GPUs to use (default 1 when CUDA is available, else 0).")]
 JsonOpt = Annotated[Optional[str], typer.Option("--json", help="Write the report as versioned JSON to this path (it can be a later --baseline).")]
+StrictOpt = Annotated[Optional[bool], typer.Option("--strict", help="Refuse (exit 2) when language identification disagrees with --src-lang/--tgt-lang, instead of warning.", show_default=False)]
 CacheDirOpt = Annotated[Optional[str], typer.Option("--cache-dir", help="Where translations and COMET segment scores are cached (default: the platform cache folder, or $TQCHECK_CACHE_DIR).")]
 NoCacheOpt = Annotated[Optional[bool], typer.Option("--no-cache", help="Neither read nor write the cache.", show_default=False)]
 ConfigOpt = Annotated[Optional[str], typer.Option("--config", help="Settings file: tqcheck.toml or pyproject.toml with \\[tool.tqcheck] (default: the nearest one up to the repository root). Flags win over it.", rich_help_panel="Quality gate")]
@@ -89,3 +90,11 @@ def cached(translator, cache):
     from ..translate.cache import CachedTranslator
 
     return CachedTranslator(translator, cache)
+
+
+def language_warnings(config, strict: bool | None, warnings: list[str | None]) -> list[str]:
+    """Warnings about declared languages; under --strict the first one is an error."""
+    found = [w for w in warnings if w]
+    if found and config.pick("strict", strict, False):
+        raise InputError(found[0].replace(" (--strict makes this an error)", "") + "; --strict is on")
+    return found

@@ -8,7 +8,7 @@ import typer
 
 from ..config import load_config
 from ..documents import read_lines
-from ..langid import detect_language
+from ..langid import detect_language, language_mismatch
 from ..pipeline import new_report, score_lines
 from . import options as o
 from .app import command
@@ -36,6 +36,7 @@ def score(
     alpha: o.AlphaOpt = None,
     junit: o.JunitOpt = None,
     markdown: o.MarkdownOpt = None,
+    strict: o.StrictOpt = None,
     cache_dir: o.CacheDirOpt = None,
     no_cache: o.NoCacheOpt = None,
     config_path: o.ConfigOpt = None,
@@ -51,8 +52,15 @@ def score(
     hypotheses = read_lines(hyp)
     references = read_lines(ref)
     sources = read_lines(src) if src is not None else None
-    target = (config.pick("tgt_lang", tgt_lang) or detect_language("\n".join(references)).lang).lower()
-    origin = (config.pick("src_lang", src_lang) or (detect_language("\n".join(sources)).lang if sources else "und")).lower()
+    declared_target, declared_origin = config.pick("tgt_lang", tgt_lang), config.pick("src_lang", src_lang)
+    reference_guess = detect_language("\n".join(references))
+    source_guess = detect_language("\n".join(sources)) if sources else None
+    mismatches = o.language_warnings(config, strict, [
+        language_mismatch(ref, declared_target, reference_guess, "--tgt-lang"),
+        language_mismatch(src, declared_origin, source_guess, "--src-lang") if source_guess else None,
+    ])
+    target = (declared_target or reference_guess.lang).lower()
+    origin = (declared_origin or (source_guess.lang if source_guess else "und")).lower()
     comet_model = config.pick("comet_model", comet_model)
     metric_names, explicit = o.metric_selection(config.pick("metrics", metrics), comet_model, policy.metrics_needed())
     err = o.console(stderr=True)
@@ -64,4 +72,5 @@ def score(
             comet_gpus=config.pick("comet_gpus", comet_gpus), explicit_metrics=explicit, progress=status.update,
             cache=o.open_cache(config, cache_dir, no_cache),
         )
+    direction.warnings[:0] = mismatches
     finish(new_report("score", [direction]), policy, previous, outputs(config, json_path, junit, markdown))

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
+from ..accelerator import is_out_of_memory, release_cached_memory
 from ..cache import cache_key
 from ..errors import EngineError, InputError, ModelUnavailableError
 from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path, model_fingerprint
@@ -181,10 +182,20 @@ class CometMetric:
             gpus = 1 if torch.cuda.is_available() else 0
         truncated = set(self._count_truncated(model, samples))
         _quiet_libraries()
-        try:
-            prediction = model.predict(samples, batch_size=self.batch_size, gpus=gpus, progress_bar=False)
-        except RuntimeError as error:
-            raise EngineError(f"COMET scoring failed ({str(error).splitlines()[0]}); try --comet-batch-size 4 or --comet-gpus 0") from None
+        batch_size = self.batch_size
+        while True:
+            try:
+                prediction = model.predict(samples, batch_size=batch_size, gpus=gpus, progress_bar=False)
+                break
+            except RuntimeError as error:
+                if is_out_of_memory(error) and batch_size > 1:
+                    release_cached_memory()
+                    batch_size //= 2
+                    continue
+                if is_out_of_memory(error):
+                    raise EngineError("COMET ran out of GPU memory even at batch size 1; score on the CPU with --comet-gpus 0") from None
+                raise EngineError(f"COMET scoring failed ({str(error).splitlines()[0]}); try --comet-batch-size 4 or --comet-gpus 0") from None
+        self.batch_size = batch_size  # what fitted, for the next chunk
         return [float(s) for s in prediction.scores], [k in truncated for k in range(len(samples))]
 
     @staticmethod

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from ..accelerator import is_out_of_memory, release_cached_memory
 from ..errors import EngineError, InputError, ModelUnavailableError
 from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path, model_fingerprint
 from .base import EngineInfo, for_direction, parse_direction_spec
@@ -111,24 +112,33 @@ class MarianTranslator:
         pieces = list(dict.fromkeys(p for ps in pieces_of.values() for p in ps))
         lengths = {p: len(tokenizer.tokenize(p)) for p in pieces}
         ordered = sorted(pieces, key=lambda p: -lengths[p])  # longest first: out-of-memory shows early
+        generate_args: dict[str, Any] = {}
+        if self.beam_size:
+            generate_args["num_beams"] = self.beam_size
+        if self.max_new_tokens:  # otherwise the model's own max_length bounds generation
+            generate_args["max_new_tokens"] = self.max_new_tokens
         translated: dict[str, str] = {}
-        for start in range(0, len(ordered), self.batch_size):
-            batch = ordered[start : start + self.batch_size]
+        batch_size, start = self.batch_size, 0
+        while start < len(ordered):
+            batch = ordered[start : start + batch_size]
             encoded = tokenizer(batch, return_tensors="pt", padding=True).to(device)
-            generate_args: dict[str, Any] = {}
-            if self.beam_size:
-                generate_args["num_beams"] = self.beam_size
-            if self.max_new_tokens:  # otherwise the model's own max_length bounds generation
-                generate_args["max_new_tokens"] = self.max_new_tokens
             try:
                 with torch.inference_mode():
                     output = model.generate(**encoded, **generate_args)
             except RuntimeError as error:
+                if is_out_of_memory(error) and batch_size > 1:
+                    release_cached_memory()
+                    batch_size //= 2  # and keep it smaller: the longest segments come first
+                    continue
+                if is_out_of_memory(error):
+                    raise EngineError(f"Marian ran out of {device} memory even for one segment ({lengths[batch[0]]} tokens); "
+                                      "use --device cpu, or split that paragraph") from None
                 raise EngineError(f"Marian generation failed ({str(error).splitlines()[0]}); try --batch-size 4 or --device cpu") from None
             for text, out in zip(batch, tokenizer.batch_decode(output, skip_special_tokens=True)):
                 translated[text] = out.strip()
+            start += len(batch)
             if progress is not None:
-                progress(min(start + len(batch), len(ordered)), len(ordered))
+                progress(start, len(ordered))
         return [" ".join(translated[p] for p in pieces_of[t]) for t in texts]
 
 
