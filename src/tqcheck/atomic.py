@@ -9,13 +9,24 @@ from pathlib import Path
 from .errors import InputError, TqcheckError
 
 
-def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+def check_writable(path: str | os.PathLike | None) -> None:
+    """Refuse an output path that cannot be written before any work is done (nothing computed is lost)."""
+    if path is None:
+        return
     target = Path(path)
     if target.is_dir():
         raise InputError(f"{target}: is a directory; pass a file path to write to")
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"{target}: folder {directory} does not exist; create it first")
+    if not os.access(directory, os.W_OK):
+        raise InputError(f"{target}: cannot write to {directory} (permission denied); choose another path")
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+    target = Path(path)
+    check_writable(target)
+    directory = target.parent if str(target.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except PermissionError:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..atomic import write_text_atomic
+from ..atomic import check_writable, write_text_atomic
 from ..bundled import seed_path
 from ..config import load_config
 from ..documents import load_document
@@ -63,6 +63,8 @@ def check(
     With --fail-under/--fail-over/--baseline it is a quality gate: exit 0 passed, 1 gate failed,
     2 bad usage or input, 3 model or runtime failure."""
     config = load_config(config_path)
+    files = outputs(config, json_path, junit, markdown)
+    check_writable(save_translation)
     source, reference = config.pick("source", source), config.pick("reference", reference)
     if (source is None) != (reference is None):
         raise InputError("pass both SOURCE and REFERENCE, or neither to check the bundled seed pair")
@@ -105,4 +107,4 @@ def check(
             if save_translation is not None:
                 target = _with_direction(Path(save_translation), report.direction, len(plan) > 1)
                 write_text_atomic(target, "\n".join(line_parallel(src_doc, translations)) + "\n")
-    finish(new_report("check", reports), policy, previous, outputs(config, json_path, junit, markdown))
+    finish(new_report("check", reports), policy, previous, files)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import typer
 
+from ..atomic import check_writable
 from ..config import Config
 from ..errors import InputError
 from ..gate import GatePolicy, evaluate_gate
@@ -42,7 +43,11 @@ def read_baseline(policy: GatePolicy) -> Report | None:
 
 
 def outputs(config: Config, json_path, junit, markdown) -> Outputs:
-    return Outputs(config.pick("json", json_path), config.pick("junit", junit), config.pick("markdown", markdown))
+    """The report files to write, checked now so that a bad path fails before the work, not after."""
+    files = Outputs(config.pick("json", json_path), config.pick("junit", junit), config.pick("markdown", markdown))
+    for path in (files.json, files.junit, files.markdown):
+        check_writable(path)
+    return files
 
 
 def finish(report: Report, policy: GatePolicy, baseline: Report | None, files: Outputs) -> None:

@@ -46,6 +46,7 @@ def score(
     With --fail-under/--fail-over/--baseline it is a quality gate: exit 0 passed, 1 gate failed,
     2 bad usage or input, 3 model or runtime failure."""
     config = load_config(config_path)
+    files = outputs(config, json_path, junit, markdown)
     policy = gate_policy(config, fail_under=fail_under, fail_over=fail_over, max_drop=max_drop, baseline=baseline,
                          significance=significance, samples=samples, alpha=alpha)
     previous = read_baseline(policy)
@@ -73,4 +74,4 @@ def score(
             cache=o.open_cache(config, cache_dir, no_cache),
         )
     direction.warnings[:0] = mismatches
-    finish(new_report("score", [direction]), policy, previous, outputs(config, json_path, junit, markdown))
+    finish(new_report("score", [direction]), policy, previous, files)

@@ -134,7 +134,7 @@ def read_json_report(path: str, role: str = "report") -> Report:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(f"{role} {path} is not valid JSON ({error.msg} at line {error.lineno} column {error.colno}); {fix}") from None
+        raise InputError(f"{role} {path} is not valid JSON ({error.msg}: line {error.lineno}, column {error.colno}); {fix}") from None
     if not isinstance(data, dict) or data.get("tool", {}).get("name") != "tqcheck" or "directions" not in data:
         raise InputError(f"{role} {path} is not a tqcheck report; {fix}")
     version = data.get("schema_version")

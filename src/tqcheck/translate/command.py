@@ -59,7 +59,7 @@ class CommandTranslator:
         except subprocess.TimeoutExpired:
             raise EngineError(
                 f"translation command did not finish within {self.timeout:g} s: {command!r}; "
-                "raise it with -o timeout=SECONDS or check the command"
+                "raise it with --engine-option timeout=SECONDS or check the command"
             ) from None
         if finished.returncode != 0:
             detail = (finished.stderr.strip().splitlines() or ["no message"])[-1]
