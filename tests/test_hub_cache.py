@@ -38,3 +38,22 @@ def test_hub_names_load_from_the_local_cache_offline(tiny_models, tmp_path):
     assert direction["engine"]["model"] == "tiny/opus-mt-sv-en"
     assert direction["engine"]["options"]["revision"] == REVISION[:12]
     assert direction["scores"]["comet"]["signature"] == f"model:tiny/comet|rev:{REVISION[:12]}|comet:2.2.7"
+
+
+def test_models_list_shows_kind_size_and_flags_non_commercial_licences(tiny_models, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from tqcheck.cli import app
+
+    cache = tmp_path / "hub"
+    install_in_hf_cache(cache, "tiny/opus-mt-sv-en", tiny_models["marian_sv_en"])
+    install_in_hf_cache(cache, "Unbabel/wmt22-cometkiwi-da", tiny_models["comet_dir"])
+    (cache / "models--tiny--opus-mt-sv-en" / "snapshots" / REVISION / "README.md").write_text("---\nlicense: apache-2.0\n---\n# card\n")
+    result = CliRunner().invoke(app, ["models", "list"], env={"HF_HUB_CACHE": str(cache), "COLUMNS": "160"})
+    assert result.exit_code == 0, result.stderr
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.count("│") > 4}
+    assert "Marian (MT)" in rows["tiny/opus-mt-sv-en"] and "apache-2.0" in rows["tiny/opus-mt-sv-en"]
+    assert "COMET" in rows["Unbabel/wmt22-cometkiwi-da"] and "cc-by-nc-sa-4.0 — NON-COMMERCIAL" in rows["Unbabel/wmt22-cometkiwi-da"]
+    assert REVISION[:12] in rows["tiny/opus-mt-sv-en"] and " MB" in rows["tiny/opus-mt-sv-en"]
+    empty = CliRunner().invoke(app, ["models", "list"], env={"HF_HUB_CACHE": str(tmp_path / "none")})
+    assert empty.exit_code == 0 and "No models in the local Hugging Face cache" in empty.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ModelUnavailableError
@@ -34,3 +35,84 @@ def pull(name: str) -> list[str]:
             except Exception as error:
                 raise ModelUnavailableError(f"pulled {name} but not its encoder {encoder}: {str(error).splitlines()[0]}") from None
     return paths
+
+
+@dataclass(frozen=True)
+class CachedModel:
+    repo_id: str
+    kind: str          # "COMET", "Marian (MT)", "transformers", "other"
+    revision: str
+    size_bytes: int
+    licence: str
+    non_commercial: bool
+    path: str
+
+
+# Licences of models whose cards are not always cached with them.
+KNOWN_LICENCES = {
+    "unbabel/wmt22-cometkiwi-da": "cc-by-nc-sa-4.0",
+    "unbabel/wmt23-cometkiwi-da-xl": "cc-by-nc-sa-4.0",
+    "unbabel/wmt23-cometkiwi-da-xxl": "cc-by-nc-sa-4.0",
+    "unbabel/xcomet-xl": "cc-by-nc-sa-4.0",
+    "unbabel/xcomet-xxl": "cc-by-nc-sa-4.0",
+    "unbabel/wmt22-comet-da": "apache-2.0",
+    "xlm-roberta-large": "mit",
+    "facebookai/xlm-roberta-large": "mit",
+}
+
+
+def _card_licence(snapshot: Path) -> str | None:
+    card = snapshot / "README.md"
+    if not card.is_file():
+        return None
+    text = card.read_text(encoding="utf-8", errors="replace")
+    if not text.startswith("---"):
+        return None
+    for line in text.split("---", 2)[1].splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "license" and value.strip():
+            return value.strip().strip("'\"")
+    return None
+
+
+def _kind(snapshot: Path) -> str:
+    if (snapshot / "hparams.yaml").is_file():
+        return "COMET"
+    config = snapshot / "config.json"
+    if config.is_file():
+        import json
+
+        try:
+            model_type = json.loads(config.read_text()).get("model_type", "")
+        except ValueError:
+            model_type = ""
+        return "Marian (MT)" if model_type == "marian" else f"transformers ({model_type or '?'})"
+    return "other"
+
+
+def list_cached(cache_dir: str | None = None) -> list[CachedModel]:
+    """The models in the local Hugging Face cache, with size, kind and licence (no network)."""
+    from huggingface_hub import scan_cache_dir
+    from huggingface_hub.errors import CacheNotFound
+
+    import os
+
+    if cache_dir is None:  # read now, not at huggingface_hub's import
+        cache_dir = os.environ.get("HF_HUB_CACHE") or (os.path.join(os.environ["HF_HOME"], "hub") if os.environ.get("HF_HOME") else None)
+    try:
+        info = scan_cache_dir(cache_dir)
+    except CacheNotFound:
+        return []
+    models = []
+    for repo in sorted(info.repos, key=lambda r: r.repo_id.lower()):
+        if repo.repo_type != "model" or not repo.revisions:
+            continue
+        revision = max(repo.revisions, key=lambda r: r.last_modified)
+        snapshot = Path(revision.snapshot_path)
+        licence = _card_licence(snapshot) or KNOWN_LICENCES.get(repo.repo_id.lower(), "unknown (no model card cached)")
+        models.append(CachedModel(
+            repo_id=repo.repo_id, kind=_kind(snapshot), revision=revision.commit_hash[:12],
+            size_bytes=repo.size_on_disk, licence=licence,
+            non_commercial="-nc" in licence.lower() or "non-commercial" in licence.lower(), path=str(snapshot),
+        ))
+    return models

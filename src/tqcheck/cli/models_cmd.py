@@ -6,10 +6,13 @@ from typing import Annotated
 
 import typer
 
-from ..models import pull
+from rich.table import Table
+
+from ..models import list_cached, pull
+from . import options as o
 from .app import app, command
 
-models_app = typer.Typer(help="Manage models: pre-download them for offline runs.", no_args_is_help=True)
+models_app = typer.Typer(help="Manage models: list what is cached, pre-download for offline runs.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
 
@@ -19,3 +22,22 @@ def models_pull(names: Annotated[list[str], typer.Argument(help="Hub names, e.g.
     for name in names:
         for path in pull(name):
             typer.echo(f"{name}: {path}")
+
+
+@command("list", group=models_app)
+def models_list() -> None:
+    """List the models in the local Hugging Face cache: kind, revision, size and licence (non-commercial ones flagged)."""
+    models = list_cached()
+    console = o.console()
+    if not models:
+        console.print("No models in the local Hugging Face cache; `tqcheck models pull NAME` downloads one.")
+        return
+    table = Table(header_style="bold")
+    for column in ("model", "kind", "revision", "size", "licence"):
+        table.add_column(column, justify="right" if column == "size" else "left")
+    for m in models:
+        licence = f"[bold red]{m.licence} — NON-COMMERCIAL[/]" if m.non_commercial else m.licence
+        table.add_row(m.repo_id, m.kind, m.revision, f"{m.size_bytes / 2**20:,.1f} MB", licence)
+    console.print(table)
+    if any(m.non_commercial for m in models):
+        console.print("Models marked NON-COMMERCIAL may not be used in commercial work (e.g. CometKiwi, XCOMET).", style="yellow")
