@@ -41,3 +41,15 @@ def models_list() -> None:
     console.print(table)
     if any(m.non_commercial for m in models):
         console.print("Models marked NON-COMMERCIAL may not be used in commercial work (e.g. CometKiwi, XCOMET).", style="yellow")
+
+
+@command("convert", group=models_app)
+def models_convert(
+    model: Annotated[str, typer.Argument(metavar="MARIAN_MODEL", help="Hub name (in the local cache) or folder of a Marian model.")],
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Folder for the CTranslate2 model (default: in the cache folder, where the ctranslate2 engine looks).")] = None,
+    quantization: Annotated[str | None, typer.Option("--quantization", help="Store weights as int8, float16, ... (default: as they are; the engine quantizes on load: int8 on CPU, float16 on GPU).")] = None,
+) -> None:
+    """Convert a Marian model for the ctranslate2 engine (done on first use otherwise)."""
+    from ..translate.ctranslate2_engine import convert_marian
+
+    typer.echo(str(convert_marian(model, output, quantization, force=output is not None)))

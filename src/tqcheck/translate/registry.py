@@ -17,6 +17,7 @@ ENTRY_POINT_GROUP = "tqcheck.translators"
 
 BUILTIN_TRANSLATORS = {
     "marian": "tqcheck.translate.marian:MarianTranslator",
+    "ctranslate2": "tqcheck.translate.ctranslate2_engine:CTranslate2Translator",
     "command": "tqcheck.translate.command:CommandTranslator",
     "file": "tqcheck.translate.file:FileTranslator",
 }
