@@ -104,15 +104,15 @@ def test_concurrent_writers(tmp_path):
 
 
 def test_comet_scores_are_cached(tmp_path, tiny_models, monkeypatch):
-    from tqcheck.metrics.comet_metric import load_comet
+    import tqcheck.metrics.comet_metric as comet_metric
 
     triples = [TranslationTriple(f"källa {k}", f"hypothesis {k}", f"reference {k}") for k in range(6)]
     plain = create_metric("comet", comet_model=str(tiny_models["comet_dir"])).score(triples)
     cache = Cache(tmp_path / "c")
-    loaded = load_comet(str(tiny_models["comet_dir"]))
     predicted = []
-    original = type(loaded.model).predict
-    monkeypatch.setattr(type(loaded.model), "predict", lambda self, samples, **kw: predicted.append(len(samples)) or original(self, samples, **kw))
+    original = comet_metric.predict_without_trainer
+    monkeypatch.setattr(comet_metric, "predict_without_trainer",
+                        lambda model, samples, *a, **kw: predicted.append(len(samples)) or original(model, samples, *a, **kw))
     first = create_metric("comet", comet_model=str(tiny_models["comet_dir"]), cache=cache).score(triples)
     assert first.segment_scores == pytest.approx(plain.segment_scores, abs=1e-6) and first.score == pytest.approx(plain.score, abs=1e-6)
     assert first.signature == plain.signature

@@ -75,3 +75,21 @@ def test_segments_longer_than_the_encoder_are_reported(tiny_models, invoke, tmp_
     assert direction["scores"]["comet"]["details"]["truncated_segments"] == [1]
     assert "1 segment(s) are longer than its encoder's 512 tokens" in direction["warnings"][0]
     assert "warning: comet: 1 segment(s)" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 16])
+def test_fast_path_equals_lightning_predict_at_any_batch_size(tiny_models, batch_size):
+    """The Trainer-free loop (sorted batches, duplicates scored once) gives comet's own numbers."""
+    triples = TRIPLES + TRIPLES[:4]
+    fast = CometMetric(model=str(tiny_models["comet_dir"]), batch_size=batch_size, gpus=0).score(triples)
+    plain = CometMetric(model=str(tiny_models["comet_dir"]), batch_size=8, gpus=0, fast=False).score(triples)
+    assert fast.segment_scores == pytest.approx(plain.segment_scores, abs=1e-6)
+    assert fast.score == pytest.approx(plain.score, abs=1e-6)
+    assert fast.segment_scores[20:] == fast.segment_scores[:4]
+
+
+def test_half_precision_needs_a_gpu(tiny_models):
+    with pytest.raises(InputError, match="fp16 needs a GPU"):
+        CometMetric(model=str(tiny_models["comet_dir"]), gpus=0, precision="fp16").score(TRIPLES)
+    with pytest.raises(InputError, match="choose fp32 or fp16"):
+        CometMetric(model=str(tiny_models["comet_dir"]), precision="bf8")

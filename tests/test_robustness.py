@@ -93,17 +93,17 @@ def test_comet_out_of_memory_retries_with_smaller_batches(tiny_models, monkeypat
     triples = [TranslationTriple(f"källa {k}", f"hypothesis {k}", f"reference {k}") for k in range(5)]
     plain = create_metric("comet", comet_model=str(tiny_models["comet_dir"]), comet_batch_size=8).score(triples)
     model = load_comet(str(tiny_models["comet_dir"])).model
-    original, sizes = type(model).predict, []
+    original, sizes = type(model).predict_step, []
 
-    def predict(self, samples, batch_size, **kwargs):
-        sizes.append(batch_size)
-        if batch_size > 2:
+    def predict_step(self, batch, *args, **kwargs):
+        sizes.append(batch["src_input_ids"].shape[0])
+        if sizes[-1] > 2:
             raise _out_of_memory()
-        return original(self, samples, batch_size=batch_size, **kwargs)
+        return original(self, batch, *args, **kwargs)
 
-    monkeypatch.setattr(type(model), "predict", predict)
+    monkeypatch.setattr(type(model), "predict_step", predict_step)
     result = create_metric("comet", comet_model=str(tiny_models["comet_dir"]), comet_batch_size=8).score(triples)
-    assert sizes == [8, 4, 2]
+    assert sizes == [5, 4, 2, 2, 1]  # 5 segments in one batch of 8, then 4, then batches of 2
     assert result.segment_scores == pytest.approx(plain.segment_scores, abs=1e-5)
 
 

@@ -42,6 +42,7 @@ KEYS: dict[str, tuple[tuple[type, ...], bool]] = {
     "comet_model": (_TEXT, False),
     "comet_batch_size": (_INT, False),
     "comet_gpus": (_INT, False),
+    "comet_precision": (_TEXT, False),
     "fail_under": ((dict,), False),
     "fail_over": ((dict,), False),
     "max_drop": ((dict,), False),

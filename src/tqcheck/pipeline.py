@@ -58,6 +58,7 @@ def score_triples(
     explicit: Sequence[str] = (),
     progress: Progress | None = None,
     cache=None,
+    comet_precision: str = "fp32",
 ) -> tuple[list[MetricResult], dict[str, str], dict[str, float]]:
     """Score with each metric. A neural metric that was not asked for explicitly and cannot
     be loaded is skipped with its reason instead of failing the run."""
@@ -66,7 +67,8 @@ def score_triples(
     seconds: dict[str, float] = {}
     for name in metric_names:
         metric = create_metric(name, tgt_lang=tgt_lang, comet_model=comet_model,
-                               comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, cache=cache)
+                               comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, cache=cache,
+                               comet_precision=comet_precision)
         _announce(progress, f"scoring {name} on {len(triples)} segments")
         started = time.perf_counter()
         try:
@@ -121,6 +123,7 @@ def check_direction(
     explicit_metrics: Sequence[str] = (),
     progress: Progress | None = None,
     cache=None,
+    comet_precision: str = "fp32",
 ) -> tuple[DirectionReport, list[str]]:
     """Translate ``source`` into the reference's language, align, and score the aligned pairs.
 
@@ -143,7 +146,7 @@ def check_direction(
     results, skipped, metric_seconds = score_triples(
         triples, metric_names, tgt_lang=reference.lang, comet_model=comet_model,
         comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, explicit=explicit_metrics, progress=progress,
-        cache=cache,
+        cache=cache, comet_precision=comet_precision,
     )
     seconds.update(metric_seconds)
     segments = _segments(triples, results, [(p.source_lines, p.reference_lines) for p in alignment.pairs])
@@ -181,6 +184,7 @@ def score_lines(
     explicit_metrics: Sequence[str] = (),
     progress: Progress | None = None,
     cache=None,
+    comet_precision: str = "fp32",
 ) -> DirectionReport:
     """Score a line-parallel hypothesis against a reference (and source, for COMET)."""
     if len(hypotheses) != len(references):
@@ -203,7 +207,7 @@ def score_lines(
     results, more_skipped, seconds = score_triples(
         triples, metric_names, tgt_lang=tgt_lang, comet_model=comet_model,
         comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, explicit=explicit_metrics, progress=progress,
-        cache=cache,
+        cache=cache, comet_precision=comet_precision,
     )
     skipped.update(more_skipped)
     lines = [((i,), (i,)) for i in range(1, len(triples) + 1)]

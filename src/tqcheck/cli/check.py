@@ -42,6 +42,7 @@ def check(
     comet_model: o.CometModelOpt = None,
     comet_batch_size: o.CometBatchOpt = None,
     comet_gpus: o.CometGpusOpt = None,
+    comet_precision: o.CometPrecisionOpt = None,
     json_path: o.JsonOpt = None,
     save_translation: Annotated[Optional[str], typer.Option("--save-translation", help="Write the MT, line-parallel to the source (with both directions: NAME.sv-en.txt and NAME.en-sv.txt).")] = None,
     fail_under: o.FailUnderOpt = None,
@@ -100,7 +101,8 @@ def check(
             report, translations = check_direction(
                 src_doc, ref_doc, translator, metric_names,
                 comet_model=comet_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
-                explicit_metrics=explicit, cache=cache, progress=lambda message, d=f"{src_doc.lang}→{ref_doc.lang}": status.update(f"{d}: {message}"),
+                explicit_metrics=explicit, cache=cache, comet_precision=config.pick("comet_precision", comet_precision, "fp32"),
+                progress=lambda message, d=f"{src_doc.lang}→{ref_doc.lang}": status.update(f"{d}: {message}"),
             )
             report.warnings[:0] = mismatches
             reports.append(report)

@@ -23,6 +23,7 @@ MetricsOpt = Annotated[Optional[str], typer.Option("--metrics", help=f"Comma-sep
 CometModelOpt = Annotated[Optional[str], typer.Option("--comet-model", help="COMET: hub name (default Unbabel/wmt22-comet-da), checkpoint directory or .ckpt path.")]
 CometBatchOpt = Annotated[Optional[int], typer.Option("--comet-batch-size", help="COMET batch size (default 16).", show_default=False)]
 CometGpusOpt = Annotated[Optional[int], typer.Option("--comet-gpus", help="COMET: GPUs to use (default 1 when CUDA is available, else 0).")]
+CometPrecisionOpt = Annotated[Optional[str], typer.Option("--comet-precision", metavar="fp32|fp16", help="COMET arithmetic: fp32 (default) or fp16 on a GPU (faster; the signature says fp16, and scores move by ~1e-4).", show_default=False)]
 JsonOpt = Annotated[Optional[str], typer.Option("--json", help="Write the report as versioned JSON to this path (it can be a later --baseline).")]
 StrictOpt = Annotated[Optional[bool], typer.Option("--strict", help="Refuse (exit 2) when language identification disagrees with --src-lang/--tgt-lang, instead of warning.", show_default=False)]
 CacheDirOpt = Annotated[Optional[str], typer.Option("--cache-dir", help="Where translations and COMET segment scores are cached (default: the platform cache folder, or $TQCHECK_CACHE_DIR).")]

@@ -26,6 +26,7 @@ def score(
     comet_model: o.CometModelOpt = None,
     comet_batch_size: o.CometBatchOpt = None,
     comet_gpus: o.CometGpusOpt = None,
+    comet_precision: o.CometPrecisionOpt = None,
     json_path: o.JsonOpt = None,
     fail_under: o.FailUnderOpt = None,
     fail_over: o.FailOverOpt = None,
@@ -71,7 +72,7 @@ def score(
             src_lang=origin, tgt_lang=target, paths=(src, hyp, ref),
             comet_model=comet_model, comet_batch_size=config.pick("comet_batch_size", comet_batch_size, 16),
             comet_gpus=config.pick("comet_gpus", comet_gpus), explicit_metrics=explicit, progress=status.update,
-            cache=o.open_cache(config, cache_dir, no_cache),
+            cache=o.open_cache(config, cache_dir, no_cache), comet_precision=config.pick("comet_precision", comet_precision, "fp32"),
         )
     direction.warnings[:0] = mismatches
     finish(new_report("score", [direction]), policy, previous, files)

@@ -6,6 +6,7 @@ instant when the hub is unreachable (see ``tqcheck.hub``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -107,6 +108,30 @@ def load_comet(name_or_path: str) -> LoadedComet:
     return LoadedComet(model=model, model_id=name_or_path, checkpoint=str(checkpoint), version=version("unbabel-comet"))
 
 
+def predict_without_trainer(model, samples: list[dict[str, str]], batch_size: int, device: str,
+                            precision: str = "fp32") -> list[float]:
+    """COMET's own predict_step on batches sorted by length, without a Lightning Trainer per call.
+
+    The same model code and inputs as ``model.predict``; what goes is the Trainer's set-up, the
+    DataLoader workers, and padding waste (batches are sorted by the longest text of each sample)."""
+    import torch
+
+    model.eval()
+    model.to(device)
+    order = sorted(range(len(samples)), key=lambda k: -max(len(text) for text in samples[k].values()))
+    scores: list[float] = [0.0] * len(samples)
+    autocast = torch.autocast("cuda", dtype=torch.float16) if precision == "fp16" else contextlib.nullcontext()
+    with torch.inference_mode(), autocast:
+        for start in range(0, len(order), batch_size):
+            indices = order[start:start + batch_size]
+            inputs = model.prepare_for_inference([samples[k] for k in indices])
+            inputs = {name: value.to(device, non_blocking=True) if hasattr(value, "to") else value for name, value in inputs.items()}
+            batch_scores = model.predict_step(inputs)["scores"].float().cpu().tolist()
+            for k, score in zip(indices, batch_scores):
+                scores[k] = float(score)
+    return scores
+
+
 def comet_version() -> str:
     from importlib.metadata import version
 
@@ -118,13 +143,18 @@ class CometMetric:
     higher_is_better = True
     chunk_size = 1024  # segments per predict call when caching: an interrupted run keeps what was scored
 
-    def __init__(self, model: str | None = None, batch_size: int = 16, gpus: int | None = None, cache=None) -> None:
+    def __init__(self, model: str | None = None, batch_size: int = 16, gpus: int | None = None, cache=None,
+                 precision: str = "fp32", fast: bool = True) -> None:
         if batch_size < 1:
             raise InputError("comet: batch size must be at least 1")
+        if precision not in ("fp32", "fp16"):
+            raise InputError(f"--comet-precision {precision}: choose fp32 or fp16 (fp16 only on a GPU)")
         self.model_name = model or DEFAULT_COMET_MODEL
         self.batch_size = batch_size
         self.gpus = gpus
         self.cache = cache
+        self.precision = precision
+        self.fast = fast
 
     def load(self) -> LoadedComet:
         return load_comet(self.model_name)
@@ -133,15 +163,15 @@ class CometMetric:
         """Model id, hub revision (when it comes from the hub cache) and comet version, known without loading."""
         weights = model_fingerprint(self.model_name) if not is_local_path(self.model_name) else ""
         revision = weights[len("rev:"):][:12] if weights.startswith("rev:") else None
-        return f"model:{self.model_name}" + (f"|rev:{revision}" if revision else "") + f"|comet:{comet_version()}"
+        return (f"model:{self.model_name}" + (f"|rev:{revision}" if revision else "")
+                + ("|fp16" if self.precision == "fp16" else "") + f"|comet:{comet_version()}")
 
     def score(self, triples: Sequence[TranslationTriple]) -> MetricResult:
         """Segment scores from the cache where there, the rest from the model in chunks (stored as they come)."""
-        keys = [str(k) for k in range(len(triples))]
+        base = ["comet", self.model_name, model_fingerprint(self.model_name), comet_version(), self.precision]
+        keys = [cache_key(*base, t.source, t.hypothesis, t.reference) for t in triples]  # identical triples scored once
         found: dict[str, tuple[float, bool]] = {}
         if self.cache is not None:
-            base = ["comet", self.model_name, model_fingerprint(self.model_name), comet_version()]
-            keys = [cache_key(*base, t.source, t.hypothesis, t.reference) for t in triples]
             found = {k: tuple(json.loads(v)) for k, v in self.cache.get_many("comet_scores", keys).items()}
         todo = list(dict.fromkeys(k for k in keys if k not in found))
         if todo:
@@ -175,17 +205,20 @@ class CometMetric:
             {"src": t.source, "mt": t.hypothesis, **({"ref": t.reference} if needs_reference else {})}
             for t in triples
         ]
-        gpus = self.gpus
-        if gpus is None:
-            import torch
+        import torch
 
-            gpus = 1 if torch.cuda.is_available() else 0
+        gpus = self.gpus if self.gpus is not None else (1 if torch.cuda.is_available() else 0)
+        if self.precision == "fp16" and gpus == 0:
+            raise InputError("--comet-precision fp16 needs a GPU; on the CPU score in fp32")
         truncated = set(self._count_truncated(model, samples))
         _quiet_libraries()
         batch_size = self.batch_size
         while True:
             try:
-                prediction = model.predict(samples, batch_size=batch_size, gpus=gpus, progress_bar=False)
+                if self.fast and gpus <= 1:
+                    scores = predict_without_trainer(model, samples, batch_size, "cuda" if gpus else "cpu", self.precision)
+                else:
+                    scores = list(model.predict(samples, batch_size=batch_size, gpus=gpus, progress_bar=False).scores)
                 break
             except RuntimeError as error:
                 if is_out_of_memory(error) and batch_size > 1:
@@ -196,7 +229,7 @@ class CometMetric:
                     raise EngineError("COMET ran out of GPU memory even at batch size 1; score on the CPU with --comet-gpus 0") from None
                 raise EngineError(f"COMET scoring failed ({str(error).splitlines()[0]}); try --comet-batch-size 4 or --comet-gpus 0") from None
         self.batch_size = batch_size  # what fitted, for the next chunk
-        return [float(s) for s in prediction.scores], [k in truncated for k in range(len(samples))]
+        return [float(x) for x in scores], [k in truncated for k in range(len(samples))]
 
     @staticmethod
     def _count_truncated(model, samples: list[dict[str, str]]) -> list[int]:

@@ -46,7 +46,8 @@ def parse_metric_names(spec: str | Sequence[str] | None) -> tuple[str, ...]:
 
 
 def create_metric(name: str, *, tgt_lang: str | None = None, comet_model: str | None = None,
-                  comet_batch_size: int = 16, comet_gpus: int | None = None, cache=None) -> Metric:
+                  comet_batch_size: int = 16, comet_gpus: int | None = None, cache=None,
+                  comet_precision: str = "fp32") -> Metric:
     if name in SACREBLEU_METRICS:
         from .sacrebleu_metrics import SacrebleuMetric
 
@@ -54,5 +55,6 @@ def create_metric(name: str, *, tgt_lang: str | None = None, comet_model: str | 
     if name == "comet":
         from .comet_metric import CometMetric
 
-        return CometMetric(model=comet_model, batch_size=comet_batch_size, gpus=comet_gpus, cache=cache)
+        return CometMetric(model=comet_model, batch_size=comet_batch_size, gpus=comet_gpus, cache=cache,
+                           precision=comet_precision)
     raise InputError(f"unknown metric {name!r}; choose from: {', '.join(ALL_METRICS)}")
