@@ -59,3 +59,16 @@ def test_tqcheck_score_equals_the_sacrebleu_cli(tmp_path, invoke):
     for name, expected in cli.items():
         assert round(scores[name]["score"], 4) == pytest.approx(expected["score"], abs=1e-4)
         assert scores[name]["signature"] == expected["signature"]
+
+
+EDGE_HYPS = ["", "exactly the same words", "no overlap at all", "Ett kort svar .", "a a a a a a a a"]
+EDGE_REFS = ["a reference with words", "exactly the same words", "completely different text here", "", "a"]
+
+
+@pytest.mark.parametrize("name,corpus_metric,sentence_metric", [
+    ("bleu", BLEU(trg_lang="en"), BLEU(trg_lang="en", effective_order=True)), ("chrf", CHRF(), CHRF()), ("ter", TER(), TER())])
+def test_segment_scores_from_statistics_equal_sentence_score_on_edge_cases(name, corpus_metric, sentence_metric):
+    result = create_metric(name, tgt_lang="en").score([TranslationTriple("", h, r) for h, r in zip(EDGE_HYPS, EDGE_REFS)])
+    assert result.score == pytest.approx(corpus_metric.corpus_score(EDGE_HYPS, [EDGE_REFS]).score, abs=1e-9)
+    assert result.segment_scores == pytest.approx(
+        [sentence_metric.sentence_score(h, [r]).score for h, r in zip(EDGE_HYPS, EDGE_REFS)], abs=1e-9)

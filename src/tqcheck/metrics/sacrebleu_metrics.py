@@ -38,12 +38,16 @@ class SacrebleuMetric:
         return self._build(sentence_level=False)
 
     def score(self, triples: Sequence[TranslationTriple]) -> MetricResult:
+        """One pass of sacrebleu's statistics extraction serves both levels: the corpus score is
+        sacrebleu's aggregate of them (what corpus_score does), and each segment's score is
+        computed from its own row (what sentence_score does, without tokenising twice)."""
         hypotheses = [t.hypothesis for t in triples]
         references = [t.reference or "" for t in triples]
         corpus_metric = self.corpus_metric()
-        corpus = corpus_metric.corpus_score(hypotheses, [references])
+        statistics = corpus_metric._extract_corpus_statistics(hypotheses, [references])
+        corpus = corpus_metric._aggregate_and_compute(statistics)
         sentence_metric = self._build(sentence_level=True)
-        segment_scores = [sentence_metric.sentence_score(h, [r]).score for h, r in zip(hypotheses, references)]
+        segment_scores = [sentence_metric._compute_score_from_stats(row).score for row in statistics]
         details = {}
         if self.name == "bleu":
             details = {"precisions": [round(p, 4) for p in corpus.precisions], "bp": round(corpus.bp, 4),
