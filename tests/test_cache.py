@@ -146,3 +146,23 @@ def test_unusable_cache_folder_says_how_to_fix(tmp_path):
 
     with pytest.raises(CacheError, match="pass --cache-dir with a writable folder.*--no-cache"):
         Cache(blocker / "sub")
+
+
+def test_alignment_is_cached_and_identical(tmp_path, monkeypatch):
+    from conftest import APERTIUM_SV_EN, EN, SV
+    from tqcheck.align import DynamicProgrammingAligner
+    from tqcheck.documents import load_document
+    from tqcheck.pipeline import check_direction
+
+    calls = []
+    original = DynamicProgrammingAligner.align
+    monkeypatch.setattr(DynamicProgrammingAligner, "align", lambda self, *a: calls.append(1) or original(self, *a))
+    cache = Cache(tmp_path / "c")
+    engine = create_translator("file", {"hypothesis": str(APERTIUM_SV_EN)})
+    source, reference = load_document(SV), load_document(EN)
+    first, _ = check_direction(source, reference, engine, ["bleu"], cache=cache)
+    second, _ = check_direction(source, reference, engine, ["bleu"], cache=cache)
+    assert calls == [1] and second.alignment == first.alignment
+    changed = create_translator("command", {"command": "tr a-z A-Z"})
+    check_direction(source, reference, changed, ["bleu"], cache=cache)  # other MT: aligned again
+    assert calls == [1, 1]

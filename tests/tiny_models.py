@@ -23,8 +23,11 @@ def train_sentencepiece(texts: list[str], prefix: Path, vocab_size: int) -> Path
 
 
 def build_marian(directory: Path, source_texts: list[str], target_texts: list[str], *, vocab_size: int = 400,
-                 d_model: int = 32, layers: int = 1, heads: int = 2, ffn: int = 64, seed: int = 0) -> Path:
-    """A MarianMT with random weights and a shared vocabulary built from real sentencepiece models."""
+                 d_model: int = 32, layers: int = 1, heads: int = 2, ffn: int = 64, seed: int = 0,
+                 model_vocab_size: int | None = None, max_length: int = 64) -> Path:
+    """A MarianMT with random weights and a shared vocabulary built from real sentencepiece models.
+
+    ``model_vocab_size`` pads the vocabulary (and so the output layer) to a full-size model's."""
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
@@ -40,6 +43,8 @@ def build_marian(directory: Path, source_texts: list[str], target_texts: list[st
             piece = processor.id_to_piece(index)
             if piece not in pieces and piece not in ("<s>", "</s>", "<unk>"):
                 pieces[piece] = len(pieces)
+    while model_vocab_size and len(pieces) < model_vocab_size - 1:  # never produced by the tokenizer
+        pieces[f"▁pad{len(pieces)}"] = len(pieces)
     pieces["<pad>"] = len(pieces)
     vocab_file = directory / "vocab.json"
     vocab_file.write_text(json.dumps(pieces, ensure_ascii=False), encoding="utf-8")
@@ -49,11 +54,11 @@ def build_marian(directory: Path, source_texts: list[str], target_texts: list[st
         vocab_size=len(pieces), d_model=d_model, encoder_layers=layers, decoder_layers=layers,
         encoder_attention_heads=heads, decoder_attention_heads=heads, encoder_ffn_dim=ffn, decoder_ffn_dim=ffn,
         max_position_embeddings=512, pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,
-        forced_eos_token_id=0, num_beams=1, max_length=64,
+        forced_eos_token_id=0, num_beams=1, max_length=max_length,
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
-    model.generation_config.max_length = 64
+    model.generation_config.max_length = max_length
     model.generation_config.num_beams = 1
     out = directory / "model"
     model.save_pretrained(out)
@@ -62,8 +67,11 @@ def build_marian(directory: Path, source_texts: list[str], target_texts: list[st
 
 
 def build_xlmr_encoder(directory: Path, texts: list[str], *, vocab_size: int = 600, hidden: int = 32,
-                       layers: int = 2, heads: int = 2, intermediate: int = 64, seed: int = 0) -> Path:
-    """An XLM-R-shaped encoder with random weights and a sentencepiece tokenizer, saved locally."""
+                       layers: int = 2, heads: int = 2, intermediate: int = 64, seed: int = 0,
+                       model_vocab_size: int | None = None) -> Path:
+    """An XLM-R-shaped encoder with random weights and a sentencepiece tokenizer, saved locally.
+
+    ``model_vocab_size`` sizes the embedding table like a full-size model's (250,002 for XLM-R)."""
     import torch
     from transformers import XLMRobertaConfig, XLMRobertaModel, XLMRobertaTokenizerFast
 
@@ -71,7 +79,7 @@ def build_xlmr_encoder(directory: Path, texts: list[str], *, vocab_size: int = 6
     spm_model = train_sentencepiece(texts, directory / "spm", vocab_size)
     tokenizer = XLMRobertaTokenizerFast(vocab_file=str(spm_model))
     config = XLMRobertaConfig(
-        vocab_size=len(tokenizer), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+        vocab_size=max(len(tokenizer), model_vocab_size or 0), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
         intermediate_size=intermediate, max_position_embeddings=514, pad_token_id=tokenizer.pad_token_id,
         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
     )

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from .errors import TqcheckError
 
-TABLES = ("translations", "comet_scores")
+TABLES = ("translations", "comet_scores", "alignments")
 _BATCH = 500  # keys per SELECT, below SQLite's variable limit
 
 

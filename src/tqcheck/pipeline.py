@@ -110,6 +110,34 @@ def _segments(triples: Sequence[TranslationTriple], results: list[MetricResult],
     ]
 
 
+def align_cached(aligner: Aligner, source: Document, reference: Document, translations: Sequence[str] | None,
+                 cache=None) -> Alignment:
+    """Align, or take the alignment a previous run made of exactly these inputs with this aligner
+    (and this tqcheck version, since the aligner's code is part of the result)."""
+    if cache is None:
+        return aligner.align(source, reference, translations)
+    import json
+    from dataclasses import asdict
+
+    from .align.base import AlignedPair, UnmatchedLine
+    from .cache import cache_key
+
+    key = cache_key("alignment", __version__, type(aligner).__name__, repr(getattr(aligner, "settings", None)),
+                    [(s.line, s.text) for s in source.segments], [(s.line, s.text) for s in reference.segments],
+                    list(translations) if translations is not None else None)
+    stored = cache.get_many("alignments", [key]).get(key)
+    if stored is not None:
+        data = json.loads(stored)
+        return Alignment(
+            pairs=[AlignedPair(**{**p, "source_lines": tuple(p["source_lines"]), "reference_lines": tuple(p["reference_lines"])})
+                   for p in data["pairs"]],
+            unmatched=[UnmatchedLine(**u) for u in data["unmatched"]],
+        )
+    alignment = aligner.align(source, reference, translations)
+    cache.put_many("alignments", {key: json.dumps(asdict(alignment), ensure_ascii=False)})
+    return alignment
+
+
 def check_direction(
     source: Document,
     reference: Document,
@@ -135,7 +163,7 @@ def check_direction(
 
     _announce(progress, "aligning")
     started = time.perf_counter()
-    alignment: Alignment = (aligner or DynamicProgrammingAligner()).align(source, reference, translations)
+    alignment = align_cached(aligner or DynamicProgrammingAligner(), source, reference, translations, cache)
     seconds["align"] = round(time.perf_counter() - started, 3)
     if not alignment.pairs:
         raise InputError(

@@ -83,15 +83,17 @@ class CTranslate2Translator:
         compute_type: str | None = None  # default: int8 on CPU, float16 on GPU
         threads: int = 0                 # intra-op threads (0: CTranslate2 decides)
         max_new_tokens: int | None = None
+        min_new_tokens: int | None = None  # with max_new_tokens, pins the output length (benchmarks)
 
     def __init__(self, model: str | None = None, beam_size: int | None = None, batch_size: int = 32,
                  device: str = "auto", compute_type: str | None = None, threads: int = 0,
-                 max_new_tokens: int | None = None) -> None:
+                 max_new_tokens: int | None = None, min_new_tokens: int | None = None) -> None:
         if batch_size < 1:
             raise InputError("ctranslate2: batch_size must be at least 1")
         self.models = parse_direction_spec(model)
         self.beam_size, self.batch_size, self.device = beam_size, batch_size, device
         self.compute_type, self.threads, self.max_new_tokens = compute_type, threads, max_new_tokens
+        self.min_new_tokens = min_new_tokens
         self._loaded: dict[str, Any] = {}
 
     def model_for(self, src_lang: str, tgt_lang: str) -> str:
@@ -108,7 +110,8 @@ class CTranslate2Translator:
     def cache_key_parts(self, src_lang: str, tgt_lang: str) -> dict[str, Any]:
         name = self.model_for(src_lang, tgt_lang)
         return {"model": name, "weights": model_fingerprint(name), "beam_size": self.beam_size,
-                "compute_type": self.compute_type or "default-for-device", "max_new_tokens": self.max_new_tokens}
+                "compute_type": self.compute_type or "default-for-device", "max_new_tokens": self.max_new_tokens,
+                "min_new_tokens": self.min_new_tokens}
 
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
         options: dict[str, Any] = {k: v for k, v in {"beam_size": self.beam_size, "max_new_tokens": self.max_new_tokens}.items() if v}
@@ -153,6 +156,8 @@ class CTranslate2Translator:
         tokens = [tokenizer.convert_ids_to_tokens(tokenizer.encode(p)) for p in pieces]
         options: dict[str, Any] = {"beam_size": self.beam_size or 1, "max_batch_size": self.batch_size}
         options["max_decoding_length"] = self.max_new_tokens or max_length
+        if self.min_new_tokens:
+            options["min_decoding_length"] = self.min_new_tokens
         translated: dict[str, str] = {}
         step = max(self.batch_size * 8, 1)
         for start in range(0, len(pieces), step):

@@ -25,6 +25,7 @@ class MarianTranslator:
         batch_size: int = 16
         device: str = "auto"
         max_new_tokens: int | None = None
+        min_new_tokens: int | None = None  # with max_new_tokens, pins the output length (benchmarks)
 
     def __init__(
         self,
@@ -33,6 +34,7 @@ class MarianTranslator:
         batch_size: int = 16,
         device: str = "auto",
         max_new_tokens: int | None = None,
+        min_new_tokens: int | None = None,
     ) -> None:
         if batch_size < 1:
             raise InputError("marian: batch_size must be at least 1")
@@ -43,6 +45,7 @@ class MarianTranslator:
         self.batch_size = batch_size
         self.device = device
         self.max_new_tokens = max_new_tokens
+        self.min_new_tokens = min_new_tokens
         self._loaded: dict[str, Any] = {}
 
     def model_for(self, src_lang: str, tgt_lang: str) -> str:
@@ -50,7 +53,8 @@ class MarianTranslator:
 
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
         name = self.model_for(src_lang, tgt_lang)
-        options: dict[str, Any] = {k: v for k, v in {"beam_size": self.beam_size, "max_new_tokens": self.max_new_tokens}.items() if v}
+        options: dict[str, Any] = {k: v for k, v in {"beam_size": self.beam_size, "max_new_tokens": self.max_new_tokens,
+                                                     "min_new_tokens": self.min_new_tokens}.items() if v}
         if name in self._loaded:  # the hub commit the weights came from: the model's exact version
             revision = getattr(self._loaded[name][1].config, "_commit_hash", None)
             if revision:
@@ -61,7 +65,7 @@ class MarianTranslator:
         """What changes the output, known without loading the model (for the translation cache)."""
         name = self.model_for(src_lang, tgt_lang)
         return {"model": name, "weights": model_fingerprint(name), "beam_size": self.beam_size,
-                "max_new_tokens": self.max_new_tokens}
+                "max_new_tokens": self.max_new_tokens, "min_new_tokens": self.min_new_tokens}
 
     def _load(self, name: str):
         if name in self._loaded:
@@ -117,6 +121,8 @@ class MarianTranslator:
             generate_args["num_beams"] = self.beam_size
         if self.max_new_tokens:  # otherwise the model's own max_length bounds generation
             generate_args["max_new_tokens"] = self.max_new_tokens
+        if self.min_new_tokens:
+            generate_args["min_new_tokens"] = self.min_new_tokens
         translated: dict[str, str] = {}
         batch_size, start = self.batch_size, 0
         while start < len(ordered):
