@@ -78,9 +78,7 @@ def bench_score(results: dict, repeats: int, work: Path, count: int = 100_000) -
     tqcheck = median_run([str(BIN / "tqcheck"), "score", "--hyp", str(work / "hyp.txt"), "--ref", str(work / "ref.txt"),
                           "--metrics", "bleu,chrf,ter", "--tgt-lang", "en", "--no-cache", "--json", str(work / "score.json")], repeats)
     ours = json.loads((work / "score.json").read_text())["directions"][0]["scores"]
-    theirs = json.loads("[" + ",".join(sacrebleu["stdout"].split()).replace("[,", "[").replace(",]", "]") + "]") \
-        if sacrebleu["stdout"].strip().startswith("[") else [float(x) for x in sacrebleu["stdout"].split()]
-    theirs = [float(x) for x in theirs]
+    theirs = [float(x) for x in json.loads(sacrebleu["stdout"])]  # `sacrebleu -b` prints a JSON list of scores
     same = all(abs(round(ours[m]["score"], 4) - v) < 1e-4 for m, v in zip(("bleu", "chrf", "ter"), theirs))
     ratio = tqcheck["seconds"] / sacrebleu["seconds"]
     results["score_100k"] = {"segments": count, "sacrebleu": {k: v for k, v in sacrebleu.items() if k != "stdout"},
@@ -129,7 +127,7 @@ def bench_mt(results: dict, repeats: int, models: Path, count: int = 64, new_tok
     model = str(models / "marian-sv-en-base" / "model")
     pinned = {"max_new_tokens": new_tokens, "min_new_tokens": new_tokens}
     rows = {
-        "marian (transformers, fp32, batch 16)": _translate_speed("marian", {"model": model, "device": "cpu", **pinned}, texts, repeats),
+        "marian (transformers, fp32, batch 16)": _translate_speed("marian", {"model": model, "device": "cpu", "batch_size": 16, **pinned}, texts, repeats),
         "marian (transformers, fp32, batch 64)": _translate_speed("marian", {"model": model, "device": "cpu", "batch_size": 64, **pinned}, texts, repeats),
         "ctranslate2 (int8, batch 32)": _translate_speed("ctranslate2", {"model": model, "device": "cpu", **pinned}, texts, repeats),
         "ctranslate2 (float32, batch 32)": _translate_speed("ctranslate2", {"model": model, "device": "cpu", "compute_type": "float32", **pinned}, texts, repeats),

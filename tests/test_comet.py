@@ -93,3 +93,29 @@ def test_half_precision_needs_a_gpu(tiny_models):
         CometMetric(model=str(tiny_models["comet_dir"]), gpus=0, precision="fp16").score(TRIPLES)
     with pytest.raises(InputError, match="choose fp32 or fp16"):
         CometMetric(model=str(tiny_models["comet_dir"]), precision="bf8")
+
+
+def test_checkpoint_missing_a_parameter_is_loaded_again_with_initialisation(tiny_models, tmp_path, monkeypatch):
+    """Loading skips random initialisation; if the checkpoint lacks a parameter, comet's ordinary load runs instead."""
+    import shutil
+
+    import comet
+    import torch
+
+    from tqcheck.metrics.comet_metric import _load_without_random_init
+
+    folder = tmp_path / "comet"
+    shutil.copytree(tiny_models["comet_dir"], folder)
+    checkpoint = folder / "checkpoints" / "model.ckpt"
+    data = torch.load(checkpoint, weights_only=False)
+    dropped = next(k for k in data["state_dict"] if k.startswith("estimator."))
+    del data["state_dict"][dropped]
+    torch.save(data, checkpoint)
+    calls = []
+    original = comet.load_from_checkpoint
+    monkeypatch.setattr(comet, "load_from_checkpoint", lambda *a, **k: calls.append(1) or original(*a, **k))
+    model = _load_without_random_init(comet, str(checkpoint), True)
+    assert len(calls) == 2
+    assert torch.isfinite(dict(model.named_parameters())[dropped]).all()
+    complete = _load_without_random_init(comet, str(tiny_models["comet_ckpt"]), True)
+    assert len(calls) == 3 and complete is not None

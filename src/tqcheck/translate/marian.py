@@ -22,7 +22,7 @@ class MarianTranslator:
     class Options:
         model: str | None = None
         beam_size: int | None = None
-        batch_size: int = 16
+        batch_size: int = 64
         device: str = "auto"
         max_new_tokens: int | None = None
         min_new_tokens: int | None = None  # with max_new_tokens, pins the output length (benchmarks)
@@ -31,7 +31,7 @@ class MarianTranslator:
         self,
         model: str | None = None,
         beam_size: int | None = None,
-        batch_size: int = 16,
+        batch_size: int = 64,
         device: str = "auto",
         max_new_tokens: int | None = None,
         min_new_tokens: int | None = None,
