@@ -78,14 +78,14 @@ class CTranslate2Translator:
     class Options:
         model: str | None = None
         beam_size: int | None = None
-        batch_size: int = 32
+        batch_size: int = 64
         device: str = "auto"
         compute_type: str | None = None  # default: int8 on CPU, float16 on GPU
         threads: int = 0                 # intra-op threads (0: CTranslate2 decides)
         max_new_tokens: int | None = None
         min_new_tokens: int | None = None  # with max_new_tokens, pins the output length (benchmarks)
 
-    def __init__(self, model: str | None = None, beam_size: int | None = None, batch_size: int = 32,
+    def __init__(self, model: str | None = None, beam_size: int | None = None, batch_size: int = 64,
                  device: str = "auto", compute_type: str | None = None, threads: int = 0,
                  max_new_tokens: int | None = None, min_new_tokens: int | None = None) -> None:
         if batch_size < 1:
