@@ -159,3 +159,11 @@ def test_compare_three_systems(invoke, files, baseline, tmp_path):
 def test_compare_needs_two_reports(invoke, baseline):
     result = invoke("compare", baseline)
     assert result.exit_code == 2 and "at least two reports" in result.stderr
+
+
+def test_json_that_is_not_a_report_is_refused(invoke, files, tmp_path):
+    for content in ('{"tool": "tqcheck", "directions": []}', '[1, 2]', '{"tool": {"name": "tqcheck"}, "directions": 3}'):
+        odd = tmp_path / "odd.json"
+        odd.write_text(content)
+        result = score(invoke, files, "hyp", "--baseline", odd)
+        assert result.exit_code == 2 and "is not a tqcheck report" in result.stderr, content

@@ -139,7 +139,7 @@ def test_unexpected_errors_are_one_line_without_locals(invoke, monkeypatch):
     monkeypatch.setenv("TQCHECK_SECRET_TOKEN", "s3cr3t-value")
 
     def explode(*args, **kwargs):
-        token = os.environ["TQCHECK_SECRET_TOKEN"]  # a local a traceback with locals would show
+        token = os.environ["TQCHECK_SECRET_TOKEN"]  # noqa: F841 (a local that a traceback with locals would show)
         raise ValueError("something broke inside")
 
     monkeypatch.setattr(pipeline, "score_triples", explode)

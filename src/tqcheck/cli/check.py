@@ -73,7 +73,6 @@ def check(
         first = load_document(seed_path("sv"), "sv")
         second = load_document(seed_path("en"), "en")
         default_both = True
-        mismatches = []
     else:
         first = load_document(source, config.pick("src_lang", src_lang))
         second = load_document(reference, config.pick("tgt_lang", tgt_lang), option="--tgt-lang")

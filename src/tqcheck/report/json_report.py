@@ -130,12 +130,13 @@ def read_json_report(path: str, role: str = "report") -> Report:
     from ..documents import read_text
 
     text = read_text(path)
-    fix = f"pass a report written by `tqcheck check --json` or `tqcheck score --json`"
+    fix = "pass a report written by `tqcheck check --json` or `tqcheck score --json`"
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"{role} {path} is not valid JSON ({error.msg}: line {error.lineno}, column {error.colno}); {fix}") from None
-    if not isinstance(data, dict) or data.get("tool", {}).get("name") != "tqcheck" or "directions" not in data:
+    tool = data.get("tool") if isinstance(data, dict) else None
+    if not isinstance(tool, dict) or tool.get("name") != "tqcheck" or not isinstance(data.get("directions"), list):
         raise InputError(f"{role} {path} is not a tqcheck report; {fix}")
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:

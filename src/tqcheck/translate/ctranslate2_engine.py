@@ -13,8 +13,8 @@ from typing import Any, Sequence
 
 from ..errors import EngineError, InputError, ModelUnavailableError
 from ..hub import model_fingerprint
-from .base import EngineInfo, for_direction, parse_direction_spec
-from .marian import DEFAULT_MODEL, split_to_fit
+from .base import EngineInfo, parse_direction_spec
+from .marian import opus_mt_model, split_to_fit
 
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
                    "generation_config.json")
@@ -42,7 +42,6 @@ def convert_marian(name: str, output_dir: str | os.PathLike | None = None, quant
     """Convert a Marian model (hub name or folder) with CTranslate2's TransformersConverter; its
     tokenizer files go along. The default place is keyed by the model's weights fingerprint."""
     try:
-        import ctranslate2  # noqa: F401
         from ctranslate2.converters import TransformersConverter
     except ImportError:
         raise ModelUnavailableError("the ctranslate2 engine needs the ctranslate2 package: pip install 'tqcheck[ctranslate2]'") from None
@@ -97,7 +96,7 @@ class CTranslate2Translator:
         self._loaded: dict[str, Any] = {}
 
     def model_for(self, src_lang: str, tgt_lang: str) -> str:
-        return for_direction(self.models, src_lang, tgt_lang) or DEFAULT_MODEL.format(src=src_lang, tgt=tgt_lang)
+        return opus_mt_model(self.models, src_lang, tgt_lang)
 
     def _device_and_type(self) -> tuple[str, str]:
         import ctranslate2

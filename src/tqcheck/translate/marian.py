@@ -15,6 +15,11 @@ from .base import EngineInfo, for_direction, parse_direction_spec
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-{src}-{tgt}"
 
 
+def opus_mt_model(models: dict[str, str], src_lang: str, tgt_lang: str) -> str:
+    """The model given for this direction (or for all), else OPUS-MT's for the pair."""
+    return for_direction(models, src_lang, tgt_lang) or DEFAULT_MODEL.format(src=src_lang, tgt=tgt_lang)
+
+
 class MarianTranslator:
     name = "marian"
 
@@ -49,7 +54,7 @@ class MarianTranslator:
         self._loaded: dict[str, Any] = {}
 
     def model_for(self, src_lang: str, tgt_lang: str) -> str:
-        return for_direction(self.models, src_lang, tgt_lang) or DEFAULT_MODEL.format(src=src_lang, tgt=tgt_lang)
+        return opus_mt_model(self.models, src_lang, tgt_lang)
 
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
         name = self.model_for(src_lang, tgt_lang)
