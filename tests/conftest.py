@@ -50,7 +50,9 @@ needs_apertium = pytest.mark.skipif(
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory) -> dict[str, Path]:
-    """Random-weight MarianMT (sv-en, en-sv) and a tiny COMET checkpoint over a tiny XLM-R encoder."""
+    """Random-weight MarianMT (sv-en, en-sv) and tiny COMET checkpoints over a tiny XLM-R encoder:
+    reference-based (regression_metric), quality estimation (referenceless_regression_metric and a
+    CometKiwi-shaped unified_metric on [mt, src]) and XCOMET (xcomet_metric, with error spans)."""
     from tiny_models import build_comet, build_marian, build_xlmr_encoder
 
     root = tmp_path_factory.mktemp("tiny-models")
@@ -62,6 +64,10 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
         "encoder": encoder,
         "comet_dir": build_comet(root / "comet", encoder).parents[1],
         "comet_ckpt": root / "comet" / "checkpoints" / "model.ckpt",
+        "qe_dir": build_comet(root / "qe", encoder, class_identifier="referenceless_regression_metric").parents[1],
+        "kiwi_dir": build_comet(root / "kiwi", encoder, class_identifier="unified_metric",
+                                input_segments=["mt", "src"]).parents[1],
+        "xcomet_dir": build_comet(root / "xcomet", encoder, class_identifier="xcomet_metric").parents[1],
     }
 
 

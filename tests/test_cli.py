@@ -217,7 +217,7 @@ def test_light_commands_never_import_torch(args):
 
 @pytest.mark.parametrize("args,message", [
     (["check", "--bogus"], "No such option: --bogus"),
-    (["score", "--hyp", "h.txt"], "Missing option '--ref'"),
+    (["score", "--ref", "r.txt"], "Missing option '--hyp'"),
     (["check", "--comet-batch-size", "many"], "Invalid value for '--comet-batch-size'"),
 ])
 def test_usage_errors_are_one_line_exit_2(args, message):

@@ -92,9 +92,12 @@ def build_xlmr_encoder(directory: Path, texts: list[str], *, vocab_size: int = 6
 
 
 def build_comet(directory: Path, encoder_dir: Path, *, class_identifier: str = "regression_metric",
-                hidden_sizes: tuple[int, ...] = (32,), seed: int = 0) -> Path:
+                hidden_sizes: tuple[int, ...] = (32,), seed: int = 0, **options) -> Path:
     """A COMET checkpoint (checkpoints/model.ckpt + hparams.yaml) over a local encoder.
 
+    ``class_identifier`` picks comet's model class: regression_metric (COMET-DA),
+    referenceless_regression_metric (COMET-QE), unified_metric (CometKiwi, UniTE) or
+    xcomet_metric (XCOMET, with error spans). ``options`` go to its constructor.
     The encoder's path is stored inside the checkpoint's hyper-parameters, as comet does."""
     import pytorch_lightning as ptl
     import torch
@@ -103,9 +106,14 @@ def build_comet(directory: Path, encoder_dir: Path, *, class_identifier: str = "
 
     torch.manual_seed(seed)
     model_class = str2model[class_identifier]
+    if class_identifier in ("unified_metric", "xcomet_metric"):
+        # sentence and word layers must exist in the tiny encoder (XLM-R-large has 24)
+        shape = {"sent_layer": "mix", "word_layer": 2, "layer_transformation": "softmax"}
+    else:
+        shape = {"layer": "mix", "layer_transformation": "softmax", "pool": "avg"}
     model = model_class(
         pretrained_model=str(encoder_dir), local_files_only=True, hidden_sizes=list(hidden_sizes),
-        layer="mix", layer_transformation="softmax", pool="avg", load_pretrained_weights=True,
+        load_pretrained_weights=True, **{**shape, **options},
     )
     trainer = ptl.Trainer(accelerator="cpu", devices=1, logger=False, enable_checkpointing=False,
                           enable_progress_bar=False, enable_model_summary=False)

@@ -23,6 +23,12 @@ def check_writable(path: str | os.PathLike | None) -> None:
         raise InputError(f"{target}: cannot write to {directory} (permission denied); choose another path")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     target = Path(path)
     check_writable(target)
@@ -36,6 +42,7 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         os.replace(temporary, target)
     except OSError as error:  # disk full, quota, I/O error: the old file (if any) is untouched
         Path(temporary).unlink(missing_ok=True)

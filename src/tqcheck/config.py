@@ -40,6 +40,8 @@ KEYS: dict[str, tuple[tuple[type, ...], bool]] = {
     "device": (_TEXT, False),
     "engine_options": ((dict,), False),
     "comet_model": (_TEXT, False),
+    "qe_model": (_TEXT, False),
+    "unit": (_TEXT, False),
     "comet_batch_size": (_INT, False),
     "comet_gpus": (_INT, False),
     "comet_precision": (_TEXT, False),
@@ -56,8 +58,9 @@ KEYS: dict[str, tuple[tuple[type, ...], bool]] = {
     "json": (_TEXT, True),
     "junit": (_TEXT, True),
     "markdown": (_TEXT, True),
+    "html": (_TEXT, True),
 }
-_MAYBE_PATHS = ("model", "comet_model")  # hub names or local folders: resolved when the folder exists
+_MAYBE_PATHS = ("model", "comet_model", "qe_model")  # hub names or local folders: resolved when the folder exists
 
 
 @dataclass

@@ -20,7 +20,7 @@ from .significance import DEFAULT_SAMPLES, TESTS, PairedResult, check_signatures
 # Kocmi et al. 2024, metric delta for 80% pairwise accuracy against humans (COMET-22 on its 0-1 scale).
 KOCMI_2024_MARGINS = {"bleu": 2.34, "chrf": 1.63, "comet": 0.0056}
 KOCMI_2024 = "from Kocmi et al. 2024 (80% agreement with humans)"
-GATE_METRICS = ("bleu", "chrf", "ter", "comet")
+GATE_METRICS = ("bleu", "chrf", "ter", "comet", "cometkiwi")
 LOWER_IS_BETTER = frozenset({"ter"})
 
 Kind = Literal["fail_under", "fail_over", "max_drop"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +74,23 @@ def _card_licence(snapshot: Path) -> str | None:
         if key.strip().lower() == "license" and value.strip():
             return value.strip().strip("'\"")
     return None
+
+
+def model_licence(name: str) -> str | None:
+    """The licence of a model: from its card (a local checkpoint's README.md, or the hub cache's),
+    else from the known list. Never touches the network."""
+    path = Path(os.path.expanduser(name))
+    if path.exists():
+        folder = path if path.is_dir() else path.parents[1]
+        return _card_licence(folder)
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        card = try_to_load_from_cache(name, "README.md")
+    except Exception:  # an odd name is no licence, not an error
+        card = None
+    found = _card_licence(Path(card).parent) if isinstance(card, str) else None
+    return found or KNOWN_LICENCES.get(name.lower())
 
 
 def _kind(snapshot: Path) -> str:

@@ -12,6 +12,7 @@ from .align import Aligner, Alignment, DynamicProgrammingAligner
 from .documents import Document
 from .errors import EngineError, InputError, ModelUnavailableError
 from .metrics import MetricResult, TranslationTriple, create_metric
+from .metrics.registry import NEURAL_METRICS, REFERENCE_FREE_METRICS, label
 from .report.model import DirectionReport, Report, SegmentResult
 from .translate import Translator
 
@@ -59,6 +60,7 @@ def score_triples(
     progress: Progress | None = None,
     cache=None,
     comet_precision: str = "fp32",
+    qe_model: str | None = None,
 ) -> tuple[list[MetricResult], dict[str, str], dict[str, float]]:
     """Score with each metric. A neural metric that was not asked for explicitly and cannot
     be loaded is skipped with its reason instead of failing the run."""
@@ -68,7 +70,7 @@ def score_triples(
     for name in metric_names:
         metric = create_metric(name, tgt_lang=tgt_lang, comet_model=comet_model,
                                comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, cache=cache,
-                               comet_precision=comet_precision)
+                               comet_precision=comet_precision, qe_model=qe_model)
         _announce(progress, f"scoring {name} on {len(triples)} segments")
         started = time.perf_counter()
         try:
@@ -81,9 +83,10 @@ def score_triples(
     return results, skipped, seconds
 
 
-def _truncation_warnings(results: list[MetricResult], segments: list[SegmentResult]) -> list[str]:
-    """Say which segments a neural metric saw only in part (its encoder takes 512 tokens)."""
-    warnings = []
+def _metric_warnings(results: list[MetricResult], segments: list[SegmentResult]) -> list[str]:
+    """Say which segments a neural metric saw only in part (its encoder takes 512 tokens), and
+    which model may not be used commercially."""
+    warnings = [r.details["licence_note"] for r in results if r.details.get("licence_note")]
     for result in results:
         truncated = result.details.get("truncated_segments") or []
         if truncated:
@@ -105,6 +108,8 @@ def _segments(triples: Sequence[TranslationTriple], results: list[MetricResult],
             hypothesis=triple.hypothesis,
             reference=triple.reference,
             scores={r.name: r.segment_scores[index] for r in results},
+            error_spans={r.name: r.details["error_spans"][index] for r in results
+                         if r.details.get("error_spans") and r.details["error_spans"][index]},
         )
         for index, (triple, (src_lines, ref_lines)) in enumerate(zip(triples, lines))
     ]
@@ -152,6 +157,7 @@ def check_direction(
     progress: Progress | None = None,
     cache=None,
     comet_precision: str = "fp32",
+    qe_model: str | None = None,
 ) -> tuple[DirectionReport, list[str]]:
     """Translate ``source`` into the reference's language, align, and score the aligned pairs.
 
@@ -174,7 +180,7 @@ def check_direction(
     results, skipped, metric_seconds = score_triples(
         triples, metric_names, tgt_lang=reference.lang, comet_model=comet_model,
         comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, explicit=explicit_metrics, progress=progress,
-        cache=cache, comet_precision=comet_precision,
+        cache=cache, comet_precision=comet_precision, qe_model=qe_model,
     )
     seconds.update(metric_seconds)
     segments = _segments(triples, results, [(p.source_lines, p.reference_lines) for p in alignment.pairs])
@@ -191,7 +197,7 @@ def check_direction(
         source_line_count=source.line_count,
         reference_line_count=reference.line_count,
         skipped_metrics=skipped,
-        warnings=_truncation_warnings(results, segments),
+        warnings=_metric_warnings(results, segments),
         seconds=seconds,
     )
     return report, translations
@@ -199,7 +205,7 @@ def check_direction(
 
 def score_lines(
     hypotheses: Sequence[str],
-    references: Sequence[str],
+    references: Sequence[str] | None,
     sources: Sequence[str] | None,
     metric_names: Sequence[str],
     *,
@@ -213,29 +219,39 @@ def score_lines(
     progress: Progress | None = None,
     cache=None,
     comet_precision: str = "fp32",
+    qe_model: str | None = None,
 ) -> DirectionReport:
-    """Score a line-parallel hypothesis against a reference (and source, for COMET)."""
-    if len(hypotheses) != len(references):
-        raise InputError(f"{paths[1] or 'hypothesis'} has {len(hypotheses)} lines but {paths[2] or 'reference'} has {len(references)}; "
-                         "line-parallel files need the same number of lines")
-    if sources is not None and len(sources) != len(references):
-        raise InputError(f"{paths[0] or 'source'} has {len(sources)} lines but {paths[2] or 'reference'} has {len(references)}; "
-                         "line-parallel files need the same number of lines")
+    """Score a line-parallel hypothesis against a reference (and source, for COMET), or with
+    references=None against the source alone (reference-free metrics such as cometkiwi)."""
+    for name, lines in ((paths[2] or "reference", references), (paths[0] or "source", sources)):
+        if lines is not None and len(lines) != len(hypotheses):
+            raise InputError(f"{paths[1] or 'hypothesis'} has {len(hypotheses)} lines but {name} has {len(lines)}; "
+                             "line-parallel files need the same number of lines")
     metric_names = list(metric_names)
     skipped: dict[str, str] = {}
-    if "comet" in metric_names and sources is None:
-        if "comet" in explicit_metrics:
-            raise InputError("COMET needs the source: pass --src SOURCE (line-parallel with --hyp and --ref)")
-        metric_names.remove("comet")
-        skipped["comet"] = "no --src given; COMET needs the source segments"
+    needs = {name: [what for what, given in (("--src", sources is not None), ("--ref", references is not None))
+                    if not given and (what == "--src" and name in NEURAL_METRICS
+                                      or what == "--ref" and name not in REFERENCE_FREE_METRICS)]
+             for name in metric_names}
+    for name, missing in needs.items():
+        if not missing:
+            continue
+        reason = f"{label(name)} needs {' and '.join(missing)}"
+        if name in explicit_metrics:
+            hint = "; without a reference score with --metrics cometkiwi (quality estimation)" if "--ref" in missing else ""
+            raise InputError(f"{reason}: pass {' and '.join(m + ' FILE' for m in missing)} (line-parallel with --hyp){hint}")
+        metric_names.remove(name)
+        skipped[name] = f"no {' or '.join(missing)} given; {reason}"
+    if not metric_names:
+        raise InputError("nothing to score: " + "; ".join(skipped.values()))
     triples = [
-        TranslationTriple(sources[i] if sources is not None else "", h, r)
-        for i, (h, r) in enumerate(zip(hypotheses, references))
+        TranslationTriple(sources[i] if sources is not None else "", h, references[i] if references is not None else None)
+        for i, h in enumerate(hypotheses)
     ]
     results, more_skipped, seconds = score_triples(
         triples, metric_names, tgt_lang=tgt_lang, comet_model=comet_model,
         comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, explicit=explicit_metrics, progress=progress,
-        cache=cache, comet_precision=comet_precision,
+        cache=cache, comet_precision=comet_precision, qe_model=qe_model,
     )
     skipped.update(more_skipped)
     lines = [((i,), (i,)) for i in range(1, len(triples) + 1)]
@@ -250,9 +266,9 @@ def score_lines(
         metrics=results,
         segments=segments,
         source_line_count=len(sources) if sources is not None else 0,
-        reference_line_count=len(references),
+        reference_line_count=len(references) if references is not None else 0,
         skipped_metrics=skipped,
-        warnings=_truncation_warnings(results, segments),
+        warnings=_metric_warnings(results, segments),
         seconds=seconds,
     )
 

@@ -40,10 +40,12 @@ def check(
     engine_option: o.EngineOptionOpt = None,
     metrics: o.MetricsOpt = None,
     comet_model: o.CometModelOpt = None,
+    qe_model: o.QeModelOpt = None,
     comet_batch_size: o.CometBatchOpt = None,
     comet_gpus: o.CometGpusOpt = None,
     comet_precision: o.CometPrecisionOpt = None,
     json_path: o.JsonOpt = None,
+    html: o.HtmlOpt = None,
     save_translation: Annotated[Optional[str], typer.Option("--save-translation", help="Write the MT, line-parallel to the source (with both directions: NAME.sv-en.txt and NAME.en-sv.txt).")] = None,
     fail_under: o.FailUnderOpt = None,
     fail_over: o.FailOverOpt = None,
@@ -64,7 +66,7 @@ def check(
     With --fail-under/--fail-over/--baseline it is a quality gate: exit 0 passed, 1 gate failed,
     2 bad usage or input, 3 model or runtime failure."""
     config = load_config(config_path)
-    files = outputs(config, json_path, junit, markdown)
+    files = outputs(config, json_path, junit, markdown, html)
     check_writable(save_translation)
     source, reference = config.pick("source", source), config.pick("reference", reference)
     if (source is None) != (reference is None):
@@ -101,6 +103,7 @@ def check(
                 src_doc, ref_doc, translator, metric_names,
                 comet_model=comet_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
                 explicit_metrics=explicit, cache=cache, comet_precision=config.pick("comet_precision", comet_precision, "fp32"),
+                qe_model=config.pick("qe_model", qe_model),
                 progress=lambda message, d=f"{src_doc.lang}→{ref_doc.lang}": status.update(f"{d}: {message}"),
             )
             report.warnings[:0] = mismatches

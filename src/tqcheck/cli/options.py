@@ -21,6 +21,8 @@ DeviceOpt = Annotated[Optional[str], typer.Option("--device", help="marian: auto
 EngineOptionOpt = Annotated[Optional[list[str]], typer.Option("--engine-option", help="Any engine option as KEY=VALUE (repeatable); unknown keys are an error.")]
 MetricsOpt = Annotated[Optional[str], typer.Option("--metrics", help=f"Comma-separated metrics (default {','.join(DEFAULT_METRICS)}).")]
 CometModelOpt = Annotated[Optional[str], typer.Option("--comet-model", help="COMET: hub name (default Unbabel/wmt22-comet-da), checkpoint directory or .ckpt path.")]
+QeModelOpt = Annotated[Optional[str], typer.Option("--qe-model", help="cometkiwi (reference-free quality estimation): hub name (default Unbabel/wmt22-cometkiwi-da, licensed CC BY-NC-SA: non-commercial use only) or a local referenceless_regression_metric, unified_metric or xcomet_metric checkpoint.")]
+HtmlOpt = Annotated[Optional[str], typer.Option("--html", help="Write a self-contained HTML report (scores, alignment, sortable segment table with word differences and error spans, score histograms); no network needed to view it.")]
 CometBatchOpt = Annotated[Optional[int], typer.Option("--comet-batch-size", help="COMET batch size (default 16).", show_default=False)]
 CometGpusOpt = Annotated[Optional[int], typer.Option("--comet-gpus", help="COMET: GPUs to use (default 1 when CUDA is available, else 0).")]
 CometPrecisionOpt = Annotated[Optional[str], typer.Option("--comet-precision", metavar="fp32|fp16", help="COMET arithmetic: fp32 (default) or fp16 on a GPU (faster; the signature says fp16, and scores move by ~1e-4).", show_default=False)]

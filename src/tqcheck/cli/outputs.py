@@ -24,6 +24,7 @@ class Outputs:
     json: str | None = None
     junit: str | None = None
     markdown: str | None = None
+    html: str | None = None
 
 
 def gate_policy(config: Config, *, fail_under, fail_over, max_drop, baseline, significance, samples, alpha) -> GatePolicy:
@@ -42,10 +43,11 @@ def read_baseline(policy: GatePolicy) -> Report | None:
     return read_json_report(policy.baseline, role="baseline") if policy.baseline else None
 
 
-def outputs(config: Config, json_path, junit, markdown) -> Outputs:
+def outputs(config: Config, json_path, junit, markdown, html=None) -> Outputs:
     """The report files to write, checked now so that a bad path fails before the work, not after."""
-    files = Outputs(config.pick("json", json_path), config.pick("junit", junit), config.pick("markdown", markdown))
-    for path in (files.json, files.junit, files.markdown):
+    files = Outputs(config.pick("json", json_path), config.pick("junit", junit), config.pick("markdown", markdown),
+                    config.pick("html", html))
+    for path in (files.json, files.junit, files.markdown, files.html):
         check_writable(path)
     return files
 
@@ -61,6 +63,10 @@ def finish(report: Report, policy: GatePolicy, baseline: Report | None, files: O
             refusal = error
     if files.json is not None:
         write_json_report(report, files.json)
+    if files.html is not None:
+        from ..report.html import write_html_report
+
+        write_html_report(report, files.html)
     if refusal is not None:
         render_report(report, o.console())
         raise refusal

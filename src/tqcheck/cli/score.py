@@ -18,16 +18,18 @@ from .outputs import finish, gate_policy, outputs, read_baseline
 @command("score")
 def score(
     hyp: Annotated[str, typer.Option("--hyp", help="The translation to score, one segment per line.")],
-    ref: Annotated[str, typer.Option("--ref", help="The reference, line-parallel with --hyp.")],
-    src: Annotated[Optional[str], typer.Option("--src", help="The source, line-parallel (needed for COMET).")] = None,
+    ref: Annotated[Optional[str], typer.Option("--ref", help="The reference, line-parallel with --hyp. Without it only reference-free metrics score (default then: cometkiwi, which needs --src).")] = None,
+    src: Annotated[Optional[str], typer.Option("--src", help="The source, line-parallel (needed for COMET and cometkiwi).")] = None,
     src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Source language (default: identified).")] = None,
     tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Target language, picks BLEU's tokeniser (default: identified).")] = None,
     metrics: o.MetricsOpt = None,
     comet_model: o.CometModelOpt = None,
+    qe_model: o.QeModelOpt = None,
     comet_batch_size: o.CometBatchOpt = None,
     comet_gpus: o.CometGpusOpt = None,
     comet_precision: o.CometPrecisionOpt = None,
     json_path: o.JsonOpt = None,
+    html: o.HtmlOpt = None,
     fail_under: o.FailUnderOpt = None,
     fail_over: o.FailOverOpt = None,
     baseline: o.BaselineOpt = None,
@@ -43,28 +45,32 @@ def score(
     config_path: o.ConfigOpt = None,
 ) -> None:
     """Score --hyp against --ref (and --src for COMET); the numbers equal sacrebleu's CLI on the same files.
+    Without --ref, score --hyp against --src alone with a quality-estimation model (cometkiwi).
 
     With --fail-under/--fail-over/--baseline it is a quality gate: exit 0 passed, 1 gate failed,
     2 bad usage or input, 3 model or runtime failure."""
     config = load_config(config_path)
-    files = outputs(config, json_path, junit, markdown)
+    files = outputs(config, json_path, junit, markdown, html)
     policy = gate_policy(config, fail_under=fail_under, fail_over=fail_over, max_drop=max_drop, baseline=baseline,
                          significance=significance, samples=samples, alpha=alpha)
     previous = read_baseline(policy)
     hypotheses = read_lines(hyp)
-    references = read_lines(ref)
+    references = read_lines(ref) if ref is not None else None
     sources = read_lines(src) if src is not None else None
     declared_target, declared_origin = config.pick("tgt_lang", tgt_lang), config.pick("src_lang", src_lang)
-    reference_guess = detect_language("\n".join(references))
+    reference_guess = detect_language("\n".join(references if references is not None else hypotheses))
     source_guess = detect_language("\n".join(sources)) if sources else None
     mismatches = o.language_warnings(config, strict, [
-        language_mismatch(ref, declared_target, reference_guess, "--tgt-lang"),
+        language_mismatch(ref or hyp, declared_target, reference_guess, "--tgt-lang"),
         language_mismatch(src, declared_origin, source_guess, "--src-lang") if source_guess else None,
     ])
     target = (declared_target or reference_guess.lang).lower()
     origin = (declared_origin or (source_guess.lang if source_guess else "und")).lower()
     comet_model = config.pick("comet_model", comet_model)
-    metric_names, explicit = o.metric_selection(config.pick("metrics", metrics), comet_model, policy.metrics_needed())
+    metric_spec = config.pick("metrics", metrics)
+    if metric_spec is None and references is None:
+        metric_spec = "cometkiwi"  # with no reference, quality estimation is what there is to score
+    metric_names, explicit = o.metric_selection(metric_spec, comet_model, policy.metrics_needed())
     err = o.console(stderr=True)
     with err.status("scoring") as status:
         direction = score_lines(
@@ -73,6 +79,7 @@ def score(
             comet_model=comet_model, comet_batch_size=config.pick("comet_batch_size", comet_batch_size, 16),
             comet_gpus=config.pick("comet_gpus", comet_gpus), explicit_metrics=explicit, progress=status.update,
             cache=o.open_cache(config, cache_dir, no_cache), comet_precision=config.pick("comet_precision", comet_precision, "fp32"),
+            qe_model=config.pick("qe_model", qe_model),
         )
     direction.warnings[:0] = mismatches
     finish(new_report("score", [direction]), policy, previous, files)

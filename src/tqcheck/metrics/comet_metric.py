@@ -1,5 +1,9 @@
 """COMET through unbabel-comet: ``download_model`` + ``load_from_checkpoint`` + ``predict``.
 
+One class for every comet model kind: reference-based (wmt22-comet-da), reference-free quality
+estimation (CometKiwi: referenceless_regression_metric / unified_metric checkpoints), and
+XCOMET (xcomet_metric), whose error spans are kept with the segment scores.
+
 The model is loaded once per process and per checkpoint. Loading is local-only and
 instant when the hub is unreachable (see ``tqcheck.hub``).
 """
@@ -23,6 +27,7 @@ from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path, 
 from .base import MetricResult, TranslationTriple
 
 DEFAULT_COMET_MODEL = "Unbabel/wmt22-comet-da"
+DEFAULT_QE_MODEL = "Unbabel/wmt22-cometkiwi-da"
 
 _NOISY_LOGGERS = ("pytorch_lightning", "lightning", "lightning.pytorch", "lightning_fabric", "comet")
 
@@ -47,9 +52,21 @@ def _quiet_libraries() -> None:
 def _not_cached(name: str) -> ModelUnavailableError:
     return ModelUnavailableError(
         f"COMET model {name} is not in the local cache and the hub is unreachable; "
-        f"run `tqcheck models pull {name}` where there is network, pass --comet-model PATH "
-        "to a local checkpoint, or leave comet out of --metrics"
+        f"run `tqcheck models pull {name}` where there is network, pass {_flag(name)} PATH "
+        f"to a local checkpoint, or leave {_metric(name)} out of --metrics"
     )
+
+
+def _flag(name: str) -> str:
+    """Which flag chose this model (for messages): quality-estimation models come through --qe-model."""
+    return "--qe-model" if name in _QE_NAMES else "--comet-model"
+
+
+def _metric(name: str) -> str:
+    return "cometkiwi" if name in _QE_NAMES else "comet"
+
+
+_QE_NAMES: set[str] = set()  # model names CometMetric was asked to use for reference-free scoring
 
 
 def _local_checkpoint(name: str) -> Path:
@@ -59,7 +76,7 @@ def _local_checkpoint(name: str) -> Path:
     if not path.is_file():
         raise ModelUnavailableError(
             f"COMET checkpoint {name} not found (expected a .ckpt file or a directory with checkpoints/model.ckpt); "
-            "pass --comet-model with a hub name or an existing checkpoint"
+            f"pass {_flag(name)} with a hub name or an existing checkpoint"
         )
     if not (path.parents[1] / "hparams.yaml").is_file():
         raise ModelUnavailableError(f"COMET checkpoint {name} has no hparams.yaml two folders up ({path.parents[1]}); it is not a COMET checkpoint layout")
@@ -125,28 +142,69 @@ def load_comet(name_or_path: str) -> LoadedComet:
     return LoadedComet(model=model, model_id=name_or_path, checkpoint=str(checkpoint), version=version("unbabel-comet"))
 
 
+def _to_device(inputs, device: str):
+    """Move a prepared batch to the device: a dict of tensors, or (unified/XCOMET models) a tuple of them."""
+    if isinstance(inputs, dict):
+        return {name: _to_device(value, device) for name, value in inputs.items()}
+    if isinstance(inputs, (list, tuple)):
+        return type(inputs)(_to_device(value, device) for value in inputs)
+    return inputs.to(device, non_blocking=True) if hasattr(inputs, "to") else inputs
+
+
+def _error_spans(prediction, size: int) -> list | None:
+    """XCOMET (and word-level unified models) return error spans in the prediction's metadata."""
+    metadata = prediction.get("metadata") if hasattr(prediction, "get") else None
+    spans = metadata.get("error_spans") if metadata is not None and hasattr(metadata, "get") else None
+    return list(spans) if spans is not None and len(spans) == size else None
+
+
 def predict_without_trainer(model, samples: list[dict[str, str]], batch_size: int, device: str,
-                            precision: str = "fp32") -> list[float]:
+                            precision: str = "fp32") -> tuple[list[float], list[list[dict]] | None]:
     """COMET's own predict_step on batches sorted by length, without a Lightning Trainer per call.
 
     The same model code and inputs as ``model.predict``; what goes is the Trainer's set-up, the
-    DataLoader workers, and padding waste (batches are sorted by the longest text of each sample)."""
+    DataLoader workers, and padding waste (batches are sorted by the longest text of each sample).
+    Returns the scores and, for models that mark errors (XCOMET), each segment's error spans."""
     import torch
 
     model.eval()
     model.to(device)
     order = sorted(range(len(samples)), key=lambda k: -max(len(text) for text in samples[k].values()))
     scores: list[float] = [0.0] * len(samples)
+    spans: list[list[dict]] | None = None
     autocast = torch.autocast("cuda", dtype=torch.float16) if precision == "fp16" else contextlib.nullcontext()
     with torch.inference_mode(), autocast:
         for start in range(0, len(order), batch_size):
             indices = order[start:start + batch_size]
-            inputs = model.prepare_for_inference([samples[k] for k in indices])
-            inputs = {name: value.to(device, non_blocking=True) if hasattr(value, "to") else value for name, value in inputs.items()}
-            batch_scores = model.predict_step(inputs)["scores"].float().cpu().tolist()
-            for k, score in zip(indices, batch_scores):
+            inputs = _to_device(model.prepare_for_inference([samples[k] for k in indices]), device)
+            prediction = model.predict_step(inputs)
+            batch_spans = _error_spans(prediction, len(indices))
+            if batch_spans is not None and spans is None:
+                spans = [[] for _ in samples]
+            for position, (k, score) in enumerate(zip(indices, prediction["scores"].float().cpu().tolist())):
                 scores[k] = float(score)
-    return scores
+                if batch_spans is not None:
+                    spans[k] = batch_spans[position]
+    return scores, spans
+
+
+def clean_spans(spans: list[dict], mt: str) -> list[dict]:
+    """comet's spans as plain JSON: severity, confidence, character offsets, and the MT text they cover."""
+    return [
+        {"severity": str(span["severity"]), "confidence": round(float(span["confidence"]), 4),
+         "start": int(span["start"]), "end": int(span["end"]), "text": mt[int(span["start"]):int(span["end"])]}
+        for span in spans
+    ]
+
+
+def licence_note(model_name: str) -> str | None:
+    """A line for the report when the model may not be used commercially (CometKiwi and XCOMET are CC BY-NC-SA)."""
+    from ..models import model_licence
+
+    licence = model_licence(model_name)
+    if licence and ("-nc" in licence.lower() or "non-commercial" in licence.lower()):
+        return f"{model_name} is licensed {licence}: non-commercial use only"
+    return None
 
 
 def comet_version() -> str:
@@ -156,17 +214,22 @@ def comet_version() -> str:
 
 
 class CometMetric:
-    name = "comet"
+    """COMET with a reference (``comet``), or reference-free quality estimation (``cometkiwi``)."""
+
     higher_is_better = True
     chunk_size = 1024  # segments per predict call when caching: an interrupted run keeps what was scored
 
     def __init__(self, model: str | None = None, batch_size: int = 16, gpus: int | None = None, cache=None,
-                 precision: str = "fp32", fast: bool = True) -> None:
+                 precision: str = "fp32", fast: bool = True, reference_free: bool = False) -> None:
         if batch_size < 1:
             raise InputError("comet: batch size must be at least 1")
         if precision not in ("fp32", "fp16"):
             raise InputError(f"--comet-precision {precision}: choose fp32 or fp16 (fp16 only on a GPU)")
-        self.model_name = model or DEFAULT_COMET_MODEL
+        self.reference_free = reference_free
+        self.name = "cometkiwi" if reference_free else "comet"
+        self.model_name = model or (DEFAULT_QE_MODEL if reference_free else DEFAULT_COMET_MODEL)
+        if reference_free:
+            _QE_NAMES.add(self.model_name)
         self.batch_size = batch_size
         self.gpus = gpus
         self.cache = cache
@@ -180,16 +243,17 @@ class CometMetric:
         """Model id, hub revision (when it comes from the hub cache) and comet version, known without loading."""
         weights = model_fingerprint(self.model_name) if not is_local_path(self.model_name) else ""
         revision = weights[len("rev:"):][:12] if weights.startswith("rev:") else None
-        return (f"model:{self.model_name}" + (f"|rev:{revision}" if revision else "")
+        return (f"model:{self.model_name}" + (f"|rev:{revision}" if revision else "") + ("|ref:no" if self.reference_free else "")
                 + ("|fp16" if self.precision == "fp16" else "") + f"|comet:{comet_version()}")
 
     def score(self, triples: Sequence[TranslationTriple]) -> MetricResult:
         """Segment scores from the cache where there, the rest from the model in chunks (stored as they come)."""
-        base = ["comet", self.model_name, model_fingerprint(self.model_name), comet_version(), self.precision]
-        keys = [cache_key(*base, t.source, t.hypothesis, t.reference) for t in triples]  # identical triples scored once
-        found: dict[str, tuple[float, bool]] = {}
+        base = ["comet-v2", self.model_name, model_fingerprint(self.model_name), comet_version(), self.precision]
+        keys = [cache_key(*base, t.source, t.hypothesis, None if self.reference_free else t.reference)
+                for t in triples]  # identical triples scored once
+        found: dict[str, list] = {}
         if self.cache is not None:
-            found = {k: tuple(json.loads(v)) for k, v in self.cache.get_many("comet_scores", keys).items()}
+            found = {k: json.loads(v) for k, v in self.cache.get_many("comet_scores", keys).items()}
         todo = list(dict.fromkeys(k for k in keys if k not in found))
         if todo:
             loaded = self.load()
@@ -197,31 +261,47 @@ class CometMetric:
             step = self.chunk_size if self.cache is not None else len(todo)
             for start in range(0, len(todo), step):
                 chunk = todo[start:start + step]
-                scores, truncated = self._predict(loaded, [by_key[k] for k in chunk])
-                fresh = {k: (s, t) for k, s, t in zip(chunk, scores, truncated)}
+                scores, truncated, spans = self._predict(loaded, [by_key[k] for k in chunk])
+                fresh = {k: [s, t, e] for k, s, t, e in zip(chunk, scores, truncated, spans)}
                 if self.cache is not None:
                     self.cache.put_many("comet_scores", {k: json.dumps(v) for k, v in fresh.items()})
                 found.update(fresh)
         segment_scores = [float(found[k][0]) for k in keys]
         truncated = [i for i, k in enumerate(keys) if found[k][1]]
+        details: dict[str, Any] = {"truncated_segments": truncated} if truncated else {}
+        if any(found[k][2] is not None for k in keys):
+            details["error_spans"] = [found[k][2] or [] for k in keys]
+        note = licence_note(self.model_name)
+        if note:
+            details["licence_note"] = note
         return MetricResult(
             name=self.name,
             score=sum(segment_scores) / len(segment_scores) if segment_scores else float("nan"),  # as comet's system_score
             signature=self.signature(),
             segment_scores=segment_scores,
             higher_is_better=True,
-            details={"truncated_segments": truncated} if truncated else {},
+            details=details,
         )
 
-    def _predict(self, loaded: LoadedComet, triples: Sequence[TranslationTriple]) -> tuple[list[float], list[bool]]:
-        model = loaded.model
-        needs_reference = model.requires_references()
+    def _samples(self, loaded: LoadedComet, triples: Sequence[TranslationTriple]) -> list[dict[str, str]]:
+        """What the model reads: src+mt for quality estimation, src+mt+ref for a reference-based model."""
+        needs_reference = loaded.model.requires_references()
+        if self.reference_free:
+            if needs_reference:
+                raise InputError(
+                    f"{loaded.model_id} is a reference-based COMET model and cannot score without a reference; "
+                    f"for cometkiwi pass --qe-model with a quality-estimation checkpoint (e.g. {DEFAULT_QE_MODEL}, "
+                    "or any referenceless_regression_metric, unified_metric or xcomet_metric model)"
+                )
+            return [{"src": t.source, "mt": t.hypothesis} for t in triples]
         if needs_reference and any(t.reference is None for t in triples):
-            raise InputError(f"COMET model {loaded.model_id} needs references; pass --ref, or a reference-free (QE) model")
-        samples = [
-            {"src": t.source, "mt": t.hypothesis, **({"ref": t.reference} if needs_reference else {})}
-            for t in triples
-        ]
+            raise InputError(f"COMET model {loaded.model_id} needs references; pass --ref, or score with cometkiwi (reference-free)")
+        return [{"src": t.source, "mt": t.hypothesis, **({"ref": t.reference} if t.reference is not None else {})}
+                for t in triples]
+
+    def _predict(self, loaded: LoadedComet, triples: Sequence[TranslationTriple]) -> tuple[list[float], list[bool], list]:
+        model = loaded.model
+        samples = self._samples(loaded, triples)
         import torch
 
         gpus = self.gpus if self.gpus is not None else (1 if torch.cuda.is_available() else 0)
@@ -233,9 +313,10 @@ class CometMetric:
         while True:
             try:
                 if self.fast and gpus <= 1:
-                    scores = predict_without_trainer(model, samples, batch_size, "cuda" if gpus else "cpu", self.precision)
+                    scores, spans = predict_without_trainer(model, samples, batch_size, "cuda" if gpus else "cpu", self.precision)
                 else:
-                    scores = list(model.predict(samples, batch_size=batch_size, gpus=gpus, progress_bar=False).scores)
+                    output = model.predict(samples, batch_size=batch_size, gpus=gpus, progress_bar=False)
+                    scores, spans = list(output.scores), _error_spans(output, len(samples))
                 break
             except RuntimeError as error:
                 if is_out_of_memory(error) and batch_size > 1:
@@ -246,7 +327,9 @@ class CometMetric:
                     raise EngineError("COMET ran out of GPU memory even at batch size 1; score on the CPU with --comet-gpus 0") from None
                 raise EngineError(f"COMET scoring failed ({str(error).splitlines()[0]}); try --comet-batch-size 4 or --comet-gpus 0") from None
         self.batch_size = batch_size  # what fitted, for the next chunk
-        return [float(x) for x in scores], [k in truncated for k in range(len(samples))]
+        cleaned = ([clean_spans(segment_spans, sample["mt"]) for segment_spans, sample in zip(spans, samples)]
+                   if spans is not None else [None] * len(samples))
+        return [float(x) for x in scores], [k in truncated for k in range(len(samples))], cleaned
 
     @staticmethod
     def _count_truncated(model, samples: list[dict[str, str]]) -> list[int]:

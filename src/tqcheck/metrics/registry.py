@@ -8,14 +8,16 @@ from ..errors import InputError
 from .base import Metric
 
 SACREBLEU_METRICS = ("bleu", "chrf", "ter")
-NEURAL_METRICS = ("comet",)
+# cometkiwi: reference-free quality estimation (source + MT only), any COMET QE checkpoint.
+NEURAL_METRICS = ("comet", "cometkiwi")
+REFERENCE_FREE_METRICS = ("cometkiwi",)
 ALL_METRICS = SACREBLEU_METRICS + NEURAL_METRICS
-DEFAULT_METRICS = ALL_METRICS
-LABELS = {"bleu": "BLEU", "chrf": "chrF", "ter": "TER", "comet": "COMET"}
+DEFAULT_METRICS = ("bleu", "chrf", "ter", "comet")
+LABELS = {"bleu": "BLEU", "chrf": "chrF", "ter": "TER", "comet": "COMET", "cometkiwi": "CometKiwi"}
 
 
 def label(name: str) -> str:
-    """How a metric is written for people: BLEU, chrF, TER, COMET."""
+    """How a metric is written for people: BLEU, chrF, TER, COMET, CometKiwi."""
     return LABELS.get(name, name)
 
 
@@ -23,7 +25,7 @@ def format_score(name: str, value: float | None) -> str:
     """COMET lives on 0-1 and needs four decimals; sacrebleu's metrics on 0-100 need two."""
     if value is None or value != value:
         return "–"
-    return f"{value:.4f}" if name == "comet" else f"{value:.2f}"
+    return f"{value:.4f}" if name in NEURAL_METRICS else f"{value:.2f}"
 
 
 def format_delta(name: str, value: float | None) -> str:
@@ -47,7 +49,7 @@ def parse_metric_names(spec: str | Sequence[str] | None) -> tuple[str, ...]:
 
 def create_metric(name: str, *, tgt_lang: str | None = None, comet_model: str | None = None,
                   comet_batch_size: int = 16, comet_gpus: int | None = None, cache=None,
-                  comet_precision: str = "fp32") -> Metric:
+                  comet_precision: str = "fp32", qe_model: str | None = None) -> Metric:
     if name in SACREBLEU_METRICS:
         from .sacrebleu_metrics import SacrebleuMetric
 
@@ -57,4 +59,9 @@ def create_metric(name: str, *, tgt_lang: str | None = None, comet_model: str | 
 
         return CometMetric(model=comet_model, batch_size=comet_batch_size, gpus=comet_gpus, cache=cache,
                            precision=comet_precision)
+    if name == "cometkiwi":
+        from .comet_metric import CometMetric
+
+        return CometMetric(model=qe_model, batch_size=comet_batch_size, gpus=comet_gpus, cache=cache,
+                           precision=comet_precision, reference_free=True)
     raise InputError(f"unknown metric {name!r}; choose from: {', '.join(ALL_METRICS)}")

@@ -38,7 +38,7 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
         "engine": asdict(d.engine) if d.engine else None,
         "scores": {
             m.name: {"score": m.score, "signature": m.signature, "higher_is_better": m.higher_is_better,
-                     **({"details": m.details} if m.details else {})}
+                     **({"details": _details(m)} if _details(m) else {})}
             for m in d.metrics
         },
         "skipped_metrics": d.skipped_metrics,
@@ -52,6 +52,7 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
                 "hypothesis": s.hypothesis,
                 "reference": s.reference,
                 "scores": s.scores,
+                **({"error_spans": s.error_spans} if s.error_spans else {}),
             }
             for s in d.segments
         ],
@@ -98,6 +99,11 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     }
 
 
+def _details(metric: MetricResult) -> dict[str, Any]:
+    """A metric's details for the JSON; error spans go with their segments instead."""
+    return {k: v for k, v in metric.details.items() if k != "error_spans"}
+
+
 def write_json_report(report: Report, path: str) -> None:
     write_text_atomic(path, json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n")
 
@@ -108,6 +114,7 @@ def _direction_from_dict(data: dict[str, Any]) -> DirectionReport:
             source_lines=tuple(s["source_lines"]), reference_lines=tuple(s["reference_lines"]),
             source=s["source"], hypothesis=s["hypothesis"], reference=s["reference"],
             scores={k: float(v) for k, v in s["scores"].items()},
+            error_spans=s.get("error_spans") or {},
         )
         for s in data["segments"]
     ]

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 # Which metric orders the "worst segments": the most human-like one that was computed.
-WORST_BY = ("comet", "chrf", "bleu", "ter")
+WORST_BY = ("comet", "cometkiwi", "chrf", "bleu", "ter")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class SegmentResult:
     hypothesis: str
     reference: str | None
     scores: dict[str, float]
+    # metric -> the error spans its model marked in the MT (XCOMET): severity, confidence, start, end, text
+    error_spans: dict[str, list[dict]] = field(default_factory=dict)
 
 
 @dataclass

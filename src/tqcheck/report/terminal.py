@@ -11,9 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..metrics.registry import format_delta, format_score as _format_score, label
-from .model import DirectionReport, Report
+from .model import DirectionReport, Report, SegmentResult
 
-
+SEVERITY_STYLES = {"minor": "yellow", "major": "bold red", "critical": "bold white on red"}
 
 def _short(text: str | None, width: int = 90) -> str:
     if text is None:
@@ -23,6 +23,27 @@ def _short(text: str | None, width: int = 90) -> str:
 
 def _lines(lines: tuple[int, ...]) -> str:
     return ",".join(map(str, lines))
+
+
+def marked_mt(segment: SegmentResult, width: int = 160) -> Text:
+    """The MT (cut to ``width``) with the error spans an XCOMET model found styled by severity,
+    followed by a line per span: severity, confidence, text."""
+    mt = _short(segment.hypothesis, width)
+    text = Text.assemble(("MT  ", "cyan"))
+    start = len(text)
+    text.append(mt)
+    spans = [span for spans in segment.error_spans.values() for span in spans]
+    rank = {"critical": 0, "major": 1, "minor": 2}
+    for span in spans:
+        if span["start"] < len(mt):
+            text.stylize(SEVERITY_STYLES.get(span["severity"], "red"), start + span["start"], start + min(span["end"], len(mt)))
+    for span in sorted(spans, key=lambda sp: (rank.get(sp["severity"], 3), -sp["confidence"]))[:3]:
+        text.append("\n")
+        text.append(f"ERR {span['severity']} ({span['confidence']:.2f}) ", style=SEVERITY_STYLES.get(span["severity"], "red"))
+        text.append(f"“{_short(span['text'], 60)}”")
+    if len(spans) > 3:
+        text.append(f"\n… and {len(spans) - 3} more error span(s)", style="dim")
+    return text
 
 
 def render_direction(d: DirectionReport) -> Panel:
@@ -61,7 +82,9 @@ def render_direction(d: DirectionReport) -> Panel:
             table.add_row(
                 f"{_lines(s.source_lines)}↔{_lines(s.reference_lines)}",
                 *[_format_score(m.name, s.scores[m.name]) for m in d.metrics],
-                Text.assemble(("MT  ", "cyan"), _short(s.hypothesis, 160), "\n", ("REF ", "green"), _short(s.reference, 160)),
+                Text.assemble(marked_mt(s), "\n",
+                              ("REF ", "green") if s.reference is not None else ("SRC ", "magenta"),
+                              _short(s.reference if s.reference is not None else s.source, 160)),
             )
         parts.append(table)
     for warning in d.warnings:

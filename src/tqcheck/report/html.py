@@ -1,0 +1,186 @@
+"""A self-contained HTML report: what a translator or MT engineer would otherwise build in a notebook.
+
+One file, no network: inline CSS, a few lines of inline JavaScript to sort the segment table,
+inline-SVG histograms. Rendered with jinja2 (autoescaped); everything is computed here, the
+template only lays it out.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ..atomic import write_text_atomic
+from ..metrics.registry import format_score, label
+from .model import DirectionReport, Report, SegmentResult
+
+_WORD = re.compile(r"\S+")
+HISTOGRAM_BINS = 10
+SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A character range of a text to highlight: a word-diff class or an error span."""
+
+    start: int
+    end: int
+    css: str
+    title: str = ""
+
+
+def word_differences(hypothesis: str, reference: str) -> tuple[list[Mark], list[Mark]]:
+    """The words of the MT that are not in the reference, and those of the reference missing from the MT,
+    as character ranges (difflib's longest matching blocks over whitespace-separated words)."""
+    mt_words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(hypothesis)]
+    ref_words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(reference)]
+    matcher = difflib.SequenceMatcher(a=[w for *_, w in mt_words], b=[w for *_, w in ref_words], autojunk=False)
+    mt_marks, ref_marks = [], []
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        mt_marks += [Mark(s, e, "diff-mt", "not in the reference") for s, e, _ in mt_words[a0:a1]]
+        ref_marks += [Mark(s, e, "diff-ref", "not in the MT") for s, e, _ in ref_words[b0:b1]]
+    return mt_marks, ref_marks
+
+
+def highlight(text: str, marks: Sequence[Mark]) -> str:
+    """``text`` as HTML with each mark wrapped in <span class=...>; overlapping marks (a diff word
+    inside an error span) combine their classes, character by character."""
+    if not marks:
+        return html.escape(text)
+    classes: list[tuple[str, ...]] = [()] * len(text)
+    titles: list[tuple[str, ...]] = [()] * len(text)
+    for mark in marks:
+        for k in range(max(0, mark.start), min(len(text), mark.end)):
+            classes[k] += (mark.css,)
+            if mark.title and mark.title not in titles[k]:
+                titles[k] += (mark.title,)
+    out, k = [], 0
+    while k < len(text):
+        j = k
+        while j < len(text) and classes[j] == classes[k] and titles[j] == titles[k]:
+            j += 1
+        chunk = html.escape(text[k:j])
+        if classes[k]:
+            title = f' title="{html.escape("; ".join(titles[k]))}"' if titles[k] else ""
+            chunk = f'<span class="{" ".join(dict.fromkeys(classes[k]))}"{title}>{chunk}</span>'
+        out.append(chunk)
+        k = j
+    return "".join(out)
+
+
+def error_marks(segment: SegmentResult) -> list[Mark]:
+    return [Mark(span["start"], span["end"], f"err err-{span['severity']}",
+                 f"{metric}: {span['severity']} error (confidence {span['confidence']:.2f})")
+            for metric, spans in segment.error_spans.items() for span in spans]
+
+
+@dataclass
+class Histogram:
+    metric: str
+    label: str
+    bins: list[tuple[float, float, int]]  # (low, high, count)
+    width: int = 360
+    height: int = 140
+
+    @property
+    def bars(self) -> list[dict]:
+        """Bar geometry for the SVG: x, y, width, height, and a tooltip."""
+        peak = max((count for *_, count in self.bins), default=0) or 1
+        step = (self.width - 40) / len(self.bins)
+        plot = self.height - 30
+        return [
+            {"x": 30 + k * step + 1, "width": max(step - 2, 1), "height": plot * count / peak,
+             "y": 10 + plot - plot * count / peak, "count": count,
+             "title": f"{format_score(self.metric, low)}–{format_score(self.metric, high)}: {count} segment(s)"}
+            for k, (low, high, count) in enumerate(self.bins)
+        ]
+
+
+def histogram(metric: str, values: Sequence[float]) -> Histogram:
+    """Segment scores in equal bins: 0-100 for sacrebleu's metrics (TER may pass 100), the observed range for COMET."""
+    finite = [v for v in values if not math.isnan(v)]
+    if metric in ("bleu", "chrf"):
+        low, high = 0.0, 100.0
+    elif metric == "ter":
+        low, high = 0.0, max(100.0, max(finite, default=100.0))
+    else:
+        low, high = min(finite, default=0.0), max(finite, default=1.0)
+    if high <= low:
+        high = low + 1e-6
+    width = (high - low) / HISTOGRAM_BINS
+    counts = [0] * HISTOGRAM_BINS
+    for value in finite:
+        counts[min(int((value - low) / width), HISTOGRAM_BINS - 1)] += 1
+    return Histogram(metric, label(metric), [(low + k * width, low + (k + 1) * width, counts[k]) for k in range(HISTOGRAM_BINS)])
+
+
+@dataclass
+class SegmentRow:
+    index: int
+    source_lines: str
+    reference_lines: str
+    source: str
+    mt_html: str
+    reference_html: str
+    scores: dict[str, str]      # metric -> shown value
+    sort_keys: dict[str, float]  # metric -> value to sort by
+    errors: list[dict] = field(default_factory=list)
+
+
+def segment_rows(direction: DirectionReport) -> list[SegmentRow]:
+    rows = []
+    for index, segment in enumerate(direction.segments, start=1):
+        if segment.reference is not None:
+            mt_diff, ref_diff = word_differences(segment.hypothesis, segment.reference)
+        else:
+            mt_diff, ref_diff = [], []
+        rows.append(SegmentRow(
+            index=index,
+            source_lines=",".join(map(str, segment.source_lines)),
+            reference_lines=",".join(map(str, segment.reference_lines)),
+            source=segment.source,
+            mt_html=highlight(segment.hypothesis, mt_diff + error_marks(segment)),
+            reference_html=highlight(segment.reference, ref_diff) if segment.reference is not None else "",
+            scores={m.name: format_score(m.name, segment.scores.get(m.name)) for m in direction.metrics},
+            sort_keys={m.name: segment.scores.get(m.name, float("nan")) for m in direction.metrics},
+            errors=sorted(({**span, "metric": metric} for metric, spans in segment.error_spans.items() for span in spans),
+                          key=lambda span: (SEVERITY_RANK.get(span["severity"], 3), -span["confidence"])),
+        ))
+    return rows
+
+
+def _environment():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    environment = Environment(loader=PackageLoader("tqcheck.report", "templates"),
+                              autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    environment.filters["score"] = lambda value, metric: format_score(metric, value)
+    environment.filters["label"] = label
+    return environment
+
+
+def render_html(report: Report) -> str:
+    """The whole report as one HTML document (a string)."""
+    directions = [
+        {
+            "report": d,
+            "id": d.direction,
+            "rows": segment_rows(d),
+            "histograms": [histogram(m.name, m.segment_scores) for m in d.metrics],
+            "worst_by": d.worst_segments(1)[0],
+            "has_reference": any(s.reference is not None for s in d.segments),
+            "has_errors": any(s.error_spans for s in d.segments),
+        }
+        for d in report.directions
+    ]
+    return _environment().get_template("report.html").render(report=report, directions=directions)
+
+
+def write_html_report(report: Report, path: str) -> None:
+    write_text_atomic(path, render_html(report))
