@@ -57,6 +57,7 @@ def test_xcomet_error_spans_are_comets_own(tiny_models):
     spans = result.details["error_spans"]
     assert len(spans) == len(triples) and sum(map(len, spans)) > 0
     for ours, theirs, mt in zip(spans, expected.metadata.error_spans, HYP):
+        theirs = [t for t in theirs if t["end"] > t["start"]]  # a span over <s> alone covers no text
         assert [(s["start"], s["end"], s["severity"]) for s in ours] == [(t["start"], t["end"], t["severity"]) for t in theirs]
         assert [s["confidence"] for s in ours] == pytest.approx([t["confidence"] for t in theirs], abs=1e-4)
         assert all(s["text"] == mt[s["start"]:s["end"]] for s in ours)

@@ -19,7 +19,7 @@ from .translate import Translator
 Progress = Callable[[str], None]
 
 
-def _announce(progress: Progress | None, message: str) -> None:
+def announce(progress: Progress | None, message: str) -> None:
     if progress is not None:
         progress(message)
 
@@ -37,7 +37,7 @@ def translate_document(translator: Translator, document: Document, tgt_lang: str
                        progress: Progress | None = None) -> list[str]:
     texts = document.texts
     what = f"translating {len(texts)} segments {document.lang}→{tgt_lang} with {translator.name}"
-    _announce(progress, what)
+    announce(progress, what)
     if progress is not None and "progress" in inspect.signature(translator.translate).parameters:
         translations = translator.translate(texts, document.lang, tgt_lang,
                                             progress=lambda done, total: progress(f"{what}: {done}/{total}"))
@@ -71,7 +71,7 @@ def score_triples(
         metric = create_metric(name, tgt_lang=tgt_lang, comet_model=comet_model,
                                comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, cache=cache,
                                comet_precision=comet_precision, qe_model=qe_model)
-        _announce(progress, f"scoring {name} on {len(triples)} segments")
+        announce(progress, f"scoring {name} on {len(triples)} segments")
         started = time.perf_counter()
         try:
             results.append(metric.score(triples))
@@ -167,7 +167,7 @@ def check_direction(
     translations = translate_document(translator, source, reference.lang, progress)
     seconds["translate"] = round(time.perf_counter() - started, 3)
 
-    _announce(progress, "aligning")
+    announce(progress, "aligning")
     started = time.perf_counter()
     alignment = align_cached(aligner or DynamicProgrammingAligner(), source, reference, translations, cache)
     seconds["align"] = round(time.perf_counter() - started, 3)

@@ -89,7 +89,7 @@ def _root(
     """Check a translation against its source."""
 
 
-from . import align_cmd, check, compare_cmd, models_cmd, score, translate_cmd  # noqa: E402,F401  (registers the commands)
+from . import align_cmd, audit_cmd, check, compare_cmd, models_cmd, score, translate_cmd  # noqa: E402,F401  (registers the commands)
 
 
 def main() -> None:

@@ -189,11 +189,13 @@ def predict_without_trainer(model, samples: list[dict[str, str]], batch_size: in
 
 
 def clean_spans(spans: list[dict], mt: str) -> list[dict]:
-    """comet's spans as plain JSON: severity, confidence, character offsets, and the MT text they cover."""
+    """comet's spans as plain JSON: severity, confidence, character offsets, and the MT text they cover.
+    Spans that cover no character (only a special token such as <s>) are left out."""
     return [
         {"severity": str(span["severity"]), "confidence": round(float(span["confidence"]), 4),
          "start": int(span["start"]), "end": int(span["end"]), "text": mt[int(span["start"]):int(span["end"])]}
         for span in spans
+        if int(span["end"]) > int(span["start"])
     ]
 
 

@@ -184,3 +184,18 @@ def render_html(report: Report) -> str:
 
 def write_html_report(report: Report, path: str) -> None:
     write_text_atomic(path, render_html(report))
+
+
+def render_audit_html(audit, created: str) -> str:
+    """The reference audit as one HTML document: reference segments ranked by suspicion."""
+    from .. import __version__
+
+    rows = []
+    for rank, k in enumerate(audit.most_suspicious(len(audit.segments)), start=1):
+        segment = audit.segments[k]
+        marks = [Mark(span["start"], span["end"], f"err err-{span['severity']}", f"{span['severity']} error")
+                 for span in segment.error_spans]
+        if segment.mt is not None:
+            marks += word_differences(segment.mt, segment.reference)[1]
+        rows.append({"rank": rank, "segment": segment, "reference_html": highlight(segment.reference, marks)})
+    return _environment().get_template("audit.html").render(audit=audit, rows=rows, version=__version__, created=created)

@@ -1,0 +1,92 @@
+"""tqcheck audit: score the reference itself as a translation of the source."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Optional
+
+import typer
+
+from ..atomic import check_writable
+from ..bundled import seed_path
+from ..config import load_config
+from ..documents import load_document
+from ..errors import InputError
+from ..pipeline import plan_directions
+from ..translate import create_translator
+from . import options as o
+from .app import command
+
+
+@command("audit")
+def audit(
+    source: Annotated[Optional[str], typer.Argument(metavar="SOURCE", help="Source document (default: the bundled Swedish seed).", show_default=False)] = None,
+    reference: Annotated[Optional[str], typer.Argument(metavar="REFERENCE", help="The human translation to audit (default: the bundled English seed).", show_default=False)] = None,
+    src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Language of SOURCE (default: identified from the text).")] = None,
+    tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Language of REFERENCE (default: identified from the text).")] = None,
+    qe_model: o.QeModelOpt = None,
+    no_mt: Annotated[Optional[bool], typer.Option("--no-mt", help="Do not machine-translate: align on the source alone and audit with QE only (no MT comparison).", show_default=False)] = None,
+    engine: o.EngineOpt = None,
+    model: o.ModelOpt = None,
+    command: o.CommandOpt = None,
+    hypothesis: o.HypothesisOpt = None,
+    beam_size: o.BeamOpt = None,
+    batch_size: o.BatchOpt = None,
+    device: o.DeviceOpt = None,
+    engine_option: o.EngineOptionOpt = None,
+    comet_batch_size: o.CometBatchOpt = None,
+    comet_gpus: o.CometGpusOpt = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many suspicious reference segments to list.")] = 5,
+    json_path: o.JsonOpt = None,
+    html: o.HtmlOpt = None,
+    strict: o.StrictOpt = None,
+    cache_dir: o.CacheDirOpt = None,
+    no_cache: o.NoCacheOpt = None,
+    config_path: o.ConfigOpt = None,
+) -> None:
+    """Audit REFERENCE as a translation of SOURCE: score each aligned reference segment with a
+    quality-estimation model (cometkiwi), compare it with the MT of the same source (QE and chrF),
+    and list the reference segments most likely to be bad."""
+    config = load_config(config_path)
+    json_path, html = config.pick("json", json_path), config.pick("html", html)
+    for path in (json_path, html):
+        check_writable(path)
+    source, reference = config.pick("source", source), config.pick("reference", reference)
+    if (source is None) != (reference is None):
+        raise InputError("pass both SOURCE and REFERENCE, or neither to audit the bundled seed pair")
+    if source is None:
+        first, second = load_document(seed_path("sv"), "sv"), load_document(seed_path("en"), "en")
+    else:
+        first = load_document(source, config.pick("src_lang", src_lang))
+        second = load_document(reference, config.pick("tgt_lang", tgt_lang), option="--tgt-lang")
+    warnings = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
+    ((src_doc, ref_doc),) = plan_directions(first, second, None)
+    cache = o.open_cache(config, cache_dir, no_cache)
+    translator = None
+    if not no_mt:
+        options = o.engine_options(config.pick("model", model), config.pick("command", command),
+                                   config.pick("hypothesis", hypothesis), config.pick("beam_size", beam_size),
+                                   config.pick("batch_size", batch_size), config.pick("device", device),
+                                   engine_option, configured=config.values.get("engine_options"))
+        translator = o.cached(create_translator(config.pick("engine", engine, "marian"), options), cache)
+    from ..audit import audit_reference
+    from ..metrics.comet_metric import CometMetric
+
+    qe = CometMetric(model=config.pick("qe_model", qe_model), batch_size=config.pick("comet_batch_size", comet_batch_size, 16),
+                     gpus=config.pick("comet_gpus", comet_gpus), cache=cache, reference_free=True)
+    with o.console(stderr=True).status("starting") as status:
+        result = audit_reference(src_doc, ref_doc, qe, translator, cache=cache, progress=status.update)
+    result.warnings[:0] = warnings
+    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if json_path is not None:
+        from ..report.audit_report import write_audit_json
+
+        write_audit_json(result, json_path, created)
+    if html is not None:
+        from ..atomic import write_text_atomic
+        from ..report.html import render_audit_html
+
+        write_text_atomic(html, render_audit_html(result, created))
+    from ..report.audit_report import render_audit
+
+    render_audit(result, o.console(), top)
