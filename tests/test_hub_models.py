@@ -42,3 +42,31 @@ def test_real_comet_scores_the_seed_pair(invoke, tmp_path):
     score = json.loads(report.read_text())["directions"][0]["scores"]["comet"]["score"]
     assert 0.3 < score < 0.9
 
+
+
+COMETKIWI = "Unbabel/wmt22-cometkiwi-da"
+# English seed lines that read as machine-made: "… as New York Times Coming over the authority …",
+# "Despite the light -shaded activity …".
+MACHINE_MADE_EN_LINES = {3, 10}
+
+
+def test_real_cometkiwi_audit_points_at_the_machine_made_reference_lines(invoke, tmp_path):
+    require(COMETKIWI, "microsoft/infoxlm-large")
+    report = tmp_path / "audit.json"
+    result = invoke("audit", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--qe-model", COMETKIWI,
+                    "--json", report)
+    assert result.exit_code == 0, result.stderr
+    assert "non-commercial use only" in result.stdout
+    data = json.loads(report.read_text())
+    top = [data["segments"][k] for k in data["most_suspicious"][:5]]
+    assert MACHINE_MADE_EN_LINES & {line for s in top for line in s["reference_lines"]}
+
+
+def test_real_xcomet_marks_error_spans(invoke, tmp_path):
+    require("Unbabel/XCOMET-XL", "facebook/xlm-roberta-xl")
+    report = tmp_path / "r.json"
+    result = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "comet",
+                    "--comet-model", "Unbabel/XCOMET-XL", "--json", report)
+    assert result.exit_code == 0, result.stderr
+    segments = json.loads(report.read_text())["directions"][0]["segments"]
+    assert sum(len(s.get("error_spans", {}).get("comet", [])) for s in segments) > 0

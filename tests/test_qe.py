@@ -126,3 +126,17 @@ def test_check_shows_xcomet_error_spans_in_worst_segments(invoke, tiny_models, t
     assert "error_spans" not in data["directions"][0]["scores"]["comet"].get("details", {})
     again = read_json_report(str(report), role="report")
     assert [s.error_spans for s in again.directions[0].segments] == [s.get("error_spans", {}) for s in segments]
+
+
+def test_check_adds_cometkiwi_when_a_qe_model_is_named_and_gates_on_it(invoke, tiny_models, tmp_path):
+    report = tmp_path / "report.json"
+    result = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--comet-model", tiny_models["comet_dir"],
+                    "--qe-model", tiny_models["kiwi_dir"], "--json", report)
+    assert result.exit_code == 0, result.stderr
+    direction = json.loads(report.read_text(encoding="utf-8"))["directions"][0]
+    assert list(direction["scores"]) == ["bleu", "chrf", "ter", "comet", "cometkiwi"]
+    kiwi = direction["scores"]["cometkiwi"]["score"]
+    failed = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "bleu,cometkiwi",
+                    "--qe-model", tiny_models["kiwi_dir"], "--fail-under", f"cometkiwi={kiwi + 0.01:.4f}")
+    assert failed.exit_code == 1
+    assert "CometKiwi" in failed.stderr and "under the threshold" in failed.stderr

@@ -99,11 +99,14 @@ def _metric_warnings(results: list[MetricResult], segments: list[SegmentResult])
 
 
 def _segments(triples: Sequence[TranslationTriple], results: list[MetricResult],
-              lines: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]) -> list[SegmentResult]:
+              lines: Sequence[tuple[tuple[int, ...], tuple[int, ...]]],
+              sentences: Sequence[tuple[tuple[str, ...], tuple[str, ...]]] | None = None) -> list[SegmentResult]:
     return [
         SegmentResult(
             source_lines=src_lines,
             reference_lines=ref_lines,
+            source_sentences=sentences[index][0] if sentences else (),
+            reference_sentences=sentences[index][1] if sentences else (),
             source=triple.source,
             hypothesis=triple.hypothesis,
             reference=triple.reference,
@@ -143,6 +146,21 @@ def align_cached(aligner: Aligner, source: Document, reference: Document, transl
     return alignment
 
 
+UNITS = ("paragraph", "sentence")
+
+
+def _translate_sentences(translator: Translator, source: Document, sentences: dict[int, list[str]], tgt_lang: str,
+                         progress: Progress | None) -> dict[int, list[str]]:
+    """Translate every sentence of the source (one engine call over all of them); line -> its sentences' MT."""
+    from .documents import Segment
+
+    flat = [text for seg in source.segments for text in sentences[seg.line]]
+    as_document = Document(path=source.path, lang=source.lang, line_count=len(flat),
+                           segments=tuple(Segment(k, text) for k, text in enumerate(flat, 1)))
+    translated = iter(translate_document(translator, as_document, tgt_lang, progress))
+    return {seg.line: [next(translated) for _ in sentences[seg.line]] for seg in source.segments}
+
+
 def check_direction(
     source: Document,
     reference: Document,
@@ -158,32 +176,60 @@ def check_direction(
     cache=None,
     comet_precision: str = "fp32",
     qe_model: str | None = None,
+    unit: str = "paragraph",
 ) -> tuple[DirectionReport, list[str]]:
     """Translate ``source`` into the reference's language, align, and score the aligned pairs.
 
     Returns the report and the MT of every source segment (for --save-translation)."""
+    if unit not in UNITS:
+        raise InputError(f"--unit {unit}: choose paragraph or sentence")
+    if unit == "sentence" and not getattr(translator, "translates_any_text", True):
+        raise InputError(f"--unit sentence translates the source sentence by sentence, and engine {translator.name} "
+                         "only has one translation per source line; use an engine that translates (marian, "
+                         "ctranslate2, command), or --unit paragraph")
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    translations = translate_document(translator, source, reference.lang, progress)
+    if unit == "sentence":
+        from .align.sentences import split_lines
+
+        announce(progress, "splitting into sentences")
+        source_sentences = split_lines({seg.line: seg.text for seg in source.segments}, source.lang)
+        sentence_mt = _translate_sentences(translator, source, source_sentences, reference.lang, progress)
+        translations = [" ".join(sentence_mt[seg.line]) for seg in source.segments]  # the paragraph MT aligns paragraphs
+    else:
+        translations = translate_document(translator, source, reference.lang, progress)
     seconds["translate"] = round(time.perf_counter() - started, 3)
 
     announce(progress, "aligning")
     started = time.perf_counter()
     alignment = align_cached(aligner or DynamicProgrammingAligner(), source, reference, translations, cache)
-    seconds["align"] = round(time.perf_counter() - started, 3)
     if not alignment.pairs:
         raise InputError(
             f"no line of {source.path} could be aligned with {reference.path}; "
             "check that the reference is a translation of the source (and the engine translates into its language)"
         )
-    triples = [TranslationTriple(p.source, p.hypothesis or "", p.reference) for p in alignment.pairs]
+    warnings: list[str] = []
+    if unit == "sentence":
+        from .align.sentences import sentence_pairs
+
+        reference_sentences = split_lines({seg.line: seg.text for seg in reference.segments}, reference.lang)
+        units, unmatched = sentence_pairs(alignment.pairs, source_sentences, reference_sentences, sentence_mt)
+        if unmatched:
+            warnings.append(f"{len(unmatched)} sentence(s) inside aligned paragraphs have no counterpart and are not scored: "
+                            + "; ".join(unmatched[:5]) + ("; …" if len(unmatched) > 5 else ""))
+        places = [(u.source_lines, u.reference_lines) for u in units]
+        sentence_ids = [(u.source_sentences, u.reference_sentences) for u in units]
+    else:
+        units, places, sentence_ids = alignment.pairs, [(p.source_lines, p.reference_lines) for p in alignment.pairs], None
+    seconds["align"] = round(time.perf_counter() - started, 3)
+    triples = [TranslationTriple(u.source, u.hypothesis or "", u.reference) for u in units]
     results, skipped, metric_seconds = score_triples(
         triples, metric_names, tgt_lang=reference.lang, comet_model=comet_model,
         comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, explicit=explicit_metrics, progress=progress,
         cache=cache, comet_precision=comet_precision, qe_model=qe_model,
     )
     seconds.update(metric_seconds)
-    segments = _segments(triples, results, [(p.source_lines, p.reference_lines) for p in alignment.pairs])
+    segments = _segments(triples, results, places, sentence_ids)
     report = DirectionReport(
         src_lang=source.lang,
         tgt_lang=reference.lang,
@@ -197,8 +243,9 @@ def check_direction(
         source_line_count=source.line_count,
         reference_line_count=reference.line_count,
         skipped_metrics=skipped,
-        warnings=_metric_warnings(results, segments),
+        warnings=warnings + _metric_warnings(results, segments),
         seconds=seconds,
+        unit=unit,
     )
     return report, translations
 

@@ -67,11 +67,15 @@ class Pairing:
 
 
 def pair_segments(baseline: DirectionReport, system: DirectionReport, baseline_name: str = "baseline") -> Pairing:
-    """Match segments by their line numbers; refuse a baseline scored against another reference."""
-    by_key = {(s.source_lines, s.reference_lines): k for k, s in enumerate(baseline.segments)}
+    """Match segments by their line (and sentence) numbers; refuse a baseline scored against another
+    reference, or cut into other units."""
+    if baseline.unit != system.unit:
+        raise InputError(f"{baseline_name} was scored by {baseline.unit} and this run by {system.unit} ({system.direction}); "
+                         f"pass --unit {baseline.unit}, or write a new baseline with --json")
+    by_key = {s.key: k for k, s in enumerate(baseline.segments)}
     baseline_indices, system_indices = [], []
     for k, segment in enumerate(system.segments):
-        j = by_key.get((segment.source_lines, segment.reference_lines))
+        j = by_key.get(segment.key)
         if j is None:
             continue
         if (baseline.segments[j].reference or "") != (segment.reference or ""):

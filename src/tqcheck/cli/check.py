@@ -39,6 +39,7 @@ def check(
     device: o.DeviceOpt = None,
     engine_option: o.EngineOptionOpt = None,
     metrics: o.MetricsOpt = None,
+    unit: o.UnitOpt = None,
     comet_model: o.CometModelOpt = None,
     qe_model: o.QeModelOpt = None,
     comet_batch_size: o.CometBatchOpt = None,
@@ -85,7 +86,8 @@ def check(
                          significance=significance, samples=samples, alpha=alpha)
     previous = read_baseline(policy)
     comet_model = config.pick("comet_model", comet_model)
-    metric_names, explicit = o.metric_selection(config.pick("metrics", metrics), comet_model, policy.metrics_needed())
+    metric_names, explicit = o.metric_selection(config.pick("metrics", metrics), comet_model, policy.metrics_needed(),
+                                                qe_model=config.pick("qe_model", qe_model))
     options = o.engine_options(config.pick("model", model), config.pick("command", command),
                                config.pick("hypothesis", hypothesis), config.pick("beam_size", beam_size),
                                config.pick("batch_size", batch_size), config.pick("device", device),
@@ -103,7 +105,7 @@ def check(
                 src_doc, ref_doc, translator, metric_names,
                 comet_model=comet_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
                 explicit_metrics=explicit, cache=cache, comet_precision=config.pick("comet_precision", comet_precision, "fp32"),
-                qe_model=config.pick("qe_model", qe_model),
+                qe_model=config.pick("qe_model", qe_model), unit=str(config.pick("unit", unit, "paragraph")).lower(),
                 progress=lambda message, d=f"{src_doc.lang}→{ref_doc.lang}": status.update(f"{d}: {message}"),
             )
             report.warnings[:0] = mismatches

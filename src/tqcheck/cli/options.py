@@ -23,6 +23,7 @@ MetricsOpt = Annotated[Optional[str], typer.Option("--metrics", help=f"Comma-sep
 CometModelOpt = Annotated[Optional[str], typer.Option("--comet-model", help="COMET: hub name (default Unbabel/wmt22-comet-da), checkpoint directory or .ckpt path.")]
 QeModelOpt = Annotated[Optional[str], typer.Option("--qe-model", help="cometkiwi (reference-free quality estimation): hub name (default Unbabel/wmt22-cometkiwi-da, licensed CC BY-NC-SA: non-commercial use only) or a local referenceless_regression_metric, unified_metric or xcomet_metric checkpoint.")]
 HtmlOpt = Annotated[Optional[str], typer.Option("--html", help="Write a self-contained HTML report (scores, alignment, sortable segment table with word differences and error spans, score histograms); no network needed to view it.")]
+UnitOpt = Annotated[Optional[str], typer.Option("--unit", metavar="paragraph|sentence", help="What a scored segment is: an aligned paragraph pair (default), or a sentence pair: aligned paragraphs are split into sentences (Moses' splitter; sentencex for other languages) and aligned inside each pair, so COMET sees sentence-sized segments like those it was trained on.", show_default=False)]
 CometBatchOpt = Annotated[Optional[int], typer.Option("--comet-batch-size", help="COMET batch size (default 16).", show_default=False)]
 CometGpusOpt = Annotated[Optional[int], typer.Option("--comet-gpus", help="COMET: GPUs to use (default 1 when CUDA is available, else 0).")]
 CometPrecisionOpt = Annotated[Optional[str], typer.Option("--comet-precision", metavar="fp32|fp16", help="COMET arithmetic: fp32 (default) or fp16 on a GPU (faster; the signature says fp16, and scores move by ~1e-4).", show_default=False)]
@@ -60,15 +61,20 @@ def engine_options(model=None, command=None, hypothesis=None, beam_size=None, ba
 
 
 def metric_selection(spec: str | None, comet_model: str | None,
-                     required: tuple[str, ...] | list[str] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
+                     required: tuple[str, ...] | list[str] = (), qe_model: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The metrics to run and those asked for explicitly (which must not be skipped silently).
-    ``required``: metrics a gate check names; they count as asked for."""
+    ``required``: metrics a gate check names; they count as asked for. Naming a QE model without
+    --metrics adds cometkiwi to the defaults."""
     names = parse_metric_names(spec)
+    if spec is None and qe_model and "cometkiwi" not in names:
+        names = (*names, "cometkiwi")
+    if spec is None:
+        names = (*names, *[m for m in required if m not in names])  # a gate on cometkiwi asks for it
     missing = [m for m in required if m not in names]
     if missing:
         raise InputError(f"the quality gate checks {', '.join(missing)}, which --metrics {spec} leaves out; "
                          f"add {', '.join(missing)} to --metrics or drop those checks")
-    explicit = names if spec is not None else (("comet",) if comet_model else ())
+    explicit = names if spec is not None else ((("comet",) if comet_model else ()) + (("cometkiwi",) if qe_model else ()))
     return names, tuple(dict.fromkeys([*explicit, *required]))
 
 

@@ -70,7 +70,8 @@ def score(
     metric_spec = config.pick("metrics", metrics)
     if metric_spec is None and references is None:
         metric_spec = "cometkiwi"  # with no reference, quality estimation is what there is to score
-    metric_names, explicit = o.metric_selection(metric_spec, comet_model, policy.metrics_needed())
+    metric_names, explicit = o.metric_selection(metric_spec, comet_model, policy.metrics_needed(),
+                                                qe_model=config.pick("qe_model", qe_model))
     err = o.console(stderr=True)
     with err.status("scoring") as status:
         direction = score_lines(

@@ -123,8 +123,7 @@ def histogram(metric: str, values: Sequence[float]) -> Histogram:
 @dataclass
 class SegmentRow:
     index: int
-    source_lines: str
-    reference_lines: str
+    where: str
     source: str
     mt_html: str
     reference_html: str
@@ -142,8 +141,7 @@ def segment_rows(direction: DirectionReport) -> list[SegmentRow]:
             mt_diff, ref_diff = [], []
         rows.append(SegmentRow(
             index=index,
-            source_lines=",".join(map(str, segment.source_lines)),
-            reference_lines=",".join(map(str, segment.reference_lines)),
+            where=segment.where(),
             source=segment.source,
             mt_html=highlight(segment.hypothesis, mt_diff + error_marks(segment)),
             reference_html=highlight(segment.reference, ref_diff) if segment.reference is not None else "",

@@ -53,11 +53,14 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
                 "reference": s.reference,
                 "scores": s.scores,
                 **({"error_spans": s.error_spans} if s.error_spans else {}),
+                **({"source_sentences": list(s.source_sentences), "reference_sentences": list(s.reference_sentences)}
+                   if s.source_sentences or s.reference_sentences else {}),
             }
             for s in d.segments
         ],
         "warnings": d.warnings,
         "seconds": d.seconds,
+        "unit": d.unit,
     }
 
 
@@ -115,6 +118,7 @@ def _direction_from_dict(data: dict[str, Any]) -> DirectionReport:
             source=s["source"], hypothesis=s["hypothesis"], reference=s["reference"],
             scores={k: float(v) for k, v in s["scores"].items()},
             error_spans=s.get("error_spans") or {},
+            source_sentences=tuple(s.get("source_sentences") or ()), reference_sentences=tuple(s.get("reference_sentences") or ()),
         )
         for s in data["segments"]
     ]
@@ -128,7 +132,7 @@ def _direction_from_dict(data: dict[str, Any]) -> DirectionReport:
         src_lang=data["src_lang"], tgt_lang=data["tgt_lang"], source_path=data["source"],
         reference_path=data["reference"], hypothesis_path=data.get("hypothesis"), engine=None,
         metrics=metrics, segments=segments, skipped_metrics=data.get("skipped_metrics") or {},
-        warnings=data.get("warnings") or [], seconds=data.get("seconds") or {},
+        warnings=data.get("warnings") or [], seconds=data.get("seconds") or {}, unit=data.get("unit", "paragraph"),
     )
 
 

@@ -28,6 +28,20 @@ class SegmentResult:
     scores: dict[str, float]
     # metric -> the error spans its model marked in the MT (XCOMET): severity, confidence, start, end, text
     error_spans: dict[str, list[dict]] = field(default_factory=dict)
+    # --unit sentence: which sentences, as "LINE.K" (sentence K of line LINE, from 1); empty by paragraph
+    source_sentences: tuple[str, ...] = ()
+    reference_sentences: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple:
+        """What identifies the segment across runs of the same documents (baselines pair on it)."""
+        return self.source_lines, self.reference_lines, self.source_sentences, self.reference_sentences
+
+    def where(self) -> str:
+        """For people: 3↔4 by paragraph, 3.1,3.2↔4.1 by sentence."""
+        if self.source_sentences or self.reference_sentences:
+            return f"{','.join(self.source_sentences)}↔{','.join(self.reference_sentences)}"
+        return f"{','.join(map(str, self.source_lines))}↔{','.join(map(str, self.reference_lines))}"
 
 
 @dataclass
@@ -46,6 +60,7 @@ class DirectionReport:
     skipped_metrics: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    unit: str = "paragraph"  # what a segment is: an aligned paragraph pair, or a sentence pair within one
 
     @property
     def direction(self) -> str:

@@ -21,10 +21,6 @@ def _short(text: str | None, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _lines(lines: tuple[int, ...]) -> str:
-    return ",".join(map(str, lines))
-
-
 def marked_mt(segment: SegmentResult, width: int = 160) -> Text:
     """The MT (cut to ``width``) with the error spans an XCOMET model found styled by severity,
     followed by a line per span: severity, confidence, text."""
@@ -67,6 +63,8 @@ def render_direction(d: DirectionReport) -> Panel:
         parts.append(Text.assemble(("Alignment ", "bold"), f"{len(a.pairs)} aligned pairs ({beads}); "
                                    f"{len(a.unmatched_on('source'))} source and {len(a.unmatched_on('reference'))} "
                                    "reference lines unmatched (not scored)"))
+        if d.unit == "sentence":
+            parts.append(Text(f"Sentence mode: {len(d.segments)} sentence pairs scored inside the {len(a.pairs)} aligned pairs"))
         for u in a.unmatched:
             parts.append(Text(f"  {u.side} line {u.line}: “{_short(u.text, 60)}” — {u.reason}", style="dim"))
 
@@ -74,13 +72,13 @@ def render_direction(d: DirectionReport) -> Panel:
     if worst:
         table = Table(title=f"Worst {len(worst)} segments by {label(worst_by)}", title_justify="left",
                       show_lines=True, header_style="bold")
-        table.add_column("src↔ref lines", no_wrap=True)
+        table.add_column("src↔ref sentences" if d.unit == "sentence" else "src↔ref lines", no_wrap=True)
         for name in [m.name for m in d.metrics]:
             table.add_column(label(name), justify="right")
         table.add_column("MT / reference", overflow="fold")
         for s in (d.segments[k] for k in worst):
             table.add_row(
-                f"{_lines(s.source_lines)}↔{_lines(s.reference_lines)}",
+                s.where(),
                 *[_format_score(m.name, s.scores[m.name]) for m in d.metrics],
                 Text.assemble(marked_mt(s), "\n",
                               ("REF ", "green") if s.reference is not None else ("SRC ", "magenta"),

@@ -18,6 +18,7 @@ class CachedTranslator:
         self.cache = cache
         self.chunk_size = chunk_size
         self.name = inner.name
+        self.translates_any_text = getattr(inner, "translates_any_text", True)
         self.hits = self.misses = 0
 
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:

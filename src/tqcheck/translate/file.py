@@ -14,6 +14,7 @@ from .base import EngineInfo, for_direction, parse_direction_spec
 class FileTranslator:
     name = "file"
     cacheable = False  # reading the file is the translation; nothing to save
+    translates_any_text = False  # it holds one translation per source line, not of any text (sentences)
 
     @dataclass
     class Options:
