@@ -16,7 +16,7 @@ def test_word_differences_mark_only_the_words_that_differ():
     mt, ref = "the cat sat on a mat", "the cat sat on the red mat"
     mt_marks, ref_marks = word_differences(mt, ref)
     assert [mt[m.start:m.end] for m in mt_marks] == ["a"]
-    assert [ref[m.start:m.end] for m in ref_marks] == ["the", "red"]
+    assert [ref[m.start:m.end] for m in ref_marks] == ["the red"]
     assert word_differences("same words", "same words") == ([], [])
 
 
@@ -26,7 +26,8 @@ def test_highlight_escapes_and_combines_overlapping_marks():
     assert "<b>" not in out and "&lt;b&gt;" in out and "&amp;" in out
     assert '<span class="x" title="first">a </span>' in out
     assert '<span class="x y" title="first">&lt;b&gt;</span>' in out
-    assert '<span class="y">' in out
+    assert '<span class="y"> &amp; c</span>' in out
+    assert highlight("abc", [Mark(1, 2, "err err-major", "major")]) == 'a<span class="err err-major" title="major">b</span>c'
     assert re.sub(r"<[^>]+>", "", out).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == text
 
 

@@ -35,7 +35,7 @@ class Mark:
 
 def word_differences(hypothesis: str, reference: str) -> tuple[list[Mark], list[Mark]]:
     """The words of the MT that are not in the reference, and those of the reference missing from the MT,
-    as character ranges (difflib's longest matching blocks over whitespace-separated words)."""
+    as character ranges, one per run of words (difflib's matching blocks over whitespace-separated words)."""
     mt_words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(hypothesis)]
     ref_words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(reference)]
     matcher = difflib.SequenceMatcher(a=[w for *_, w in mt_words], b=[w for *_, w in ref_words], autojunk=False)
@@ -43,35 +43,49 @@ def word_differences(hypothesis: str, reference: str) -> tuple[list[Mark], list[
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        mt_marks += [Mark(s, e, "diff-mt", "not in the reference") for s, e, _ in mt_words[a0:a1]]
-        ref_marks += [Mark(s, e, "diff-ref", "not in the MT") for s, e, _ in ref_words[b0:b1]]
+        # one mark per run of differing words; the legend says what the shading means
+        if a1 > a0:
+            mt_marks.append(Mark(mt_words[a0][0], mt_words[a1 - 1][1], "diff-mt"))
+        if b1 > b0:
+            ref_marks.append(Mark(ref_words[b0][0], ref_words[b1 - 1][1], "diff-ref"))
     return mt_marks, ref_marks
 
 
 def highlight(text: str, marks: Sequence[Mark]) -> str:
     """``text`` as HTML with each mark wrapped in <span class=...>; overlapping marks (a diff word
-    inside an error span) combine their classes, character by character."""
+    inside an error span) combine their classes over the stretch they share. Adjacent stretches
+    with the same marks are written as one span."""
     if not marks:
         return html.escape(text)
-    classes: list[tuple[str, ...]] = [()] * len(text)
-    titles: list[tuple[str, ...]] = [()] * len(text)
+    opening: dict[int, list[Mark]] = {}
+    closing: dict[int, list[Mark]] = {}
     for mark in marks:
-        for k in range(max(0, mark.start), min(len(text), mark.end)):
-            classes[k] += (mark.css,)
-            if mark.title and mark.title not in titles[k]:
-                titles[k] += (mark.title,)
-    out, k = [], 0
-    while k < len(text):
-        j = k
-        while j < len(text) and classes[j] == classes[k] and titles[j] == titles[k]:
-            j += 1
-        chunk = html.escape(text[k:j])
-        if classes[k]:
-            title = f' title="{html.escape("; ".join(titles[k]))}"' if titles[k] else ""
-            chunk = f'<span class="{" ".join(dict.fromkeys(classes[k]))}"{title}>{chunk}</span>'
-        out.append(chunk)
-        k = j
+        start, stop = max(0, mark.start), min(len(text), mark.end)
+        if start < stop:
+            opening.setdefault(start, []).append(mark)
+            closing.setdefault(stop, []).append(mark)
+    cuts = sorted({0, len(text), *opening, *closing})
+    active: list[Mark] = []
+    out, pending, pending_marks = [], [], None
+    for start, stop in zip(cuts, cuts[1:]):
+        active = [m for m in active if m not in closing.get(start, ())] + opening.get(start, [])
+        key = tuple(active)
+        if key != pending_marks:
+            out.append(_wrap("".join(pending), pending_marks))
+            pending, pending_marks = [], key
+        pending.append(text[start:stop])
+    out.append(_wrap("".join(pending), pending_marks))
     return "".join(out)
+
+
+def _wrap(text: str, marks: tuple[Mark, ...] | None) -> str:
+    if not text:
+        return ""
+    if not marks:
+        return html.escape(text)
+    classes = " ".join(dict.fromkeys(c for m in marks for c in m.css.split()))
+    titles = "; ".join(dict.fromkeys(m.title for m in marks if m.title))
+    return f'<span class="{classes}"' + (f' title="{html.escape(titles)}"' if titles else "") + f">{html.escape(text)}</span>"
 
 
 def error_marks(segment: SegmentResult) -> list[Mark]:
