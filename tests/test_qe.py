@@ -89,9 +89,13 @@ def test_score_without_reference_uses_quality_estimation(invoke, tiny_models, tm
     kiwi = tmp_path / "kiwi"
     shutil.copytree(tiny_models["kiwi_dir"], kiwi)
     (kiwi / "README.md").write_text("---\nlicense: cc-by-nc-sa-4.0\n---\n# a CometKiwi\n", encoding="utf-8")
-    result = invoke("score", "--src", src, "--hyp", hyp, "--qe-model", kiwi, "--json", report)
+    page = tmp_path / "report.html"
+    result = invoke("score", "--src", src, "--hyp", hyp, "--qe-model", kiwi, "--json", report, "--html", page)
     assert result.exit_code == 0, result.stderr
     assert "CometKiwi" in result.stdout and "SRC " in result.stdout
+    html = page.read_text(encoding="utf-8")
+    assert html.count('<tr data-index="') == len(SRC) and ">reference</th>" not in html
+    assert "non-commercial use only" in html
     direction = json.loads(report.read_text(encoding="utf-8"))["directions"][0]
     assert set(direction["scores"]) == {"cometkiwi"}
     assert direction["reference"] is None and direction["segments"][0]["reference"] is None

@@ -13,7 +13,6 @@ from ..config import load_config
 from ..documents import load_document
 from ..errors import InputError
 from ..pipeline import plan_directions
-from ..translate import create_translator
 from . import options as o
 from .app import command
 
@@ -62,13 +61,9 @@ def audit(
     warnings = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
     ((src_doc, ref_doc),) = plan_directions(first, second, None)
     cache = o.open_cache(config, cache_dir, no_cache)
-    translator = None
-    if not no_mt:
-        options = o.engine_options(config.pick("model", model), config.pick("command", command),
-                                   config.pick("hypothesis", hypothesis), config.pick("beam_size", beam_size),
-                                   config.pick("batch_size", batch_size), config.pick("device", device),
-                                   engine_option, configured=config.values.get("engine_options"))
-        translator = o.cached(create_translator(config.pick("engine", engine, "marian"), options), cache)
+    translator = None if no_mt else o.configured_translator(
+        config, cache, engine=engine, model=model, command=command, hypothesis=hypothesis, beam_size=beam_size,
+        batch_size=batch_size, device=device, extra=engine_option)
     from ..audit import audit_reference
     from ..metrics.comet_metric import CometMetric
 

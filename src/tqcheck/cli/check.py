@@ -13,7 +13,6 @@ from ..config import load_config
 from ..documents import load_document
 from ..errors import InputError
 from ..pipeline import check_direction, line_parallel, new_report, plan_directions
-from ..translate import create_translator
 from . import options as o
 from .app import command
 from .outputs import finish, gate_policy, outputs, read_baseline
@@ -88,12 +87,9 @@ def check(
     comet_model = config.pick("comet_model", comet_model)
     metric_names, explicit = o.metric_selection(config.pick("metrics", metrics), comet_model, policy.metrics_needed(),
                                                 qe_model=config.pick("qe_model", qe_model))
-    options = o.engine_options(config.pick("model", model), config.pick("command", command),
-                               config.pick("hypothesis", hypothesis), config.pick("beam_size", beam_size),
-                               config.pick("batch_size", batch_size), config.pick("device", device),
-                               engine_option, configured=config.values.get("engine_options"))
     cache = o.open_cache(config, cache_dir, no_cache)
-    translator = o.cached(create_translator(config.pick("engine", engine, "marian"), options), cache)
+    translator = o.configured_translator(config, cache, engine=engine, model=model, command=command, hypothesis=hypothesis,
+                                         beam_size=beam_size, batch_size=batch_size, device=device, extra=engine_option)
     comet_batch_size = config.pick("comet_batch_size", comet_batch_size, 16)
     comet_gpus = config.pick("comet_gpus", comet_gpus)
 

@@ -60,6 +60,18 @@ def engine_options(model=None, command=None, hypothesis=None, beam_size=None, ba
     return {k: v for k, v in options.items() if v is not None}
 
 
+def configured_translator(config, cache, *, engine=None, model=None, command=None, hypothesis=None, beam_size=None,
+                          batch_size=None, device=None, extra: list[str] | None = None):
+    """The MT engine from flags over the settings file, behind the cache."""
+    from ..translate import create_translator
+
+    options = engine_options(config.pick("model", model), config.pick("command", command),
+                             config.pick("hypothesis", hypothesis), config.pick("beam_size", beam_size),
+                             config.pick("batch_size", batch_size), config.pick("device", device),
+                             extra, configured=config.values.get("engine_options"))
+    return cached(create_translator(config.pick("engine", engine, "marian"), options), cache)
+
+
 def metric_selection(spec: str | None, comet_model: str | None,
                      required: tuple[str, ...] | list[str] = (), qe_model: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The metrics to run and those asked for explicitly (which must not be skipped silently).
