@@ -5,7 +5,7 @@ import json
 import pytest
 
 from browser import dump_dom, needs_chromium
-from conftest import APERTIUM_SV_EN, EN, SV, seed_lines
+from conftest import APERTIUM_COMMAND, APERTIUM_SV_EN, EN, SV, needs_apertium, seed_lines
 from tqcheck.audit import audit_reference, rank_suspicion
 from tqcheck.documents import load_document
 from tqcheck.metrics.comet_metric import CometMetric
@@ -134,3 +134,38 @@ def test_audit_with_a_reference_based_model_exits_2(invoke, tiny_models):
     result = invoke("audit", SV, EN, "--no-mt", "--qe-model", tiny_models["comet_dir"])
     assert result.exit_code == 2
     assert "reference-based COMET model" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_audit_by_sentence_names_the_sentences(invoke, tiny_models, tmp_path):
+    report = tmp_path / "audit.json"
+    result = invoke("audit", SV, EN, "--model", tiny_models["marian_sv_en"], "--qe-model", tiny_models["kiwi_dir"],
+                    "--unit", "sentence", "--json", report)
+    assert result.exit_code == 0, result.stderr
+    assert "src↔ref sentences" in result.stdout
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["unit"] == "sentence" and len(data["segments"]) >= 25
+    assert all(s["source_sentences"] and s["reference_sentences"] for s in data["segments"])
+
+
+@needs_apertium
+def test_a_wrong_sentence_inside_a_good_paragraph_comes_first_by_sentence(tiny_models, tmp_path):
+    """By paragraph a wrong sentence is diluted by its good neighbours; by sentence it stands alone."""
+    from tqcheck.translate.command import CommandTranslator
+
+    english = seed_lines(EN)
+    first, second, third = english[8].split(". ", 2)
+    english[8] = f"{first}. The weather in Lisbon was sunny and warm all week long. {third}"
+    reference = tmp_path / "en.txt"
+    reference.write_text("\n".join(english) + "\n", encoding="utf-8")
+    qe = CometMetric(model=str(tiny_models["kiwi_dir"]), gpus=0, reference_free=True)
+
+    def audit(unit):
+        return audit_reference(load_document(SV, "sv"), load_document(reference, "en"), qe,
+                               CommandTranslator(command=APERTIUM_COMMAND), unit=unit)
+
+    by_sentence = audit("sentence")
+    top = by_sentence.segments[by_sentence.most_suspicious(1)[0]]
+    assert top.reference.startswith("The weather in Lisbon") and top.reference_sentences == ("9.2",)
+    assert any("far from the MT" in reason for reason in top.reasons)
+    by_paragraph = audit("paragraph")
+    assert by_paragraph.segments[by_paragraph.most_suspicious(1)[0]].reference_lines != (9,)

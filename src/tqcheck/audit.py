@@ -18,7 +18,7 @@ from .documents import Document
 from .errors import InputError
 from .metrics import MetricResult, TranslationTriple
 from .metrics.comet_metric import CometMetric
-from .pipeline import Progress, announce, align_cached, translate_document
+from .pipeline import Progress, align_cached, announce, scoring_units, translate_for_unit
 from .translate import Translator
 from .translate.base import EngineInfo
 
@@ -44,6 +44,14 @@ class AuditSegment:
     suspicion: float          # higher: more likely a bad reference (a z-score, see audit_reference)
     reasons: tuple[str, ...]
     error_spans: tuple[dict, ...] = ()  # in the reference, when the QE model is an XCOMET
+    source_sentences: tuple[str, ...] = ()     # --unit sentence: "LINE.K" ids
+    reference_sentences: tuple[str, ...] = ()
+
+    def where(self) -> str:
+        """For people: 3↔4 by paragraph, 3.1↔4.1,4.2 by sentence."""
+        if self.source_sentences or self.reference_sentences:
+            return f"{','.join(self.source_sentences)}↔{','.join(self.reference_sentences)}"
+        return f"{','.join(map(str, self.source_lines))}↔{','.join(map(str, self.reference_lines))}"
 
 
 @dataclass
@@ -60,6 +68,7 @@ class AuditReport:
     segments: list[AuditSegment]
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    unit: str = "paragraph"
 
     @property
     def direction(self) -> str:
@@ -140,17 +149,18 @@ def audit_reference(
     aligner: Aligner | None = None,
     cache=None,
     progress: Progress | None = None,
+    unit: str = "paragraph",
 ) -> AuditReport:
     """Align source and reference (with the MT when there is an engine), then score each aligned
-    reference segment as a translation of its source with the QE metric, and the MT likewise."""
+    reference segment (or, by sentence, each sentence pair inside the aligned pairs) as a
+    translation of its source with the QE metric, and the MT likewise."""
     if not qe_metric.reference_free:
         raise InputError("the audit needs a reference-free (quality-estimation) metric")
     seconds: dict[str, float] = {}
-    translations = None
-    if translator is not None:
-        started = time.perf_counter()
-        translations = translate_document(translator, source, reference.lang, progress)
-        seconds["translate"] = round(time.perf_counter() - started, 3)
+    started = time.perf_counter()
+    translated = translate_for_unit(translator, source, reference.lang, unit, progress)
+    translations = translated.paragraphs
+    seconds["translate"] = round(time.perf_counter() - started, 3)
     announce(progress, "aligning")
     started = time.perf_counter()
     alignment = align_cached(aligner or DynamicProgrammingAligner(), source, reference, translations, cache)
@@ -162,37 +172,42 @@ def audit_reference(
     pairs = sorted([*alignment.pairs, *orphans], key=lambda p: p.source_lines)
     paired = {("source", p.source_lines[0]) for p in orphans} | {("reference", p.reference_lines[0]) for p in orphans}
     alignment = Alignment(pairs=pairs, unmatched=[u for u in alignment.unmatched if (u.side, u.line) not in paired])
+    units, warnings = scoring_units(pairs, reference, translated)
+    orphan_lines = {p.source_lines for p in orphans}
     announce(progress, f"scoring the reference with {qe_metric.model_name}")
     started = time.perf_counter()
-    reference_qe = qe_metric.score([TranslationTriple(p.source, p.reference, None) for p in pairs])
+    reference_qe = qe_metric.score([TranslationTriple(p.source, p.reference, None) for p in units])
     mt_qe = chrf = None
     chrf_scores = None
     if translations is not None:
         announce(progress, f"scoring the MT with {qe_metric.model_name}")
-        mt_qe = qe_metric.score([TranslationTriple(p.source, p.hypothesis or "", None) for p in pairs])
+        mt_qe = qe_metric.score([TranslationTriple(p.source, p.hypothesis or "", None) for p in units])
         from sacrebleu.metrics import CHRF
 
         chrf = CHRF()
-        chrf_scores = [chrf.sentence_score(p.reference, [p.hypothesis or ""]).score for p in pairs]
+        chrf_scores = [chrf.sentence_score(p.reference, [p.hypothesis or ""]).score for p in units]
     seconds["qe"] = round(time.perf_counter() - started, 3)
     ranked = rank_suspicion(reference_qe.segment_scores, mt_qe.segment_scores if mt_qe else None, chrf_scores)
-    spans = reference_qe.details.get("error_spans") or [[] for _ in pairs]
+    spans = reference_qe.details.get("error_spans") or [[] for _ in units]
+    orphan = [p.source_lines in orphan_lines for p in units]
     segments = [
         AuditSegment(
             source_lines=p.source_lines, reference_lines=p.reference_lines, source=p.source, reference=p.reference,
+            source_sentences=getattr(p, "source_sentences", ()), reference_sentences=getattr(p, "reference_sentences", ()),
             mt=p.hypothesis if translations is not None else None,
             reference_qe=reference_qe.segment_scores[k],
             mt_qe=mt_qe.segment_scores[k] if mt_qe else None,
             chrf_vs_mt=chrf_scores[k] if chrf_scores else None,
-            suspicion=max(ranked[k][0], REASON_Z) if p in orphans else ranked[k][0], error_spans=tuple(spans[k]),
-            reasons=(ORPHAN_REASON, *ranked[k][1]) if p in orphans else ranked[k][1],
+            suspicion=max(ranked[k][0], REASON_Z) if orphan[k] else ranked[k][0], error_spans=tuple(spans[k]),
+            reasons=(ORPHAN_REASON, *ranked[k][1]) if orphan[k] else ranked[k][1],
         )
-        for k, p in enumerate(pairs)
+        for k, p in enumerate(units)
     ]
-    warnings = [reference_qe.details["licence_note"]] if reference_qe.details.get("licence_note") else []
+    if reference_qe.details.get("licence_note"):
+        warnings.append(reference_qe.details["licence_note"])
     return AuditReport(
         src_lang=source.lang, tgt_lang=reference.lang, source_path=source.path, reference_path=reference.path,
         engine=translator.info(source.lang, reference.lang) if translator is not None else None,
         reference_qe=reference_qe, mt_qe=mt_qe, chrf_signature=str(chrf.get_signature()) if chrf else None,
-        alignment=alignment, segments=segments, warnings=warnings, seconds=seconds,
+        alignment=alignment, segments=segments, warnings=warnings, seconds=seconds, unit=unit,
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import time
+from dataclasses import dataclass
+from types import SimpleNamespace
 from datetime import datetime, timezone
 from typing import Callable, Sequence
 
@@ -98,15 +100,14 @@ def _metric_warnings(results: list[MetricResult], segments: list[SegmentResult])
     return warnings
 
 
-def _segments(triples: Sequence[TranslationTriple], results: list[MetricResult],
-              lines: Sequence[tuple[tuple[int, ...], tuple[int, ...]]],
-              sentences: Sequence[tuple[tuple[str, ...], tuple[str, ...]]] | None = None) -> list[SegmentResult]:
+def _segments(triples: Sequence[TranslationTriple], results: list[MetricResult], units: Sequence) -> list[SegmentResult]:
+    """Segment results; ``units`` say where each triple came from (aligned pairs or sentence pairs)."""
     return [
         SegmentResult(
-            source_lines=src_lines,
-            reference_lines=ref_lines,
-            source_sentences=sentences[index][0] if sentences else (),
-            reference_sentences=sentences[index][1] if sentences else (),
+            source_lines=unit.source_lines,
+            reference_lines=unit.reference_lines,
+            source_sentences=getattr(unit, "source_sentences", ()),
+            reference_sentences=getattr(unit, "reference_sentences", ()),
             source=triple.source,
             hypothesis=triple.hypothesis,
             reference=triple.reference,
@@ -114,7 +115,7 @@ def _segments(triples: Sequence[TranslationTriple], results: list[MetricResult],
             error_spans={r.name: r.details["error_spans"][index] for r in results
                          if r.details.get("error_spans") and r.details["error_spans"][index]},
         )
-        for index, (triple, (src_lines, ref_lines)) in enumerate(zip(triples, lines))
+        for index, (triple, unit) in enumerate(zip(triples, units))
     ]
 
 
@@ -149,6 +150,15 @@ def align_cached(aligner: Aligner, source: Document, reference: Document, transl
 UNITS = ("paragraph", "sentence")
 
 
+@dataclass
+class Translated:
+    """The MT of a source for alignment (one text per source segment) and, by sentence, per sentence."""
+
+    paragraphs: list[str] | None                     # None without an engine
+    sentences: dict[int, list[str]] | None = None    # sentence unit: source line -> its sentences
+    sentence_mt: dict[int, list[str]] | None = None  # sentence unit: source line -> its sentences' MT
+
+
 def _translate_sentences(translator: Translator, source: Document, sentences: dict[int, list[str]], tgt_lang: str,
                          progress: Progress | None) -> dict[int, list[str]]:
     """Translate every sentence of the source (one engine call over all of them); line -> its sentences' MT."""
@@ -159,6 +169,42 @@ def _translate_sentences(translator: Translator, source: Document, sentences: di
                            segments=tuple(Segment(k, text) for k, text in enumerate(flat, 1)))
     translated = iter(translate_document(translator, as_document, tgt_lang, progress))
     return {seg.line: [next(translated) for _ in sentences[seg.line]] for seg in source.segments}
+
+
+def translate_for_unit(translator: Translator | None, source: Document, tgt_lang: str, unit: str,
+                       progress: Progress | None = None) -> Translated:
+    """Translate by paragraph, or (sentence unit) sentence by sentence, with the sentences' MT joined
+    per paragraph for the paragraph alignment: one pass of the engine either way."""
+    if unit not in UNITS:
+        raise InputError(f"--unit {unit}: choose paragraph or sentence")
+    if unit == "paragraph":
+        return Translated(translate_document(translator, source, tgt_lang, progress) if translator is not None else None)
+    if translator is not None and not getattr(translator, "translates_any_text", True):
+        raise InputError(f"--unit sentence translates the source sentence by sentence, and engine {translator.name} "
+                         "only has one translation per source line; use an engine that translates (marian, "
+                         "ctranslate2, command), or --unit paragraph")
+    from .align.sentences import split_lines
+
+    announce(progress, "splitting into sentences")
+    sentences = split_lines({seg.line: seg.text for seg in source.segments}, source.lang)
+    if translator is None:
+        return Translated(None, sentences)
+    sentence_mt = _translate_sentences(translator, source, sentences, tgt_lang, progress)
+    return Translated([" ".join(sentence_mt[seg.line]) for seg in source.segments], sentences, sentence_mt)
+
+
+def scoring_units(pairs: Sequence, reference: Document, translated: Translated) -> tuple[list, list[str]]:
+    """What is scored: the aligned pairs themselves, or (sentence unit) the sentence pairs aligned
+    inside each of them. Also warnings for sentences only one side has."""
+    if translated.sentences is None:
+        return list(pairs), []
+    from .align.sentences import sentence_pairs, split_lines
+
+    reference_sentences = split_lines({seg.line: seg.text for seg in reference.segments}, reference.lang)
+    units, unmatched = sentence_pairs(pairs, translated.sentences, reference_sentences, translated.sentence_mt)
+    warnings = [f"{len(unmatched)} sentence(s) inside aligned paragraphs have no counterpart and are not scored: "
+                + "; ".join(unmatched[:5]) + ("; …" if len(unmatched) > 5 else "")] if unmatched else []
+    return units, warnings
 
 
 def check_direction(
@@ -181,23 +227,10 @@ def check_direction(
     """Translate ``source`` into the reference's language, align, and score the aligned pairs.
 
     Returns the report and the MT of every source segment (for --save-translation)."""
-    if unit not in UNITS:
-        raise InputError(f"--unit {unit}: choose paragraph or sentence")
-    if unit == "sentence" and not getattr(translator, "translates_any_text", True):
-        raise InputError(f"--unit sentence translates the source sentence by sentence, and engine {translator.name} "
-                         "only has one translation per source line; use an engine that translates (marian, "
-                         "ctranslate2, command), or --unit paragraph")
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    if unit == "sentence":
-        from .align.sentences import split_lines
-
-        announce(progress, "splitting into sentences")
-        source_sentences = split_lines({seg.line: seg.text for seg in source.segments}, source.lang)
-        sentence_mt = _translate_sentences(translator, source, source_sentences, reference.lang, progress)
-        translations = [" ".join(sentence_mt[seg.line]) for seg in source.segments]  # the paragraph MT aligns paragraphs
-    else:
-        translations = translate_document(translator, source, reference.lang, progress)
+    translated = translate_for_unit(translator, source, reference.lang, unit, progress)
+    translations = translated.paragraphs
     seconds["translate"] = round(time.perf_counter() - started, 3)
 
     announce(progress, "aligning")
@@ -208,19 +241,7 @@ def check_direction(
             f"no line of {source.path} could be aligned with {reference.path}; "
             "check that the reference is a translation of the source (and the engine translates into its language)"
         )
-    warnings: list[str] = []
-    if unit == "sentence":
-        from .align.sentences import sentence_pairs
-
-        reference_sentences = split_lines({seg.line: seg.text for seg in reference.segments}, reference.lang)
-        units, unmatched = sentence_pairs(alignment.pairs, source_sentences, reference_sentences, sentence_mt)
-        if unmatched:
-            warnings.append(f"{len(unmatched)} sentence(s) inside aligned paragraphs have no counterpart and are not scored: "
-                            + "; ".join(unmatched[:5]) + ("; …" if len(unmatched) > 5 else ""))
-        places = [(u.source_lines, u.reference_lines) for u in units]
-        sentence_ids = [(u.source_sentences, u.reference_sentences) for u in units]
-    else:
-        units, places, sentence_ids = alignment.pairs, [(p.source_lines, p.reference_lines) for p in alignment.pairs], None
+    units, warnings = scoring_units(alignment.pairs, reference, translated)
     seconds["align"] = round(time.perf_counter() - started, 3)
     triples = [TranslationTriple(u.source, u.hypothesis or "", u.reference) for u in units]
     results, skipped, metric_seconds = score_triples(
@@ -229,7 +250,7 @@ def check_direction(
         cache=cache, comet_precision=comet_precision, qe_model=qe_model,
     )
     seconds.update(metric_seconds)
-    segments = _segments(triples, results, places, sentence_ids)
+    segments = _segments(triples, results, units)
     report = DirectionReport(
         src_lang=source.lang,
         tgt_lang=reference.lang,
@@ -301,7 +322,7 @@ def score_lines(
         cache=cache, comet_precision=comet_precision, qe_model=qe_model,
     )
     skipped.update(more_skipped)
-    lines = [((i,), (i,)) for i in range(1, len(triples) + 1)]
+    lines = [SimpleNamespace(source_lines=(i,), reference_lines=(i,)) for i in range(1, len(triples) + 1)]
     segments = _segments(triples, results, lines)
     return DirectionReport(
         src_lang=src_lang,

@@ -33,6 +33,7 @@ def audit(
     batch_size: o.BatchOpt = None,
     device: o.DeviceOpt = None,
     engine_option: o.EngineOptionOpt = None,
+    unit: o.UnitOpt = None,
     comet_batch_size: o.CometBatchOpt = None,
     comet_gpus: o.CometGpusOpt = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many suspicious reference segments to list.")] = 5,
@@ -70,7 +71,8 @@ def audit(
     qe = CometMetric(model=config.pick("qe_model", qe_model), batch_size=config.pick("comet_batch_size", comet_batch_size, 16),
                      gpus=config.pick("comet_gpus", comet_gpus), cache=cache, reference_free=True)
     with o.console(stderr=True).status("starting") as status:
-        result = audit_reference(src_doc, ref_doc, qe, translator, cache=cache, progress=status.update)
+        result = audit_reference(src_doc, ref_doc, qe, translator, cache=cache, progress=status.update,
+                                 unit=str(config.pick("unit", unit, "paragraph")).lower())
     result.warnings[:0] = warnings
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
     if json_path is not None:

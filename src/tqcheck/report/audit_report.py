@@ -39,7 +39,7 @@ def render_audit(audit, console: Console, top: int) -> None:
     chosen = audit.most_suspicious(top)
     table = Table(title=f"The {len(chosen)} most suspicious reference segments", title_justify="left",
                   show_lines=True, header_style="bold")
-    table.add_column("src↔ref lines", no_wrap=True)
+    table.add_column("src↔ref sentences" if audit.unit == "sentence" else "src↔ref lines", no_wrap=True)
     table.add_column("suspicion", justify="right")
     table.add_column("QE ref", justify="right")
     if audit.mt_qe is not None:
@@ -57,9 +57,8 @@ def render_audit(audit, console: Console, top: int) -> None:
             text.append(f"\nERR {span['severity']} “{_short(span['text'], 60)}”", style="red")
         for reason in s.reasons:
             text.append(f"\n• {reason}", style="yellow")
-        lines = f"{','.join(map(str, s.source_lines))}↔{','.join(map(str, s.reference_lines))}"
         extra = [f"{s.mt_qe:.4f}", f"{s.chrf_vs_mt:.1f}"] if audit.mt_qe is not None else []
-        table.add_row(lines, f"{s.suspicion:.2f}", f"{s.reference_qe:.4f}", *extra, text)
+        table.add_row(s.where(), f"{s.suspicion:.2f}", f"{s.reference_qe:.4f}", *extra, text)
     parts.append(table)
     for warning in audit.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))
@@ -73,6 +72,7 @@ def audit_to_dict(audit, created: str) -> dict:
         "tqcheck_version": __version__,
         "created": created,
         "direction": audit.direction,
+        "unit": audit.unit,
         "src_lang": audit.src_lang,
         "tgt_lang": audit.tgt_lang,
         "source": audit.source_path,
@@ -85,7 +85,8 @@ def audit_to_dict(audit, created: str) -> dict:
         "most_suspicious": audit.most_suspicious(len(audit.segments)),
         "segments": [
             {**asdict(s), "source_lines": list(s.source_lines), "reference_lines": list(s.reference_lines),
-             "reasons": list(s.reasons), "error_spans": list(s.error_spans)}
+             "reasons": list(s.reasons), "error_spans": list(s.error_spans),
+             "source_sentences": list(s.source_sentences), "reference_sentences": list(s.reference_sentences)}
             for s in audit.segments
         ],
         "warnings": audit.warnings,
