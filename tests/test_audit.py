@@ -169,3 +169,21 @@ def test_a_wrong_sentence_inside_a_good_paragraph_comes_first_by_sentence(tiny_m
     assert any("far from the MT" in reason for reason in top.reasons)
     by_paragraph = audit("paragraph")
     assert by_paragraph.segments[by_paragraph.most_suspicious(1)[0]].reference_lines != (9,)
+
+
+UNRELATED_SV = "Regeringen presenterade i dag en ny budget för skolan och vården.\nKatten sov hela dagen på fönsterbrädan i köket.\nPriset på el steg kraftigt under vintern i norra Sverige.\n"
+UNRELATED_EN = "The football match ended in a draw after extra time.\nA recipe for bread needs flour, water, salt and yeast.\nThe mountain trail was closed because of heavy snow.\n"
+UNRELATED_MT = "Stocks fell sharply on Monday.\nThe new library opens next spring.\nHeavy rain flooded several roads.\n"
+
+
+@pytest.mark.parametrize("command", ["audit", "check"])
+def test_documents_that_share_no_line_are_bad_input(invoke, tiny_models, tmp_path, command):
+    """Check and audit share the translate-and-align step; neither scores a pair that does not exist."""
+    for name, text in (("sv.txt", UNRELATED_SV), ("en.txt", UNRELATED_EN), ("mt.txt", UNRELATED_MT)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    engine = ["--no-mt", "--qe-model", tiny_models["qe_dir"]] if command == "audit" else \
+        ["--engine", "file", "--hypothesis", tmp_path / "mt.txt", "--metrics", "bleu"]
+    result = invoke(command, tmp_path / "sv.txt", tmp_path / "en.txt", *engine)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "could be aligned" in result.stderr
+    assert ("engine translates" in result.stderr) == (command == "check")

@@ -13,12 +13,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .align import AlignedPair, Aligner, Alignment, DynamicProgrammingAligner
+from .align import AlignedPair, Aligner, Alignment
+from .align.base import place
 from .documents import Document
 from .errors import InputError
 from .metrics import MetricResult, TranslationTriple
 from .metrics.comet_metric import CometMetric
-from .pipeline import Progress, align_cached, announce, scoring_units, translate_for_unit
+from .pipeline import Progress, announce, scoring_units, translate_and_align
 from .translate import Translator
 from .translate.base import EngineInfo
 
@@ -49,9 +50,7 @@ class AuditSegment:
 
     def where(self) -> str:
         """For people: 3↔4 by paragraph, 3.1↔4.1,4.2 by sentence."""
-        if self.source_sentences or self.reference_sentences:
-            return f"{','.join(self.source_sentences)}↔{','.join(self.reference_sentences)}"
-        return f"{','.join(map(str, self.source_lines))}↔{','.join(map(str, self.reference_lines))}"
+        return place(self.source_lines, self.reference_lines, self.source_sentences, self.reference_sentences)
 
 
 @dataclass
@@ -157,17 +156,9 @@ def audit_reference(
     if not qe_metric.reference_free:
         raise InputError("the audit needs a reference-free (quality-estimation) metric")
     seconds: dict[str, float] = {}
-    started = time.perf_counter()
-    translated = translate_for_unit(translator, source, reference.lang, unit, progress)
+    translated, alignment = translate_and_align(translator, source, reference, unit, aligner=aligner, cache=cache,
+                                                progress=progress, seconds=seconds)
     translations = translated.paragraphs
-    seconds["translate"] = round(time.perf_counter() - started, 3)
-    announce(progress, "aligning")
-    started = time.perf_counter()
-    alignment = align_cached(aligner or DynamicProgrammingAligner(), source, reference, translations, cache)
-    seconds["align"] = round(time.perf_counter() - started, 3)
-    if not alignment.pairs:
-        raise InputError(f"no line of {source.path} could be aligned with {reference.path}; "
-                         "check that the reference is a translation of the source")
     orphans = sandwiched_orphans(alignment, source, reference, translations)
     pairs = sorted([*alignment.pairs, *orphans], key=lambda p: p.source_lines)
     paired = {("source", p.source_lines[0]) for p in orphans} | {("reference", p.reference_lines[0]) for p in orphans}

@@ -207,6 +207,26 @@ def scoring_units(pairs: Sequence, reference: Document, translated: Translated) 
     return units, warnings
 
 
+def translate_and_align(translator: Translator | None, source: Document, reference: Document, unit: str, *,
+                        aligner: Aligner | None = None, cache=None, progress: Progress | None = None,
+                        seconds: dict[str, float]) -> tuple[Translated, Alignment]:
+    """The first half of check and audit: the MT of the source (when there is an engine) and the
+    alignment it guides; ``seconds`` gets the time of each. No aligned line at all is bad input."""
+    started = time.perf_counter()
+    translated = translate_for_unit(translator, source, reference.lang, unit, progress)
+    seconds["translate"] = round(time.perf_counter() - started, 3)
+    announce(progress, "aligning")
+    started = time.perf_counter()
+    alignment = align_cached(aligner or DynamicProgrammingAligner(), source, reference, translated.paragraphs, cache)
+    seconds["align"] = round(time.perf_counter() - started, 3)
+    if not alignment.pairs:
+        raise InputError(
+            f"no line of {source.path} could be aligned with {reference.path}; check that the reference is a "
+            "translation of the source" + (" (and the engine translates into its language)" if translator else "")
+        )
+    return translated, alignment
+
+
 def check_direction(
     source: Document,
     reference: Document,
@@ -228,21 +248,10 @@ def check_direction(
 
     Returns the report and the MT of every source segment (for --save-translation)."""
     seconds: dict[str, float] = {}
-    started = time.perf_counter()
-    translated = translate_for_unit(translator, source, reference.lang, unit, progress)
+    translated, alignment = translate_and_align(translator, source, reference, unit, aligner=aligner, cache=cache,
+                                                progress=progress, seconds=seconds)
     translations = translated.paragraphs
-    seconds["translate"] = round(time.perf_counter() - started, 3)
-
-    announce(progress, "aligning")
-    started = time.perf_counter()
-    alignment = align_cached(aligner or DynamicProgrammingAligner(), source, reference, translations, cache)
-    if not alignment.pairs:
-        raise InputError(
-            f"no line of {source.path} could be aligned with {reference.path}; "
-            "check that the reference is a translation of the source (and the engine translates into its language)"
-        )
     units, warnings = scoring_units(alignment.pairs, reference, translated)
-    seconds["align"] = round(time.perf_counter() - started, 3)
     triples = [TranslationTriple(u.source, u.hypothesis or "", u.reference) for u in units]
     results, skipped, metric_seconds = score_triples(
         triples, metric_names, tgt_lang=reference.lang, comet_model=comet_model,

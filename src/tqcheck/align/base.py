@@ -8,6 +8,14 @@ from typing import Protocol, Sequence
 from ..documents import Document
 
 
+def place(source_lines: Sequence[int], reference_lines: Sequence[int],
+          source_sentences: Sequence[str] = (), reference_sentences: Sequence[str] = ()) -> str:
+    """Where a scored segment comes from, for people: 3↔4 by paragraph, 3.1,3.2↔4.1 by sentence."""
+    if source_sentences or reference_sentences:
+        return f"{','.join(source_sentences)}↔{','.join(reference_sentences)}"
+    return f"{','.join(map(str, source_lines))}↔{','.join(map(str, reference_lines))}"
+
+
 @dataclass(frozen=True)
 class AlignedPair:
     """One bead: source lines (with their MT) aligned to reference lines. Line numbers are 1-based."""

@@ -8,10 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..atomic import check_writable
-from ..bundled import seed_path
 from ..config import load_config
-from ..documents import load_document
-from ..errors import InputError
 from ..pipeline import plan_directions
 from . import options as o
 from .app import command
@@ -51,14 +48,7 @@ def audit(
     json_path, html = config.pick("json", json_path), config.pick("html", html)
     for path in (json_path, html):
         check_writable(path)
-    source, reference = config.pick("source", source), config.pick("reference", reference)
-    if (source is None) != (reference is None):
-        raise InputError("pass both SOURCE and REFERENCE, or neither to audit the bundled seed pair")
-    if source is None:
-        first, second = load_document(seed_path("sv"), "sv"), load_document(seed_path("en"), "en")
-    else:
-        first = load_document(source, config.pick("src_lang", src_lang))
-        second = load_document(reference, config.pick("tgt_lang", tgt_lang), option="--tgt-lang")
+    first, second, _ = o.document_pair(config, source, reference, src_lang, tgt_lang, "audit")
     warnings = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
     ((src_doc, ref_doc),) = plan_directions(first, second, None)
     cache = o.open_cache(config, cache_dir, no_cache)
@@ -66,10 +56,11 @@ def audit(
         config, cache, engine=engine, model=model, command=command, hypothesis=hypothesis, beam_size=beam_size,
         batch_size=batch_size, device=device, extra=engine_option)
     from ..audit import audit_reference
-    from ..metrics.comet_metric import CometMetric
+    from ..metrics.registry import create_metric
 
-    qe = CometMetric(model=config.pick("qe_model", qe_model), batch_size=config.pick("comet_batch_size", comet_batch_size, 16),
-                     gpus=config.pick("comet_gpus", comet_gpus), cache=cache, reference_free=True)
+    qe = create_metric("cometkiwi", qe_model=config.pick("qe_model", qe_model), cache=cache,
+                       comet_batch_size=config.pick("comet_batch_size", comet_batch_size, 16),
+                       comet_gpus=config.pick("comet_gpus", comet_gpus))
     with o.console(stderr=True).status("starting") as status:
         result = audit_reference(src_doc, ref_doc, qe, translator, cache=cache, progress=status.update,
                                  unit=str(config.pick("unit", unit, "paragraph")).lower())

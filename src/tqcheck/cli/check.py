@@ -8,10 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..atomic import check_writable, write_text_atomic
-from ..bundled import seed_path
 from ..config import load_config
-from ..documents import load_document
-from ..errors import InputError
 from ..pipeline import check_direction, line_parallel, new_report, plan_directions
 from . import options as o
 from .app import command
@@ -68,17 +65,7 @@ def check(
     config = load_config(config_path)
     files = outputs(config, json_path, junit, markdown, html)
     check_writable(save_translation)
-    source, reference = config.pick("source", source), config.pick("reference", reference)
-    if (source is None) != (reference is None):
-        raise InputError("pass both SOURCE and REFERENCE, or neither to check the bundled seed pair")
-    if source is None:
-        first = load_document(seed_path("sv"), "sv")
-        second = load_document(seed_path("en"), "en")
-        default_both = True
-    else:
-        first = load_document(source, config.pick("src_lang", src_lang))
-        second = load_document(reference, config.pick("tgt_lang", tgt_lang), option="--tgt-lang")
-        default_both = False
+    first, second, default_both = o.document_pair(config, source, reference, src_lang, tgt_lang, "check")
     mismatches = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
     plan = plan_directions(first, second, config.pick("direction", direction), default_both=default_both)
     policy = gate_policy(config, fail_under=fail_under, fail_over=fail_over, max_drop=max_drop, baseline=baseline,

@@ -60,6 +60,22 @@ def engine_options(model=None, command=None, hypothesis=None, beam_size=None, ba
     return {k: v for k, v in options.items() if v is not None}
 
 
+def document_pair(config, source: str | None, reference: str | None, src_lang: str | None, tgt_lang: str | None,
+                  what: str):
+    """SOURCE and REFERENCE (flags over the settings file), or the bundled seed pair when neither is
+    given; the third value says it was the seed pair."""
+    from ..bundled import seed_path
+    from ..documents import load_document
+
+    source, reference = config.pick("source", source), config.pick("reference", reference)
+    if (source is None) != (reference is None):
+        raise InputError(f"pass both SOURCE and REFERENCE, or neither to {what} the bundled seed pair")
+    if source is None:
+        return load_document(seed_path("sv"), "sv"), load_document(seed_path("en"), "en"), True
+    return (load_document(source, config.pick("src_lang", src_lang)),
+            load_document(reference, config.pick("tgt_lang", tgt_lang), option="--tgt-lang"), False)
+
+
 def configured_translator(config, cache, *, engine=None, model=None, command=None, hypothesis=None, beam_size=None,
                           batch_size=None, device=None, extra: list[str] | None = None):
     """The MT engine from flags over the settings file, behind the cache."""

@@ -49,45 +49,37 @@ def _quiet_libraries() -> None:
     warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)` is deprecated.*")
 
 
-def _not_cached(name: str) -> ModelUnavailableError:
+def _not_cached(name: str, flag: str, metric: str) -> ModelUnavailableError:
     return ModelUnavailableError(
         f"COMET model {name} is not in the local cache and the hub is unreachable; "
-        f"run `tqcheck models pull {name}` where there is network, pass {_flag(name)} PATH "
-        f"to a local checkpoint, or leave {_metric(name)} out of --metrics"
+        f"run `tqcheck models pull {name}` where there is network, pass {flag} PATH "
+        f"to a local checkpoint, or leave {metric} out of --metrics"
     )
 
 
-def _flag(name: str) -> str:
-    """Which flag chose this model (for messages): quality-estimation models come through --qe-model."""
-    return "--qe-model" if name in _QE_NAMES else "--comet-model"
+class _NotCached(Exception):
+    """Raised inside the cached loader; load_comet words it for the option that chose the model."""
 
 
-def _metric(name: str) -> str:
-    return "cometkiwi" if name in _QE_NAMES else "comet"
-
-
-_QE_NAMES: set[str] = set()  # model names CometMetric was asked to use for reference-free scoring
-
-
-def _local_checkpoint(name: str) -> Path:
+def _local_checkpoint(name: str, flag: str) -> Path:
     path = Path(os.path.expanduser(name))
     if path.is_dir():
         path = path / "checkpoints" / "model.ckpt"
     if not path.is_file():
         raise ModelUnavailableError(
             f"COMET checkpoint {name} not found (expected a .ckpt file or a directory with checkpoints/model.ckpt); "
-            f"pass {_flag(name)} with a hub name or an existing checkpoint"
+            f"pass {flag} with a hub name or an existing checkpoint"
         )
     if not (path.parents[1] / "hparams.yaml").is_file():
         raise ModelUnavailableError(f"COMET checkpoint {name} has no hparams.yaml two folders up ({path.parents[1]}); it is not a COMET checkpoint layout")
     return path
 
 
-def _encoder_name(checkpoint: Path) -> str:
+def _encoder_name(checkpoint: str) -> str:
     try:
         import yaml
 
-        hparams = yaml.safe_load((checkpoint.parents[1] / "hparams.yaml").read_text()) or {}
+        hparams = yaml.safe_load((Path(checkpoint).parents[1] / "hparams.yaml").read_text()) or {}
         return str(hparams.get("pretrained_model", "its encoder"))
     except Exception:
         return "its encoder"
@@ -110,14 +102,21 @@ def _load_without_random_init(comet, checkpoint: str, offline: bool):
     return model
 
 
+def load_comet(name_or_path: str, *, flag: str = "--comet-model", metric: str = "comet") -> LoadedComet:
+    """Resolve a hub name, checkpoint directory or .ckpt path, and load it once per process.
+    ``flag`` and ``metric``: the option that chose the model and the metric using it, for error messages."""
+    checkpoint = _local_checkpoint(name_or_path, flag) if is_local_path(name_or_path) else None
+    try:
+        return _load_comet(name_or_path, str(checkpoint) if checkpoint is not None else None)
+    except _NotCached:
+        raise _not_cached(name_or_path, flag, metric) from None
+
+
 @lru_cache(maxsize=4)
-def load_comet(name_or_path: str) -> LoadedComet:
-    """Resolve a hub name, checkpoint directory or .ckpt path, and load it once."""
-    local = is_local_path(name_or_path)
-    checkpoint = _local_checkpoint(name_or_path) if local else None
+def _load_comet(name_or_path: str, checkpoint: str | None) -> LoadedComet:
     offline = ensure_offline_if_unreachable()
     if checkpoint is None and offline and not cached_locally(name_or_path):
-        raise _not_cached(name_or_path)
+        raise _NotCached
     _quiet_libraries()
     import comet
     from importlib.metadata import version
@@ -125,10 +124,10 @@ def load_comet(name_or_path: str) -> LoadedComet:
     _quiet_libraries()
     if checkpoint is None:
         try:
-            checkpoint = Path(comet.download_model(name_or_path, local_files_only=offline))
+            checkpoint = comet.download_model(name_or_path, local_files_only=offline)
         except Exception:
             if offline:
-                raise _not_cached(name_or_path) from None
+                raise _NotCached from None
             raise ModelUnavailableError(f"COMET model {name_or_path} could not be downloaded; check the name (e.g. {DEFAULT_COMET_MODEL})") from None
     try:
         model = _load_without_random_init(comet, str(checkpoint), offline)
@@ -230,8 +229,6 @@ class CometMetric:
         self.reference_free = reference_free
         self.name = "cometkiwi" if reference_free else "comet"
         self.model_name = model or (DEFAULT_QE_MODEL if reference_free else DEFAULT_COMET_MODEL)
-        if reference_free:
-            _QE_NAMES.add(self.model_name)
         self.batch_size = batch_size
         self.gpus = gpus
         self.cache = cache
@@ -239,7 +236,7 @@ class CometMetric:
         self.fast = fast
 
     def load(self) -> LoadedComet:
-        return load_comet(self.model_name)
+        return load_comet(self.model_name, flag="--qe-model" if self.reference_free else "--comet-model", metric=self.name)
 
     def signature(self) -> str:
         """Model id, hub revision (when it comes from the hub cache) and comet version, known without loading."""

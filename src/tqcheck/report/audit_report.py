@@ -12,13 +12,8 @@ from rich.text import Text
 
 from .. import __version__
 from ..atomic import write_text_atomic
-from .model import SCHEMA_VERSION
-
-
-def _short(text: str | None, width: int) -> str:
-    if text is None:
-        return ""
-    return text if len(text) <= width else text[: width - 1] + "…"
+from .model import SCHEMA_VERSION, spans_worst_first
+from .terminal import SEVERITY_STYLES, shorten
 
 
 def render_audit(audit, console: Console, top: int) -> None:
@@ -35,7 +30,7 @@ def render_audit(audit, console: Console, top: int) -> None:
     parts.append(scores)
     parts.append(Text(f"{len(audit.alignment.pairs)} aligned pairs audited; {len(audit.alignment.unmatched)} lines unmatched"))
     for u in audit.alignment.unmatched_on("reference"):  # a reference line with no source is worth a look too
-        parts.append(Text(f"  reference line {u.line} has no source: “{_short(u.text, 70)}” — {u.reason}", style="dim"))
+        parts.append(Text(f"  reference line {u.line} has no source: “{shorten(u.text, 70)}” — {u.reason}", style="dim"))
     chosen = audit.most_suspicious(top)
     table = Table(title=f"The {len(chosen)} most suspicious reference segments", title_justify="left",
                   show_lines=True, header_style="bold")
@@ -48,13 +43,14 @@ def render_audit(audit, console: Console, top: int) -> None:
     table.add_column("reference / why", overflow="fold")
     for k in chosen:
         s = audit.segments[k]
-        text = Text.assemble(("REF ", "green"), _short(s.reference, 160))
+        text = Text.assemble(("REF ", "green"), shorten(s.reference, 160))
         if s.mt is not None:
             text.append("\n")
             text.append("MT  ", style="cyan")
-            text.append(_short(s.mt, 160))
-        for span in s.error_spans[:3]:
-            text.append(f"\nERR {span['severity']} “{_short(span['text'], 60)}”", style="red")
+            text.append(shorten(s.mt, 160))
+        for span in spans_worst_first(s.error_spans)[:3]:
+            text.append(f"\nERR {span['severity']} ({span['confidence']:.2f}) “{shorten(span['text'], 60)}”",
+                        style=SEVERITY_STYLES.get(span["severity"], "red"))
         for reason in s.reasons:
             text.append(f"\n• {reason}", style="yellow")
         extra = [f"{s.mt_qe:.4f}", f"{s.chrf_vs_mt:.1f}"] if audit.mt_qe is not None else []

@@ -16,11 +16,10 @@ from typing import Sequence
 
 from ..atomic import write_text_atomic
 from ..metrics.registry import format_score, label
-from .model import DirectionReport, Report, SegmentResult
+from .model import DirectionReport, Report, spans_worst_first
 
 _WORD = re.compile(r"\S+")
 HISTOGRAM_BINS = 10
-SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
 
 
 @dataclass(frozen=True)
@@ -88,10 +87,11 @@ def _wrap(text: str, marks: tuple[Mark, ...] | None) -> str:
     return f'<span class="{classes}"' + (f' title="{html.escape(titles)}"' if titles else "") + f">{html.escape(text)}</span>"
 
 
-def error_marks(segment: SegmentResult) -> list[Mark]:
+def error_marks(spans: Sequence[dict], metric: str | None = None) -> list[Mark]:
+    """Error spans as marks, styled by severity, with the confidence as a tooltip."""
     return [Mark(span["start"], span["end"], f"err err-{span['severity']}",
-                 f"{metric}: {span['severity']} error (confidence {span['confidence']:.2f})")
-            for metric, spans in segment.error_spans.items() for span in spans]
+                 f"{metric + ': ' if metric else ''}{span['severity']} error (confidence {span['confidence']:.2f})")
+            for span in spans]
 
 
 @dataclass
@@ -157,12 +157,12 @@ def segment_rows(direction: DirectionReport) -> list[SegmentRow]:
             index=index,
             where=segment.where(),
             source=segment.source,
-            mt_html=highlight(segment.hypothesis, mt_diff + error_marks(segment)),
+            mt_html=highlight(segment.hypothesis, mt_diff + [mark for metric, spans in segment.error_spans.items()
+                                                              for mark in error_marks(spans, metric)]),
             reference_html=highlight(segment.reference, ref_diff) if segment.reference is not None else "",
             scores={m.name: format_score(m.name, segment.scores.get(m.name)) for m in direction.metrics},
             sort_keys={m.name: segment.scores.get(m.name, float("nan")) for m in direction.metrics},
-            errors=sorted(({**span, "metric": metric} for metric, spans in segment.error_spans.items() for span in spans),
-                          key=lambda span: (SEVERITY_RANK.get(span["severity"], 3), -span["confidence"])),
+            errors=spans_worst_first({**span, "metric": metric} for metric, spans in segment.error_spans.items() for span in spans),
         ))
     return rows
 
@@ -205,8 +205,7 @@ def render_audit_html(audit, created: str) -> str:
     rows = []
     for rank, k in enumerate(audit.most_suspicious(len(audit.segments)), start=1):
         segment = audit.segments[k]
-        marks = [Mark(span["start"], span["end"], f"err err-{span['severity']}", f"{span['severity']} error")
-                 for span in segment.error_spans]
+        marks = error_marks(segment.error_spans)
         if segment.mt is not None:
             marks += word_differences(segment.mt, segment.reference)[1]
         rows.append({"rank": rank, "segment": segment, "reference_html": highlight(segment.reference, marks)})

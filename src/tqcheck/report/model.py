@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..align.base import Alignment
+from ..align.base import Alignment, place
 from ..metrics.base import MetricResult
 from ..translate.base import EngineInfo
 
@@ -16,6 +16,14 @@ SCHEMA_VERSION = 1
 
 # Which metric orders the "worst segments": the most human-like one that was computed.
 WORST_BY = ("comet", "cometkiwi", "chrf", "bleu", "ter")
+
+
+SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
+
+
+def spans_worst_first(spans) -> list[dict]:
+    """Error spans (XCOMET) in the order a reader should see them: by severity, then confidence."""
+    return sorted(spans, key=lambda span: (SEVERITY_RANK.get(span["severity"], 3), -span["confidence"]))
 
 
 @dataclass(frozen=True)
@@ -39,9 +47,7 @@ class SegmentResult:
 
     def where(self) -> str:
         """For people: 3↔4 by paragraph, 3.1,3.2↔4.1 by sentence."""
-        if self.source_sentences or self.reference_sentences:
-            return f"{','.join(self.source_sentences)}↔{','.join(self.reference_sentences)}"
-        return f"{','.join(map(str, self.source_lines))}↔{','.join(map(str, self.reference_lines))}"
+        return place(self.source_lines, self.reference_lines, self.source_sentences, self.reference_sentences)
 
 
 @dataclass

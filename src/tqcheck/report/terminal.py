@@ -11,11 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 from ..metrics.registry import format_delta, format_score as _format_score, label
-from .model import DirectionReport, Report, SegmentResult
+from .model import DirectionReport, Report, SegmentResult, spans_worst_first
 
 SEVERITY_STYLES = {"minor": "yellow", "major": "bold red", "critical": "bold white on red"}
 
-def _short(text: str | None, width: int = 90) -> str:
+
+def shorten(text: str | None, width: int = 90) -> str:
+    """One line of at most ``width`` characters, cut with an ellipsis."""
     if text is None:
         return ""
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -24,19 +26,18 @@ def _short(text: str | None, width: int = 90) -> str:
 def marked_mt(segment: SegmentResult, width: int = 160) -> Text:
     """The MT (cut to ``width``) with the error spans an XCOMET model found styled by severity,
     followed by a line per span: severity, confidence, text."""
-    mt = _short(segment.hypothesis, width)
+    mt = shorten(segment.hypothesis, width)
     text = Text.assemble(("MT  ", "cyan"))
     start = len(text)
     text.append(mt)
     spans = [span for spans in segment.error_spans.values() for span in spans]
-    rank = {"critical": 0, "major": 1, "minor": 2}
     for span in spans:
         if span["start"] < len(mt):
             text.stylize(SEVERITY_STYLES.get(span["severity"], "red"), start + span["start"], start + min(span["end"], len(mt)))
-    for span in sorted(spans, key=lambda sp: (rank.get(sp["severity"], 3), -sp["confidence"]))[:3]:
+    for span in spans_worst_first(spans)[:3]:
         text.append("\n")
         text.append(f"ERR {span['severity']} ({span['confidence']:.2f}) ", style=SEVERITY_STYLES.get(span["severity"], "red"))
-        text.append(f"“{_short(span['text'], 60)}”")
+        text.append(f"“{shorten(span['text'], 60)}”")
     if len(spans) > 3:
         text.append(f"\n… and {len(spans) - 3} more error span(s)", style="dim")
     return text
@@ -66,7 +67,7 @@ def render_direction(d: DirectionReport) -> Panel:
         if d.unit == "sentence":
             parts.append(Text(f"Sentence mode: {len(d.segments)} sentence pairs scored inside the {len(a.pairs)} aligned pairs"))
         for u in a.unmatched:
-            parts.append(Text(f"  {u.side} line {u.line}: “{_short(u.text, 60)}” — {u.reason}", style="dim"))
+            parts.append(Text(f"  {u.side} line {u.line}: “{shorten(u.text, 60)}” — {u.reason}", style="dim"))
 
     worst_by, worst = d.worst_segments(5)
     if worst:
@@ -82,7 +83,7 @@ def render_direction(d: DirectionReport) -> Panel:
                 *[_format_score(m.name, s.scores[m.name]) for m in d.metrics],
                 Text.assemble(marked_mt(s), "\n",
                               ("REF ", "green") if s.reference is not None else ("SRC ", "magenta"),
-                              _short(s.reference if s.reference is not None else s.source, 160)),
+                              shorten(s.reference if s.reference is not None else s.source, 160)),
             )
         parts.append(table)
     for warning in d.warnings:
