@@ -21,17 +21,22 @@ def counting_command(log):
     return f"echo call >> {log}; tr a-z A-Z"
 
 
+def line_by_line(command):
+    """The command engine, declared to translate each line on its own (per-segment caching)."""
+    return create_translator("command", {"command": command, "independent": "true"})
+
+
 def calls(log):
     return len(log.read_text().splitlines()) if log.exists() else 0
 
 
 def test_second_run_is_served_from_the_cache(tmp_path):
     cache, log = Cache(tmp_path / "c"), tmp_path / "log"
-    engine = CachedTranslator(create_translator("command", {"command": counting_command(log)}), cache)
+    engine = CachedTranslator(line_by_line(counting_command(log)), cache)
     first = engine.translate(TEXTS + TEXTS[:3], "sv", "en")
     assert first == [t.upper() for t in TEXTS + TEXTS[:3]] and calls(log) == 1
-    assert engine.misses == 12  # the repeated texts are translated once
-    again = CachedTranslator(create_translator("command", {"command": counting_command(log)}), Cache(tmp_path / "c"))
+    assert engine.misses == 15 and engine.hits == 0  # segments not served from the cache (repeats are sent once)
+    again = CachedTranslator(line_by_line(counting_command(log)), Cache(tmp_path / "c"))
     assert again.translate(TEXTS, "sv", "en") == first[:12] and calls(log) == 1 and again.hits == 12
 
 
@@ -39,8 +44,8 @@ def test_second_run_is_served_from_the_cache(tmp_path):
 def test_changing_any_key_part_misses(tmp_path, change, misses):
     """Whatever changes the output misses; an option that does not (a timeout) still hits."""
     cache, log = Cache(tmp_path / "c"), tmp_path / "log"
-    CachedTranslator(create_translator("command", {"command": counting_command(log)}), cache).translate(TEXTS, "sv", "en")
-    options, texts, src, tgt = {"command": counting_command(log)}, TEXTS, "sv", "en"
+    CachedTranslator(line_by_line(counting_command(log)), cache).translate(TEXTS, "sv", "en")
+    options, texts, src, tgt = {"command": counting_command(log), "independent": "true"}, TEXTS, "sv", "en"
     if change == "text":
         texts = TEXTS[:-1] + ["something new"]
     elif change == "direction":
@@ -72,13 +77,15 @@ def test_marian_key_follows_the_weights(tmp_path, tiny_models):
 def test_interrupted_run_resumes(tmp_path):
     """The engine dies on its second chunk; the first chunk is kept and not translated again."""
     cache, log, allow = Cache(tmp_path / "c"), tmp_path / "log", tmp_path / "allow"
-    command = f"echo call >> {log}; if [ $(wc -l < {log}) -gt 1 ] && [ ! -e {allow} ]; then exit 1; fi; tr a-z A-Z"
-    engine = CachedTranslator(create_translator("command", {"command": command}), cache, chunk_size=5)
+    script = tmp_path / "flaky.sh"  # the script is part of the key; the log and flag it reads are its own business
+    script.write_text(f"echo call >> {log}; if [ $(wc -l < {log}) -gt 1 ] && [ ! -e {allow} ]; then exit 1; fi; tr a-z A-Z\n")
+    command = f"sh {script}"
+    engine = CachedTranslator(line_by_line(command), cache, chunk_size=5)
     with pytest.raises(EngineError):
         engine.translate(TEXTS, "sv", "en")
     assert cache.count("translations") == 5
     allow.touch()
-    resumed = CachedTranslator(create_translator("command", {"command": command}), cache, chunk_size=5)
+    resumed = CachedTranslator(line_by_line(command), cache, chunk_size=5)
     assert resumed.translate(TEXTS, "sv", "en") == [t.upper() for t in TEXTS]
     assert resumed.hits == 5 and resumed.misses == 7 and calls(log) == 4  # 2 before, 2 chunks to finish
 
@@ -125,11 +132,12 @@ def test_comet_scores_are_cached(tmp_path, tiny_models, monkeypatch):
 
 def test_cached_rerun_of_check_through_the_cli(tmp_path):
     """Two processes, one cache: the second run translates nothing (the engine is not called)."""
-    from conftest import EN, SV
+    from conftest import APERTIUM_SV_EN, EN, SV
 
     log = tmp_path / "log"
+    replay = f"echo call >> {log}; cat > /dev/null; grep -v '^$' {APERTIUM_SV_EN}"  # Apertium's MT, recorded
     args = [sys.executable, "-m", "tqcheck", "check", str(SV), str(EN), "--metrics", "bleu", "--engine", "command",
-            "--command", f"echo call >> {log}; sed 's/och/and/g'", "--cache-dir", str(tmp_path / "c"), "--json"]
+            "--command", replay, "--cache-dir", str(tmp_path / "c"), "--json"]
     first = subprocess.run(args + [str(tmp_path / "1.json")], capture_output=True, text=True)
     second = subprocess.run(args + [str(tmp_path / "2.json")], capture_output=True, text=True)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
@@ -163,6 +171,85 @@ def test_alignment_is_cached_and_identical(tmp_path, monkeypatch):
     first, _ = check_direction(source, reference, engine, ["bleu"], cache=cache)
     second, _ = check_direction(source, reference, engine, ["bleu"], cache=cache)
     assert calls == [1] and second.alignment == first.alignment
-    changed = create_translator("command", {"command": "tr a-z A-Z"})
+    changed = create_translator("command", {"command": f"cat > /dev/null; grep -v '^$' {APERTIUM_SV_EN} | sed 's/the/a/g'"})
     check_direction(source, reference, changed, ["bleu"], cache=cache)  # other MT: aligned again
     assert calls == [1, 1]
+
+
+# --- The cache never serves what the current inputs would not produce (trust issue) ---
+
+NUMBERING = "awk '{print NR \": \" toupper($0)}'"  # each line's output depends on the lines before it
+
+
+def test_context_dependent_engine_sees_the_same_input_cached_or_not(tmp_path):
+    """A command whose output depends on the other lines sent with it (like Apertium) must give a
+    cached run exactly the output of an uncached one, whatever is already in the cache."""
+    uncached = create_translator("command", {"command": NUMBERING}).translate(TEXTS, "sv", "en")
+    cache = Cache(tmp_path / "c")
+    CachedTranslator(create_translator("command", {"command": NUMBERING}), cache).translate(TEXTS[3:8], "sv", "en")
+    engine = CachedTranslator(create_translator("command", {"command": NUMBERING}), cache)
+    assert engine.translate(TEXTS, "sv", "en") == uncached
+    again = CachedTranslator(create_translator("command", {"command": NUMBERING}), cache)
+    assert again.translate(TEXTS, "sv", "en") == uncached and again.hits == len(TEXTS)
+
+
+def test_editing_the_script_a_command_runs_misses(tmp_path):
+    script = tmp_path / "mt.sh"
+    script.write_text("tr a-z A-Z\n")
+    cache = Cache(tmp_path / "c")
+    first = CachedTranslator(create_translator("command", {"command": f"sh {script}"}), cache)
+    assert first.translate(TEXTS, "sv", "en")[0] == TEXTS[0].upper()
+    script.write_text("tr a-z A-Z | rev\n")
+    second = CachedTranslator(create_translator("command", {"command": f"sh {script}"}), cache)
+    assert second.translate(TEXTS, "sv", "en")[0] == TEXTS[0].upper()[::-1] and second.hits == 0
+
+
+def test_upgrading_the_executable_on_path_misses(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    tool = bin_dir / "toymt"
+    tool.write_text("#!/bin/sh\ntr a-z A-Z\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+    cache = Cache(tmp_path / "c")
+    assert CachedTranslator(create_translator("command", {"command": "toymt | cat"}), cache).translate(TEXTS, "sv", "en")[0] == TEXTS[0].upper()
+    tool.write_text("#!/bin/sh\ntr a-z A-Z | tr S Z\n")
+    upgraded = CachedTranslator(create_translator("command", {"command": "toymt | cat"}), cache)
+    assert upgraded.translate(TEXTS, "sv", "en")[0] == TEXTS[0].upper().replace("S", "Z") and upgraded.hits == 0
+
+
+class _Undeclared:
+    """A plugin engine that does not say what determines its output."""
+
+    name = "undeclared"
+
+    def __init__(self):
+        self.calls = 0
+
+    def translate(self, texts, src_lang, tgt_lang):
+        self.calls += 1
+        return [t.upper() for t in texts]
+
+
+def test_an_engine_that_cannot_name_its_key_is_not_cached_unless_versioned(tmp_path):
+    cache = Cache(tmp_path / "c")
+    inner = _Undeclared()
+    for _ in range(2):
+        engine = CachedTranslator(inner, cache)
+        engine.translate(TEXTS, "sv", "en")
+        assert engine.hits == 0 and "cache_key" in engine.not_cached
+    assert inner.calls == 2 and cache.count("translations") == 0
+    for _ in range(2):
+        CachedTranslator(inner, cache, version="v1").translate(TEXTS, "sv", "en")
+    assert inner.calls == 3  # the second versioned run was served from the cache
+    CachedTranslator(inner, cache, version="v2").translate(TEXTS, "sv", "en")
+    assert inner.calls == 4
+
+
+def test_damaged_output_is_not_cached(tmp_path):
+    cache = Cache(tmp_path / "c")
+    bad = "printf 'caf\\351\\n'; cat >/dev/null"  # Latin-1 bytes
+    engine = CachedTranslator(create_translator("command", {"command": bad}), cache)
+    with pytest.raises(EngineError, match="not UTF-8.*line 1"):
+        engine.translate(["one"], "sv", "en")
+    assert cache.count("translations") == 0

@@ -114,9 +114,12 @@ def test_ctrl_c_exits_130_and_the_next_run_resumes(tmp_path):
     source.write_text("".join(f"Det här är mening nummer {k} om Ryssland och Kina.\n" for k in range(600)))
     reference.write_text("".join(f"This is sentence number {k} about Russia and China.\n" for k in range(600)))
     log, allow = tmp_path / "calls", tmp_path / "allow"
-    command = f"echo call >> {log}; if [ $(wc -l < {log}) -ge 2 ] && [ ! -e {allow} ]; then sleep 60; fi; cat"
+    script = tmp_path / "toy-mt.sh"  # a line-by-line rule-based "MT" that hangs on its second call until allowed
+    script.write_text(f"echo call >> {log}; if [ $(wc -l < {log}) -ge 2 ] && [ ! -e {allow} ]; then sleep 60; fi; "
+                      "sed -e 's/Det här är mening nummer/This is sentence number/' -e 's/om Ryssland och Kina/about Russia and China/'\n")
     args = [sys.executable, "-m", "tqcheck", "check", str(source), str(reference), "--src-lang", "sv", "--tgt-lang", "en",
-            "--engine", "command", "--command", command, "--metrics", "bleu", "--cache-dir", str(tmp_path / "cache")]
+            "--engine", "command", "--command", f"sh {script}", "--engine-option", "independent=true",
+            "--metrics", "bleu", "--cache-dir", str(tmp_path / "cache")]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 30
     while (not log.exists() or len(log.read_text().splitlines()) < 2) and time.time() < deadline:

@@ -24,7 +24,7 @@ def train_sentencepiece(texts: list[str], prefix: Path, vocab_size: int) -> Path
 
 def build_marian(directory: Path, source_texts: list[str], target_texts: list[str], *, vocab_size: int = 400,
                  d_model: int = 32, layers: int = 1, heads: int = 2, ffn: int = 64, seed: int = 0,
-                 model_vocab_size: int | None = None, max_length: int = 64) -> Path:
+                 model_vocab_size: int | None = None, max_length: int = 64, target_only: bool = True) -> Path:
     """A MarianMT with random weights and a shared vocabulary built from real sentencepiece models.
 
     ``model_vocab_size`` pads the vocabulary (and so the output layer) to a full-size model's."""
@@ -58,6 +58,15 @@ def build_marian(directory: Path, source_texts: list[str], target_texts: list[st
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
+    if target_only:
+        # Random weights emit random pieces; let them be pieces of the target language only, so that the
+        # output is (meaningless) text in the right language, as tqcheck's MT language check expects.
+        target_processor = spm.SentencePieceProcessor(model_file=str(target_spm))
+        target_pieces = {target_processor.id_to_piece(i) for i in range(target_processor.get_piece_size())}
+        allowed = [index for piece, index in pieces.items() if piece in target_pieces or piece == "</s>"]
+        with torch.no_grad():
+            model.final_logits_bias.fill_(-1e4)
+            model.final_logits_bias[0, allowed] = 0.0
     model.generation_config.max_length = max_length
     model.generation_config.num_beams = 1
     out = directory / "model"

@@ -163,7 +163,8 @@ def audit_reference(
     pairs = sorted([*alignment.pairs, *orphans], key=lambda p: p.source_lines)
     paired = {("source", p.source_lines[0]) for p in orphans} | {("reference", p.reference_lines[0]) for p in orphans}
     alignment = Alignment(pairs=pairs, unmatched=[u for u in alignment.unmatched if (u.side, u.line) not in paired])
-    units, warnings = scoring_units(pairs, reference, translated)
+    units, unit_warnings = scoring_units(pairs, reference, translated)
+    warnings = translated.warnings + unit_warnings
     orphan_lines = {p.source_lines for p in orphans}
     announce(progress, f"scoring the reference with {qe_metric.model_name}")
     started = time.perf_counter()

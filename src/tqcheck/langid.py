@@ -38,3 +38,45 @@ def language_mismatch(name: str, declared: str | None, guess: LanguageGuess, opt
         return None
     return (f"{name} looks like {found!r} (language identification, p={guess.probability:.2f}), not {declared!r} "
             f"as {option} says; check the file and {option} (--strict makes this an error)")
+
+
+def _same_language(a: str, b: str) -> bool:
+    return a == b or any(a in group and b in group for group in _CLOSE)
+
+
+@dataclass(frozen=True)
+class TranslationLanguage:
+    """What language identification says of an engine's output for one direction."""
+
+    found: str                  # the language of all of the MT together
+    probability: float
+    checked: int                # segments long enough to judge one by one
+    off_target: tuple[int, ...]  # indices of those confidently in another language
+
+    def mostly_off(self, tgt_lang: str) -> bool:
+        whole = self.probability >= 0.9 and not _same_language(self.found, tgt_lang)
+        return whole or (self.checked > 0 and len(self.off_target) * 2 > self.checked)
+
+    def mixed(self) -> bool:
+        return len(self.off_target) >= 2 and len(self.off_target) * 5 >= self.checked
+
+
+MIN_SEGMENT_CHARS = 40  # shorter segments (names, numbers, "Read more:") are identified too unreliably
+
+
+def identify_translation(texts: list[str], tgt_lang: str) -> TranslationLanguage | None:
+    """Identify the MT's language as a whole and segment by segment; None when the target language
+    is one the identifier does not know (then nothing can be said)."""
+    if tgt_lang.lower() not in _identifier().nb_classes:
+        return None
+    whole = detect_language("\n".join(texts))
+    off: list[int] = []
+    checked = 0
+    for index, text in enumerate(texts):
+        if len(text) < MIN_SEGMENT_CHARS:
+            continue
+        checked += 1
+        guess = detect_language(text)
+        if guess.probability >= 0.99 and not _same_language(guess.lang, tgt_lang.lower()):
+            off.append(index)
+    return TranslationLanguage(whole.lang, whole.probability, checked, tuple(off))

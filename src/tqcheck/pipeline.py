@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from datetime import datetime, timezone
 from typing import Callable, Sequence
@@ -36,7 +36,13 @@ def new_report(command: str, directions: list[DirectionReport]) -> Report:
 
 
 def translate_document(translator: Translator, document: Document, tgt_lang: str,
-                       progress: Progress | None = None) -> list[str]:
+                       progress: Progress | None = None, *, strict: bool = False,
+                       warnings: list[str] | None = None) -> list[str]:
+    """The MT of every segment, checked: one translation each, in the target language.
+
+    MT that is mostly in another language is an engine error (its score would be meaningless);
+    MT with several segments in another language is a warning in ``warnings``, and an error under
+    ``strict``."""
     texts = document.texts
     what = f"translating {len(texts)} segments {document.lang}→{tgt_lang} with {translator.name}"
     announce(progress, what)
@@ -47,7 +53,56 @@ def translate_document(translator: Translator, document: Document, tgt_lang: str
         translations = translator.translate(texts, document.lang, tgt_lang)
     if len(translations) != len(texts):
         raise EngineError(f"engine {translator.name} returned {len(translations)} translations for {len(texts)} segments")
+    mixed = check_translation_language(translator.name, document, translations, tgt_lang)
+    if mixed and strict:
+        raise EngineError(mixed + "; --strict is on")
+    if mixed and warnings is not None:
+        warnings.append(mixed)
     return translations
+
+
+def check_translation_language(engine: str, document: Document, translations: Sequence[str], tgt_lang: str) -> str | None:
+    """Raise EngineError when the MT is mostly not in ``tgt_lang``; return a warning when several
+    segments are in another language; None when it is fine (or the language cannot be identified)."""
+    from .langid import identify_translation
+
+    found = identify_translation(list(translations), tgt_lang)
+    if found is None:
+        return None
+    direction = f"{document.lang}→{tgt_lang}"
+    if found.mostly_off(tgt_lang):
+        language = found.found if found.probability >= 0.9 else "other languages"
+        raise EngineError(
+            f"the {direction} MT from engine {engine} is not in {tgt_lang!r}: language identification says "
+            f"{language!r} (p={found.probability:.2f}, {len(found.off_target)} of {found.checked} segments off target); "
+            f"scoring it would be meaningless: check that the engine translates {direction} "
+            "(--model, --command with {src}/{tgt}, or --direction)"
+        )
+    if found.mixed():
+        lines = [str(document.segments[k].line) for k in found.off_target]
+        return (f"{direction}: {len(found.off_target)} of {found.checked} MT segments from engine {engine} look like "
+                f"another language than {tgt_lang!r} (source lines {', '.join(lines[:10])}{', …' if len(lines) > 10 else ''})"
+                " (--strict makes this an error)")
+    return None
+
+
+def translation_cache_summary(translator: Translator) -> dict[str, object] | None:
+    """How many segments of the last translation came from the cache (None without a cache)."""
+    from .translate.cache import CachedTranslator
+
+    if not isinstance(translator, CachedTranslator):
+        return None
+    summary: dict[str, object] = {"from_cache": translator.hits, "translated": translator.misses}
+    if translator.not_cached:
+        summary["not_cached"] = translator.not_cached
+    return summary
+
+
+def cache_warnings(translator: Translator) -> list[str]:
+    summary = translation_cache_summary(translator)
+    if summary is None or "not_cached" not in summary or not getattr(translator, "cacheable", True):
+        return []
+    return [f"translations are not cached: {summary['not_cached']}"]
 
 
 def score_triples(
@@ -157,28 +212,33 @@ class Translated:
     paragraphs: list[str] | None                     # None without an engine
     sentences: dict[int, list[str]] | None = None    # sentence unit: source line -> its sentences
     sentence_mt: dict[int, list[str]] | None = None  # sentence unit: source line -> its sentences' MT
+    warnings: list[str] = field(default_factory=list)  # e.g. MT segments in another language
 
 
 def _translate_sentences(translator: Translator, source: Document, sentences: dict[int, list[str]], tgt_lang: str,
-                         progress: Progress | None) -> dict[int, list[str]]:
+                         progress: Progress | None, strict: bool, warnings: list[str]) -> dict[int, list[str]]:
     """Translate every sentence of the source (one engine call over all of them); line -> its sentences' MT."""
     from .documents import Segment
 
     flat = [text for seg in source.segments for text in sentences[seg.line]]
     as_document = Document(path=source.path, lang=source.lang, line_count=len(flat),
                            segments=tuple(Segment(k, text) for k, text in enumerate(flat, 1)))
-    translated = iter(translate_document(translator, as_document, tgt_lang, progress))
+    translated = iter(translate_document(translator, as_document, tgt_lang, progress, strict=strict, warnings=warnings))
     return {seg.line: [next(translated) for _ in sentences[seg.line]] for seg in source.segments}
 
 
 def translate_for_unit(translator: Translator | None, source: Document, tgt_lang: str, unit: str,
-                       progress: Progress | None = None) -> Translated:
+                       progress: Progress | None = None, strict: bool = False) -> Translated:
     """Translate by paragraph, or (sentence unit) sentence by sentence, with the sentences' MT joined
     per paragraph for the paragraph alignment: one pass of the engine either way."""
     if unit not in UNITS:
         raise InputError(f"--unit {unit}: choose paragraph or sentence")
+    warnings: list[str] = []
     if unit == "paragraph":
-        return Translated(translate_document(translator, source, tgt_lang, progress) if translator is not None else None)
+        if translator is None:
+            return Translated(None)
+        paragraphs = translate_document(translator, source, tgt_lang, progress, strict=strict, warnings=warnings)
+        return Translated(paragraphs, warnings=warnings)
     if translator is not None and not getattr(translator, "translates_any_text", True):
         raise InputError(f"--unit sentence translates the source sentence by sentence, and engine {translator.name} "
                          "only has one translation per source line; use an engine that translates (marian, "
@@ -189,8 +249,8 @@ def translate_for_unit(translator: Translator | None, source: Document, tgt_lang
     sentences = split_lines({seg.line: seg.text for seg in source.segments}, source.lang)
     if translator is None:
         return Translated(None, sentences)
-    sentence_mt = _translate_sentences(translator, source, sentences, tgt_lang, progress)
-    return Translated([" ".join(sentence_mt[seg.line]) for seg in source.segments], sentences, sentence_mt)
+    sentence_mt = _translate_sentences(translator, source, sentences, tgt_lang, progress, strict, warnings)
+    return Translated([" ".join(sentence_mt[seg.line]) for seg in source.segments], sentences, sentence_mt, warnings)
 
 
 def scoring_units(pairs: Sequence, reference: Document, translated: Translated) -> tuple[list, list[str]]:
@@ -209,11 +269,11 @@ def scoring_units(pairs: Sequence, reference: Document, translated: Translated) 
 
 def translate_and_align(translator: Translator | None, source: Document, reference: Document, unit: str, *,
                         aligner: Aligner | None = None, cache=None, progress: Progress | None = None,
-                        seconds: dict[str, float]) -> tuple[Translated, Alignment]:
+                        seconds: dict[str, float], strict: bool = False) -> tuple[Translated, Alignment]:
     """The first half of check and audit: the MT of the source (when there is an engine) and the
     alignment it guides; ``seconds`` gets the time of each. No aligned line at all is bad input."""
     started = time.perf_counter()
-    translated = translate_for_unit(translator, source, reference.lang, unit, progress)
+    translated = translate_for_unit(translator, source, reference.lang, unit, progress, strict)
     seconds["translate"] = round(time.perf_counter() - started, 3)
     announce(progress, "aligning")
     started = time.perf_counter()
@@ -243,15 +303,17 @@ def check_direction(
     comet_precision: str = "fp32",
     qe_model: str | None = None,
     unit: str = "paragraph",
+    strict: bool = False,
 ) -> tuple[DirectionReport, list[str]]:
     """Translate ``source`` into the reference's language, align, and score the aligned pairs.
 
     Returns the report and the MT of every source segment (for --save-translation)."""
     seconds: dict[str, float] = {}
     translated, alignment = translate_and_align(translator, source, reference, unit, aligner=aligner, cache=cache,
-                                                progress=progress, seconds=seconds)
+                                                progress=progress, seconds=seconds, strict=strict)
     translations = translated.paragraphs
-    units, warnings = scoring_units(alignment.pairs, reference, translated)
+    units, unit_warnings = scoring_units(alignment.pairs, reference, translated)
+    warnings = translated.warnings + unit_warnings + cache_warnings(translator)
     triples = [TranslationTriple(u.source, u.hypothesis or "", u.reference) for u in units]
     results, skipped, metric_seconds = score_triples(
         triples, metric_names, tgt_lang=reference.lang, comet_model=comet_model,
@@ -276,6 +338,7 @@ def check_direction(
         warnings=warnings + _metric_warnings(results, segments),
         seconds=seconds,
         unit=unit,
+        translation_cache=translation_cache_summary(translator),
     )
     return report, translations
 

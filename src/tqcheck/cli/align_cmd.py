@@ -8,9 +8,9 @@ import typer
 
 from ..align import Alignment, DynamicProgrammingAligner
 from ..atomic import write_text_atomic
+from ..iopaths import RunFiles
 from ..documents import Document, load_document
 from ..pipeline import plan_directions, translate_document
-from ..translate import create_translator
 from ..config import load_config
 from . import options as o
 from .app import command
@@ -38,6 +38,8 @@ def align(
     no_cache: o.NoCacheOpt = None,
 ) -> None:
     """Align SOURCE with REFERENCE (one-sided, merged and split paragraphs allowed) and write a TSV."""
+    run = RunFiles().read("SOURCE", source).read("REFERENCE", reference).write("--tsv", tsv)
+    run.read("--hypothesis", *o.hypothesis_paths(load_config(), hypothesis)).check()
     first = load_document(source, src_lang)
     second = load_document(reference, tgt_lang)
     src_doc, ref_doc = plan_directions(first, second, None)[0]
@@ -45,8 +47,8 @@ def align(
     err = o.console(stderr=True)
     with err.status("aligning") as status:
         if engine != "none":
-            translator = o.cached(create_translator(engine, o.engine_options(model, command, hypothesis, extra=engine_option)),
-                                  o.open_cache(load_config(), cache_dir, no_cache))
+            translator = o.translator_for(engine, o.engine_options(model, command, hypothesis, extra=engine_option),
+                                          o.open_cache(load_config(), cache_dir, no_cache))
             translations = translate_document(translator, src_doc, ref_doc.lang, status.update)
         alignment = DynamicProgrammingAligner().align(src_doc, ref_doc, translations)
     write_text_atomic(tsv, alignment_tsv(alignment, src_doc, ref_doc))

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..atomic import check_writable
+from ..iopaths import RunFiles
 from ..config import load_config
 from ..pipeline import plan_directions
 from . import options as o
@@ -46,9 +46,10 @@ def audit(
     and list the reference segments most likely to be bad."""
     config = load_config(config_path)
     json_path, html = config.pick("json", json_path), config.pick("html", html)
-    for path in (json_path, html):
-        check_writable(path)
     first, second, _ = o.document_pair(config, source, reference, src_lang, tgt_lang, "audit")
+    run = RunFiles().read("--config", config.path).read("SOURCE", first.path).read("REFERENCE", second.path)
+    run.read("--hypothesis", *o.hypothesis_paths(config, hypothesis)).write("--json", json_path).write("--html", html)
+    run.check()
     warnings = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
     ((src_doc, ref_doc),) = plan_directions(first, second, None)
     cache = o.open_cache(config, cache_dir, no_cache)

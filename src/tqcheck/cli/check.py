@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ..atomic import check_writable, write_text_atomic
+from ..atomic import write_text_atomic
+from ..iopaths import per_direction
 from ..config import load_config
 from ..pipeline import check_direction, line_parallel, new_report, plan_directions
 from . import options as o
 from .app import command
-from .outputs import finish, gate_policy, outputs, read_baseline
-
-
-def _with_direction(path: Path, direction: str, several: bool) -> Path:
-    return path.with_name(f"{path.stem}.{direction}{path.suffix}") if several else path
+from .outputs import finish, gate_policy, outputs, read_baseline, run_files
 
 
 @command("check")
@@ -64,12 +60,15 @@ def check(
     2 bad usage or input, 3 model or runtime failure."""
     config = load_config(config_path)
     files = outputs(config, json_path, junit, markdown, html)
-    check_writable(save_translation)
     first, second, default_both = o.document_pair(config, source, reference, src_lang, tgt_lang, "check")
     mismatches = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
     plan = plan_directions(first, second, config.pick("direction", direction), default_both=default_both)
     policy = gate_policy(config, fail_under=fail_under, fail_over=fail_over, max_drop=max_drop, baseline=baseline,
                          significance=significance, samples=samples, alpha=alpha)
+    save_paths = per_direction(save_translation, [f"{s.lang}-{r.lang}" for s, r in plan])
+    run = run_files(config, files, policy).read("SOURCE", first.path).read("REFERENCE", second.path)
+    run.read("--hypothesis", *o.hypothesis_paths(config, hypothesis)).write("--save-translation", *save_paths)
+    run.check()
     previous = read_baseline(policy)
     comet_model = config.pick("comet_model", comet_model)
     metric_names, explicit = o.metric_selection(config.pick("metrics", metrics), comet_model, policy.metrics_needed(),
@@ -77,6 +76,8 @@ def check(
     cache = o.open_cache(config, cache_dir, no_cache)
     translator = o.configured_translator(config, cache, engine=engine, model=model, command=command, hypothesis=hypothesis,
                                          beam_size=beam_size, batch_size=batch_size, device=device, extra=engine_option)
+    translator.check_directions([(s.lang, r.lang) for s, r in plan])
+    strict = bool(config.pick("strict", strict, False))
     comet_batch_size = config.pick("comet_batch_size", comet_batch_size, 16)
     comet_gpus = config.pick("comet_gpus", comet_gpus)
 
@@ -89,11 +90,12 @@ def check(
                 comet_model=comet_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
                 explicit_metrics=explicit, cache=cache, comet_precision=config.pick("comet_precision", comet_precision, "fp32"),
                 qe_model=config.pick("qe_model", qe_model), unit=str(config.pick("unit", unit, "paragraph")).lower(),
+                strict=strict,
                 progress=lambda message, d=f"{src_doc.lang}→{ref_doc.lang}": status.update(f"{d}: {message}"),
             )
             report.warnings[:0] = mismatches
             reports.append(report)
-            if save_translation is not None:
-                target = _with_direction(Path(save_translation), report.direction, len(plan) > 1)
+            if save_paths:
+                target = save_paths[len(reports) - 1]
                 write_text_atomic(target, "\n".join(line_parallel(src_doc, translations)) + "\n")
     finish(new_report("check", reports), policy, previous, files)

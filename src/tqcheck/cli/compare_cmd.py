@@ -9,6 +9,7 @@ import typer
 
 from ..atomic import write_text_atomic
 from ..compare import compare_reports
+from ..iopaths import RunFiles
 from ..metrics.registry import parse_metric_names
 from ..report.json_report import comparison_to_dict, read_json_report
 from ..report.markdown import comparison_to_markdown
@@ -28,6 +29,8 @@ def compare(
     markdown: Annotated[Optional[str], typer.Option("--markdown", help="Write the comparison as Markdown.")] = None,
 ) -> None:
     """Compare systems on the same documents: score ± 95% CI, delta and p-value against the first, winner per metric."""
+    run = RunFiles().read("BASELINE.json/OTHER.json", *reports)
+    run.write("--json", json_path).write("--markdown", markdown).check()
     loaded = [(path, read_json_report(path)) for path in reports]
     comparison = compare_reports(
         loaded, metrics=parse_metric_names(metrics) if metrics else None,

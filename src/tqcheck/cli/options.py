@@ -76,16 +76,21 @@ def document_pair(config, source: str | None, reference: str | None, src_lang: s
             load_document(reference, config.pick("tgt_lang", tgt_lang), option="--tgt-lang"), False)
 
 
+def hypothesis_paths(config, hypothesis: str | None) -> list[str]:
+    """The files the file engine reads (``PATH`` or ``sv-en=PATH,en-sv=PATH``), as inputs to protect."""
+    from ..translate.base import parse_direction_spec
+
+    return list(parse_direction_spec(config.pick("hypothesis", hypothesis)).values())
+
+
 def configured_translator(config, cache, *, engine=None, model=None, command=None, hypothesis=None, beam_size=None,
                           batch_size=None, device=None, extra: list[str] | None = None):
     """The MT engine from flags over the settings file, behind the cache."""
-    from ..translate import create_translator
-
     options = engine_options(config.pick("model", model), config.pick("command", command),
                              config.pick("hypothesis", hypothesis), config.pick("beam_size", beam_size),
                              config.pick("batch_size", batch_size), config.pick("device", device),
                              extra, configured=config.values.get("engine_options"))
-    return cached(create_translator(config.pick("engine", engine, "marian"), options), cache)
+    return translator_for(config.pick("engine", engine, "marian"), options, cache)
 
 
 def metric_selection(spec: str | None, comet_model: str | None,
@@ -120,13 +125,19 @@ def open_cache(config, cache_dir: str | None, no_cache: bool | None):
     return Cache(config.pick("cache_dir", cache_dir))
 
 
-def cached(translator, cache):
-    """Wrap an engine so that cached segments are not translated again."""
+def translator_for(engine: str, options: dict[str, object], cache):
+    """Build the engine, behind the cache unless there is none. ``cache_key`` (an option every engine
+    takes) versions the engine's cache entries explicitly."""
+    from ..translate import create_translator
+
+    options = dict(options)
+    version = options.pop("cache_key", None)
+    translator = create_translator(engine, options)
     if cache is None:
         return translator
     from ..translate.cache import CachedTranslator
 
-    return CachedTranslator(translator, cache)
+    return CachedTranslator(translator, cache, version=None if version is None else str(version))
 
 
 def language_warnings(config, strict: bool | None, warnings: list[str | None]) -> list[str]:

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 import typer
 
-from ..atomic import check_writable
+import os
+
 from ..config import Config
 from ..errors import InputError
 from ..gate import GatePolicy, evaluate_gate
+from ..iopaths import RunFiles
 from ..report.json_report import read_json_report, write_json_report
 from ..report.junit import write_junit
-from ..report.markdown import write_markdown
+from ..report.markdown import append_step_summary, write_markdown
 from ..report.model import Report
 from ..report.terminal import render_report
 from . import options as o
@@ -44,12 +46,23 @@ def read_baseline(policy: GatePolicy) -> Report | None:
 
 
 def outputs(config: Config, json_path, junit, markdown, html=None) -> Outputs:
-    """The report files to write, checked now so that a bad path fails before the work, not after."""
-    files = Outputs(config.pick("json", json_path), config.pick("junit", junit), config.pick("markdown", markdown),
-                    config.pick("html", html))
-    for path in (files.json, files.junit, files.markdown, files.html):
-        check_writable(path)
-    return files
+    """The report files to write (flags over the settings file)."""
+    return Outputs(config.pick("json", json_path), config.pick("junit", junit), config.pick("markdown", markdown),
+                   config.pick("html", html))
+
+
+def run_files(config: Config, files: Outputs, policy: GatePolicy | None = None) -> RunFiles:
+    """The reads and writes every reporting command shares: settings file, baseline, report files and
+    the GitHub job summary. The command adds its own inputs, then calls ``check()`` before the work."""
+    run = RunFiles()
+    if config.path is not None:
+        run.read("--config", config.path)
+    if policy is not None:
+        run.read("--baseline", policy.baseline)
+    for flag, path in (("--json", files.json), ("--html", files.html), ("--junit", files.junit),
+                       ("--markdown", files.markdown)):
+        run.write(flag, path)
+    return run.append("$GITHUB_STEP_SUMMARY", os.environ.get("GITHUB_STEP_SUMMARY"))
 
 
 def finish(report: Report, policy: GatePolicy, baseline: Report | None, files: Outputs) -> None:
@@ -72,8 +85,11 @@ def finish(report: Report, policy: GatePolicy, baseline: Report | None, files: O
         raise refusal
     if files.junit is not None:
         write_junit(report, files.junit)
-    write_markdown(report, files.markdown)  # also appends to $GITHUB_STEP_SUMMARY when GitHub sets it
+    write_markdown(report, files.markdown)
+    summary_problem = append_step_summary(report)
     render_report(report, o.console())
+    if summary_problem:
+        typer.echo(f"tqcheck: warning: {summary_problem}", err=True)
     if report.gate is not None and not report.gate.passed:
         typer.echo(f"tqcheck: {report.gate.verdict()}", err=True)
         raise typer.Exit(EXIT_GATE_FAILED)

@@ -12,7 +12,7 @@ from ..langid import detect_language, language_mismatch
 from ..pipeline import new_report, score_lines
 from . import options as o
 from .app import command
-from .outputs import finish, gate_policy, outputs, read_baseline
+from .outputs import finish, gate_policy, outputs, read_baseline, run_files
 
 
 @command("score")
@@ -53,6 +53,7 @@ def score(
     files = outputs(config, json_path, junit, markdown, html)
     policy = gate_policy(config, fail_under=fail_under, fail_over=fail_over, max_drop=max_drop, baseline=baseline,
                          significance=significance, samples=samples, alpha=alpha)
+    run_files(config, files, policy).read("--hyp", hyp).read("--ref", ref).read("--src", src).check()
     previous = read_baseline(policy)
     hypotheses = read_lines(hyp)
     references = read_lines(ref) if ref is not None else None

@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from ..atomic import write_text_atomic
+from ..iopaths import RunFiles
 from ..documents import load_document
 from ..pipeline import line_parallel, translate_document
-from ..translate import create_translator
 from ..config import load_config
 from . import options as o
 from .app import command
@@ -34,9 +34,11 @@ def translate(
     no_cache: o.NoCacheOpt = None,
 ) -> None:
     """Translate SOURCE into --to; the output is line-parallel to SOURCE (blank lines kept)."""
+    run = RunFiles().read("SOURCE", source).write("--output", output)
+    run.read("--hypothesis", *o.hypothesis_paths(load_config(), hypothesis)).check()
     document = load_document(source, from_lang)
-    translator = o.cached(create_translator(engine, o.engine_options(model, command, hypothesis, beam_size, batch_size, device, engine_option)),
-                          o.open_cache(load_config(), cache_dir, no_cache))
+    translator = o.translator_for(engine, o.engine_options(model, command, hypothesis, beam_size, batch_size, device,
+                                                           engine_option), o.open_cache(load_config(), cache_dir, no_cache))
     with o.console(stderr=True).status("translating") as status:
         translations = translate_document(translator, document, to.lower(), status.update)
     text = "\n".join(line_parallel(document, translations)) + "\n"

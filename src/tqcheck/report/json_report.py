@@ -36,6 +36,7 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
         "reference": d.reference_path,
         "hypothesis": d.hypothesis_path,
         "engine": asdict(d.engine) if d.engine else None,
+        "translation_cache": d.translation_cache,
         "scores": {
             m.name: {"score": m.score, "signature": m.signature, "higher_is_better": m.higher_is_better,
                      **({"details": _details(m)} if _details(m) else {})}

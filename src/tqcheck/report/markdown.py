@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 from ..atomic import write_text_atomic
-from ..errors import InputError
 from ..metrics.registry import format_delta as _delta, format_score as _fmt, label
 from .model import Report
 
@@ -60,22 +59,24 @@ def report_to_markdown(report: Report) -> str:
     return "\n".join(out)
 
 
-def write_markdown(report: Report, path: str | None) -> list[str]:
-    """Write to ``path`` (atomically) and append to $GITHUB_STEP_SUMMARY when set; returns where it went."""
-    text = report_to_markdown(report)
-    written = []
+def write_markdown(report: Report, path: str | None) -> None:
+    """Write the summary to ``path`` (atomically), if one was asked for."""
     if path is not None:
-        write_text_atomic(path, text)
-        written.append(path)
+        write_text_atomic(path, report_to_markdown(report))
+
+
+def append_step_summary(report: Report) -> str | None:
+    """Append the summary to $GITHUB_STEP_SUMMARY when GitHub sets it. A failure here is returned as
+    a warning, never raised: the job summary is a courtesy and must not change the gate's verdict."""
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        try:
-            with Path(summary).open("a", encoding="utf-8") as stream:
-                stream.write(text + "\n")
-        except OSError as error:
-            raise InputError(f"GITHUB_STEP_SUMMARY={summary}: cannot append the summary ({error.strerror})") from None
-        written.append(summary)
-    return written
+    if not summary:
+        return None
+    try:
+        with Path(summary).open("a", encoding="utf-8") as stream:
+            stream.write(report_to_markdown(report) + "\n")
+    except OSError as error:
+        return f"GITHUB_STEP_SUMMARY={summary}: the summary was not appended ({error.strerror}); the verdict stands"
+    return None
 
 
 def comparison_to_markdown(comparison) -> str:

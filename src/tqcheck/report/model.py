@@ -67,6 +67,8 @@ class DirectionReport:
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     unit: str = "paragraph"  # what a segment is: an aligned paragraph pair, or a sentence pair within one
+    # MT segments served from the cache and translated afresh (and why not cached, if so); None without a cache
+    translation_cache: dict[str, object] | None = None
 
     @property
     def direction(self) -> str:

@@ -46,7 +46,10 @@ def marked_mt(segment: SegmentResult, width: int = 160) -> Text:
 def render_direction(d: DirectionReport) -> Panel:
     parts: list = []
     if d.engine is not None:
-        parts.append(Text.assemble(("MT engine ", "bold"), d.engine.describe()))
+        cache = d.translation_cache
+        served = (f" ({cache['from_cache']} of {cache['from_cache'] + cache['translated']} segments from the cache)"
+                  if cache and cache.get("from_cache") else "")
+        parts.append(Text.assemble(("MT engine ", "bold"), d.engine.describe(), (served, "dim")))
     scores = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     scores.add_column("metric")
     scores.add_column("score", justify="right")

@@ -22,6 +22,38 @@ class EngineInfo:
         return " · ".join(parts)
 
 
+class TranslatorBase:
+    """What an engine declares about itself, with the safe defaults. Built-in engines subclass it;
+    a plugin may too (or set the same attributes), and whatever it leaves out takes these values.
+
+    - ``cacheable``: False when nothing may be cached (e.g. the translation is read from a file).
+    - ``independent_segments``: True when a segment's translation does not depend on which other
+      segments are sent with it (a neural model translating each segment on its own). Only then may
+      the cache send just the misses, in chunks; otherwise the whole input is one cache entry, so a
+      cached run sees exactly what an uncached one would.
+    - ``translates_any_text``: False when the engine holds one translation per source line and can
+      translate nothing else (so not sentence by sentence).
+    - ``cache_key_parts(src, tgt)``: everything besides the text that determines the output (model
+      and revision, options, file digests). ``None`` means the engine cannot say, and is not cached.
+    """
+
+    name: str = ""
+    cacheable: bool = True
+    independent_segments: bool = False
+    translates_any_text: bool = True
+
+    def cache_key_parts(self, src_lang: str, tgt_lang: str) -> Any:
+        return None
+
+    def check_directions(self, directions: Sequence[tuple[str, str]]) -> None:
+        """Refuse (InputError) a set of directions the engine cannot serve, before any work."""
+
+
+def capability(engine: Any, name: str) -> Any:
+    """An engine's declared capability, or TranslatorBase's default for an engine that leaves it out."""
+    return getattr(engine, name, getattr(TranslatorBase, name))
+
+
 @runtime_checkable
 class Translator(Protocol):
     name: str

@@ -1,58 +1,105 @@
-"""A Translator that remembers: cached segments are not translated again; the rest is
-translated in chunks, each stored as soon as it is done (an interrupted run resumes)."""
+"""A Translator that remembers, without ever changing what the engine would have said.
+
+The key of a cached translation covers everything that determines it: the engine's declared key
+parts (model and revision, options, the digests of the files a command runs), the user's
+``cache_key`` version, the languages and the text. An engine that cannot say what determines its
+output is not cached. Engines whose segments are independent get only the misses, in chunks that
+are stored as soon as they are done (an interrupted run resumes); any other engine's whole input
+is one entry, so a cached run sees exactly the output an uncached run would.
+"""
 
 from __future__ import annotations
 
 import inspect
-from dataclasses import asdict
-from typing import Callable, Sequence
+import json
+from typing import Any, Callable, Sequence
 
 from ..cache import Cache, cache_key
 from ..errors import EngineError
-from .base import EngineInfo
+from .base import EngineInfo, TranslatorBase, capability
 
 
-class CachedTranslator:
-    def __init__(self, inner, cache: Cache, chunk_size: int = 256) -> None:
+class CachedTranslator(TranslatorBase):
+    def __init__(self, inner: Any, cache: Cache, chunk_size: int = 256, version: str | None = None) -> None:
         self.inner = inner
         self.cache = cache
         self.chunk_size = chunk_size
+        self.version = version
         self.name = inner.name
-        self.translates_any_text = getattr(inner, "translates_any_text", True)
-        self.hits = self.misses = 0
+        self.translates_any_text = capability(inner, "translates_any_text")
+        self.independent_segments = capability(inner, "independent_segments")
+        self.cacheable = capability(inner, "cacheable")
+        self.hits = self.misses = 0  # segments of the last call served from the cache / translated
+        self.not_cached: str | None = None  # why the last call did not use the cache
 
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
         return self.inner.info(src_lang, tgt_lang)
 
-    def _key_base(self, src_lang: str, tgt_lang: str) -> list:
-        parts = getattr(self.inner, "cache_key_parts", None)
-        identity = parts(src_lang, tgt_lang) if parts is not None else asdict(self.inner.info(src_lang, tgt_lang))
-        return ["translation", self.inner.name, identity, src_lang, tgt_lang]
+    def check_directions(self, directions: Sequence[tuple[str, str]]) -> None:
+        check = getattr(self.inner, "check_directions", None)
+        if check is not None:
+            check(directions)
+
+    def _key_base(self, src_lang: str, tgt_lang: str) -> list | None:
+        """Everything but the text; None when nothing determines the output that the engine can name."""
+        if not self.cacheable:
+            return None
+        method = getattr(self.inner, "cache_key_parts", None)
+        parts = method(src_lang, tgt_lang) if method is not None else None
+        if parts is None and self.version is None:
+            return None
+        return ["translation", self.inner.name, parts, self.version, src_lang, tgt_lang]
 
     def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str,
                   progress: Callable[[int, int], None] | None = None) -> list[str]:
-        if not getattr(self.inner, "cacheable", True):
-            return self._call(list(texts), src_lang, tgt_lang, progress)
+        texts = list(texts)
         base = self._key_base(src_lang, tgt_lang)
+        self.hits, self.misses, self.not_cached = 0, len(texts), None
+        if base is None:
+            self.not_cached = (f"engine {self.name} reads its translation from a file" if not self.cacheable else
+                               f"engine {self.name} does not declare what determines its output; "
+                               "--engine-option cache_key=VERSION caches it under a version you choose")
+            return self._call(texts, src_lang, tgt_lang, progress)
+        if not self.independent_segments:
+            return self._translate_whole(base, texts, src_lang, tgt_lang, progress)
+        return self._translate_misses(base, texts, src_lang, tgt_lang, progress)
+
+    def _translate_whole(self, base: list, texts: list[str], src_lang: str, tgt_lang: str, progress) -> list[str]:
+        """One entry for the whole input: the engine sees every segment together, cached or not."""
+        key = cache_key(*base, "whole input", texts)
+        stored = self.cache.get_many("translations", [key]).get(key)
+        if stored is not None:
+            self.hits, self.misses = len(texts), 0
+            return json.loads(stored)
+        out = self._checked_call(texts, src_lang, tgt_lang, progress)
+        self.cache.put_many("translations", {key: json.dumps(out, ensure_ascii=False)})
+        return out
+
+    def _translate_misses(self, base: list, texts: list[str], src_lang: str, tgt_lang: str, progress) -> list[str]:
         keys = [cache_key(*base, text) for text in texts]
         found = self.cache.get_many("translations", keys)
         todo = list(dict.fromkeys(text for text, key in zip(texts, keys) if key not in found))
-        self.hits, self.misses = len(texts) - sum(k not in found for k in keys), len(todo)
+        self.hits = sum(key in found for key in keys)
+        self.misses = len(texts) - self.hits
         for start in range(0, len(todo), self.chunk_size):
             chunk = todo[start:start + self.chunk_size]
-            done = start
 
-            def chunk_progress(step: int, total: int, done=done, size=len(chunk)) -> None:
+            def chunk_progress(step: int, total: int, done=start, size=len(chunk)) -> None:
                 if progress is not None:
                     progress(done + round(size * step / max(total, 1)), len(todo))
 
-            out = self._call(chunk, src_lang, tgt_lang, chunk_progress)
-            if len(out) != len(chunk):
-                raise EngineError(f"engine {self.name} returned {len(out)} translations for {len(chunk)} segments")
+            out = self._checked_call(chunk, src_lang, tgt_lang, chunk_progress)
             fresh = {cache_key(*base, text): translation for text, translation in zip(chunk, out)}
             self.cache.put_many("translations", fresh)
             found.update(fresh)
         return [found[key] for key in keys]
+
+    def _checked_call(self, texts: list[str], src_lang: str, tgt_lang: str, progress) -> list[str]:
+        out = self._call(texts, src_lang, tgt_lang, progress)
+        if len(out) != len(texts) or not all(isinstance(t, str) for t in out):
+            raise EngineError(f"engine {self.name} returned {len(out)} translations for {len(texts)} segments "
+                              "(or something that is not text); nothing was cached")
+        return out
 
     def _call(self, texts: list[str], src_lang: str, tgt_lang: str, progress) -> list[str]:
         if progress is not None and "progress" in inspect.signature(self.inner.translate).parameters:

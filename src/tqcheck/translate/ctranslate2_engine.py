@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from ..errors import EngineError, InputError, ModelUnavailableError
 from ..hub import model_fingerprint
-from .base import EngineInfo, parse_direction_spec
+from .base import EngineInfo, TranslatorBase, parse_direction_spec
 from .marian import opus_mt_model, split_to_fit
 
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
@@ -70,8 +70,9 @@ def convert_marian(name: str, output_dir: str | os.PathLike | None = None, quant
     return output
 
 
-class CTranslate2Translator:
+class CTranslate2Translator(TranslatorBase):
     name = "ctranslate2"
+    independent_segments = True  # each segment is translated on its own (batches are padded and masked)
 
     @dataclass
     class Options:

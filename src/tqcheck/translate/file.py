@@ -8,10 +8,10 @@ from typing import Sequence
 
 from ..documents import read_lines
 from ..errors import InputError
-from .base import EngineInfo, for_direction, parse_direction_spec
+from .base import EngineInfo, TranslatorBase, for_direction, parse_direction_spec
 
 
-class FileTranslator:
+class FileTranslator(TranslatorBase):
     name = "file"
     cacheable = False  # reading the file is the translation; nothing to save
     translates_any_text = False  # it holds one translation per source line, not of any text (sentences)

@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 from ..accelerator import is_out_of_memory, release_cached_memory
 from ..errors import EngineError, InputError, ModelUnavailableError
 from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path, model_fingerprint
-from .base import EngineInfo, for_direction, parse_direction_spec
+from .base import EngineInfo, TranslatorBase, for_direction, parse_direction_spec
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-{src}-{tgt}"
 
@@ -20,8 +20,9 @@ def opus_mt_model(models: dict[str, str], src_lang: str, tgt_lang: str) -> str:
     return for_direction(models, src_lang, tgt_lang) or DEFAULT_MODEL.format(src=src_lang, tgt=tgt_lang)
 
 
-class MarianTranslator:
+class MarianTranslator(TranslatorBase):
     name = "marian"
+    independent_segments = True  # each segment is translated on its own (batches are padded and masked)
 
     @dataclass
     class Options:
