@@ -35,8 +35,21 @@ class MetricComparison:
     winner_p_value: float
     segments: int
 
+    @property
+    def no_difference(self) -> bool:
+        """The best two scores are equal: nobody won."""
+        by_name = {s.name: s.score for s in self.systems}
+        return by_name[self.winner] == by_name[self.runner_up]
+
     def clear_winner(self, alpha: float) -> bool:
-        return self.winner_p_value < alpha
+        return not self.no_difference and self.winner_p_value < alpha
+
+    def verdict(self, alpha: float) -> str:
+        if self.no_difference:
+            return f"no difference between {self.winner} and {self.runner_up}"
+        if self.clear_winner(alpha):
+            return f"{self.winner} (clear winner, p={self.winner_p_value:.4f})"
+        return f"{self.winner} (not significantly better than {self.runner_up}, p={self.winner_p_value:.4f})"
 
 
 @dataclass

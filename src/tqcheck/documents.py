@@ -11,6 +11,7 @@ import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from .errors import InputError
 from .langid import detect_language, language_mismatch
@@ -143,3 +144,22 @@ def document_from_texts(texts: list[str], lang: str, path: str = "<memory>") -> 
     """A Document built in memory, e.g. for tests and the library API."""
     segments = tuple(Segment(line=i, text=t) for i, t in enumerate(texts, start=1) if t.strip())
     return Document(path=path, lang=lang, segments=segments, line_count=len(texts))
+
+
+def check_line_parallel(follower: Sequence[str], follower_name: str, leader: Sequence[str], leader_name: str,
+                        what: str = "translation") -> None:
+    """``follower`` (a translation) must be line-parallel with ``leader`` as a user sees the files: the
+    same number of lines, and blank wherever the leader is blank. A file one line short that happens
+    to match the leader's non-blank lines would otherwise pair every later line with the wrong one."""
+    if len(follower) != len(leader):
+        raise InputError(
+            f"{follower_name} has {len(follower)} lines but {leader_name} has {len(leader)}; a {what} must be "
+            "line-parallel with it (one line per line, blank where it is blank)"
+        )
+    for number, (mine, theirs) in enumerate(zip(follower, leader), start=1):
+        if mine.strip() and not theirs.strip():
+            raise InputError(
+                f"{follower_name} line {number} has text where {leader_name} line {number} is blank, so the files "
+                f"are not line-parallel (a line is missing or extra above it); fix the {what} so that line N "
+                "translates line N"
+            )

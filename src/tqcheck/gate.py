@@ -9,6 +9,7 @@ found 80% agreement with human judgements of which system is better.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
@@ -61,6 +62,8 @@ def parse_limit(kind: Kind, text: str) -> Limit:
 
 
 def make_limit(kind: Kind, metric: str, value: float | None, direction: str | None, *, flag: str) -> Limit:
+    if value is not None and not math.isfinite(value):
+        raise InputError(f"{flag}: {value} is not a finite number; give a threshold such as {metric or 'bleu'}=30")
     if metric not in GATE_METRICS:
         raise InputError(f"{flag}: unknown metric {metric!r}; choose from {', '.join(GATE_METRICS)}")
     if kind == "fail_under" and metric in LOWER_IS_BETTER:
@@ -86,27 +89,45 @@ def merge_limits(base: Iterable[Limit], overrides: Iterable[Limit]) -> list[Limi
     return list(merged.values())
 
 
+def check_significance_settings(test: str, samples: int | None, alpha: float) -> None:
+    """The paired test's settings, checked where they enter (gate and compare alike)."""
+    if test not in TESTS:
+        raise InputError(f"--significance {test}: choose bs (paired bootstrap) or ar (approximate randomization)")
+    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
+        raise InputError(f"--alpha {alpha}: a significance level is between 0 and 1 (exclusive), e.g. 0.05")
+    if samples is not None and samples < 1:
+        raise InputError(f"--samples {samples}: give a positive number of resamples, e.g. 1000")
+
+
 @dataclass
 class GatePolicy:
     limits: list[Limit] = field(default_factory=list)
     baseline: str | None = None
     test: str = "bs"
-    samples: int = 0
+    samples: int | None = None  # None: the test's default
     alpha: float = 0.05
 
     def __post_init__(self) -> None:
-        if self.test not in TESTS:
-            raise InputError(f"--significance {self.test}: choose bs (paired bootstrap) or ar (approximate randomization)")
-        if not 0 < self.alpha < 1:
-            raise InputError(f"--alpha {self.alpha}: a significance level is between 0 and 1, e.g. 0.05")
-        if self.samples < 0:
-            raise InputError(f"--samples {self.samples}: give a positive number of resamples")
+        check_significance_settings(self.test, self.samples, self.alpha)
         if any(l.kind == "max_drop" for l in self.limits) and not self.baseline:
             raise InputError("--max-drop compares against a baseline: add --baseline REPORT.json (a JSON report written by tqcheck --json)")
 
     @property
     def active(self) -> bool:
         return bool(self.limits or self.baseline)
+
+    def check_applies(self, directions: Iterable[str], metrics: Iterable[str]) -> None:
+        """Refuse (before any work) a limit this run cannot check: a direction it does not run, or a
+        metric it does not compute. Dropping it silently would pass a gate with nothing checked."""
+        directions, metrics = list(directions), list(metrics)
+        for limit in self.limits:
+            what = f"{FLAGS[limit.kind]} {limit.direction + ':' if limit.direction else ''}{limit.metric}"
+            if limit.direction is not None and limit.direction not in directions:
+                raise InputError(f"{what} (from the flags or the settings file) names direction {limit.direction}, but "
+                                 f"this run checks {', '.join(directions)}; drop the limit or run that direction (--direction)")
+            if limit.metric not in metrics:
+                raise InputError(f"{what} (from the flags or the settings file) names {_label(limit.metric)}, which this "
+                                 f"run does not compute ({', '.join(metrics)}); add it to --metrics or drop the limit")
 
     def metrics_needed(self) -> list[str]:
         """The metrics a gate check names (they must be computed, and not skipped silently)."""

@@ -17,6 +17,7 @@ from .metrics import MetricResult, TranslationTriple, create_metric
 from .metrics.registry import NEURAL_METRICS, REFERENCE_FREE_METRICS, label
 from .report.model import DirectionReport, Report, SegmentResult
 from .translate import Translator
+from .translate.base import capability
 
 Progress = Callable[[str], None]
 
@@ -46,7 +47,9 @@ def translate_document(translator: Translator, document: Document, tgt_lang: str
     texts = document.texts
     what = f"translating {len(texts)} segments {document.lang}→{tgt_lang} with {translator.name}"
     announce(progress, what)
-    if progress is not None and "progress" in inspect.signature(translator.translate).parameters:
+    if capability(translator, "reads_line_parallel_file"):
+        translations = translator.translate_document(document, tgt_lang)
+    elif progress is not None and "progress" in inspect.signature(translator.translate).parameters:
         translations = translator.translate(texts, document.lang, tgt_lang,
                                             progress=lambda done, total: progress(f"{what}: {done}/{total}"))
     else:
@@ -363,10 +366,11 @@ def score_lines(
 ) -> DirectionReport:
     """Score a line-parallel hypothesis against a reference (and source, for COMET), or with
     references=None against the source alone (reference-free metrics such as cometkiwi)."""
+    from .documents import check_line_parallel
+
     for name, lines in ((paths[2] or "reference", references), (paths[0] or "source", sources)):
-        if lines is not None and len(lines) != len(hypotheses):
-            raise InputError(f"{paths[1] or 'hypothesis'} has {len(hypotheses)} lines but {name} has {len(lines)}; "
-                             "line-parallel files need the same number of lines")
+        if lines is not None:
+            check_line_parallel(hypotheses, paths[1] or "hypothesis", lines, name)
     metric_names = list(metric_names)
     skipped: dict[str, str] = {}
     needs = {name: [what for what, given in (("--src", sources is not None), ("--ref", references is not None))

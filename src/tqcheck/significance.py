@@ -202,8 +202,10 @@ def paired_tests(baseline: DirectionReport, system: DirectionReport, metrics: Se
     results = {}
     for name in metrics:
         old, new, seed = raw[name]
+        # Identical scores are no difference at all; sacrebleu's resampling would still report a p-value.
+        p_value = 1.0 if float(new.score) == float(old.score) else float(new.p_value)
         results[name] = PairedResult(
-            metric=name, baseline=float(old.score), system=float(new.score), p_value=float(new.p_value),
+            metric=name, baseline=float(old.score), system=float(new.score), p_value=p_value,
             baseline_ci=(float(old.mean), float(old.ci)), system_ci=(float(new.mean), float(new.ci)),
             test=test, samples=samples, seed=seed, segments=len(pairing.system_indices),
         )

@@ -9,6 +9,7 @@ import typer
 
 from ..atomic import write_text_atomic
 from ..compare import compare_reports
+from ..gate import check_significance_settings
 from ..iopaths import RunFiles
 from ..metrics.registry import parse_metric_names
 from ..report.json_report import comparison_to_dict, read_json_report
@@ -31,10 +32,12 @@ def compare(
     """Compare systems on the same documents: score ± 95% CI, delta and p-value against the first, winner per metric."""
     run = RunFiles().read("BASELINE.json/OTHER.json", *reports)
     run.write("--json", json_path).write("--markdown", markdown).check()
+    test, alpha = (significance or "bs").lower(), alpha if alpha is not None else 0.05
+    check_significance_settings(test, samples, alpha)
     loaded = [(path, read_json_report(path)) for path in reports]
     comparison = compare_reports(
         loaded, metrics=parse_metric_names(metrics) if metrics else None,
-        test=(significance or "bs").lower(), samples=samples or 0, alpha=alpha if alpha is not None else 0.05,
+        test=test, samples=samples or 0, alpha=alpha,
     )
     if json_path is not None:
         write_text_atomic(json_path, json.dumps(comparison_to_dict(comparison), ensure_ascii=False, indent=2) + "\n")

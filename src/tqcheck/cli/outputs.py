@@ -35,7 +35,7 @@ def gate_policy(config: Config, *, fail_under, fail_over, max_drop, baseline, si
         limits=config.limits(fail_under or (), fail_over or (), max_drop or ()),
         baseline=config.pick("baseline", baseline),
         test=str(config.pick("significance", significance, "bs")).lower(),
-        samples=int(config.pick("samples", samples, 0)),
+        samples=config.pick("samples", samples, None),
         alpha=float(config.pick("alpha", alpha, 0.05)),
     )
 

@@ -175,6 +175,7 @@ def comparison_to_dict(comparison) -> dict[str, Any]:
                 "direction": r.direction, "metric": r.metric, "higher_is_better": r.higher_is_better,
                 "paired_segments": r.segments, "winner": r.winner, "runner_up": r.runner_up,
                 "winner_p_value": r.winner_p_value, "clear_winner": r.clear_winner(comparison.alpha),
+                "no_difference": r.no_difference,
                 "systems": [{"name": s.name, "score": s.score, "ci95": {"mean": s.ci[0], "half_width": s.ci[1]},
                              "delta": s.delta, "p_value": s.p_value} for s in r.systems],
             }

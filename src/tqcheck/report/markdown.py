@@ -93,12 +93,11 @@ def comparison_to_markdown(comparison) -> str:
                 cell = f"{_fmt(r.metric, s.score)} ± {_fmt(r.metric, s.ci[1])}"
                 if s.delta is not None:
                     cell += f" (Δ {_delta(r.metric, s.delta)}, p={s.p_value:.4f})"
-                cells.append(f"**{cell}**" if name == r.winner else cell)
+                cells.append(f"**{cell}**" if name == r.winner and not r.no_difference else cell)
             out.append("| " + " | ".join(_cell(x) for x in [f"`{name}`", *cells]) + " |")
         out.append("")
         for r in rows:
-            verdict = "clear winner" if r.clear_winner(comparison.alpha) else f"not significantly better than `{r.runner_up}`"
-            out.append(f"- {label(r.metric)}: `{r.winner}` ({verdict}, p={r.winner_p_value:.4f})")
+            out.append(f"- {label(r.metric)}: {r.verdict(comparison.alpha)}")
         out.append("")
     out += [*[f"> {n}" for n in comparison.notes], ""] if comparison.notes else []
     return "\n".join(out)

@@ -147,14 +147,12 @@ def render_comparison(comparison, console: Console) -> None:
                 if s.delta is not None:
                     mark = "*" if s.p_value < comparison.alpha else ""
                     cell += f"\nΔ {format_delta(r.metric, s.delta)}  p={s.p_value:.4f}{mark}"
-                style = "bold" if name == r.winner else ""
+                style = "bold" if name == r.winner and not r.no_difference else ""
                 cells.append(Text(cell, style=style))
             table.add_row(name, *cells)
         console.print(table)
         for r in rows:
-            verdict = ("clear winner" if r.clear_winner(comparison.alpha)
-                       else f"not significantly better than {r.runner_up}")
-            console.print(f"  {label(r.metric)}: {r.winner} ({verdict}, p={r.winner_p_value:.4f})")
+            console.print(f"  {label(r.metric)}: {r.verdict(comparison.alpha)}")
     test = "paired bootstrap" if comparison.test == "bs" else "approximate randomization"
     console.print(Text(f"sacrebleu's {test}, {comparison.samples} samples; * p < {comparison.alpha} against the baseline; "
                        "± is the half-width of sacrebleu's 95% bootstrap confidence interval.", style="dim"))

@@ -41,6 +41,9 @@ class TranslatorBase:
     cacheable: bool = True
     independent_segments: bool = False
     translates_any_text: bool = True
+    # True for an engine that holds a file line-parallel with the source file: it is given the whole
+    # Document (``translate_document(document, tgt_lang)``), so blank lines can be checked too.
+    reads_line_parallel_file: bool = False
 
     def cache_key_parts(self, src_lang: str, tgt_lang: str) -> Any:
         return None

@@ -29,11 +29,18 @@ class CachedTranslator(TranslatorBase):
         self.translates_any_text = capability(inner, "translates_any_text")
         self.independent_segments = capability(inner, "independent_segments")
         self.cacheable = capability(inner, "cacheable")
+        self.reads_line_parallel_file = capability(inner, "reads_line_parallel_file")
         self.hits = self.misses = 0  # segments of the last call served from the cache / translated
         self.not_cached: str | None = None  # why the last call did not use the cache
 
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
         return self.inner.info(src_lang, tgt_lang)
+
+    def translate_document(self, document, tgt_lang: str) -> list[str]:
+        """Engines that read a line-parallel file are never cached: reading it is the translation."""
+        self.hits, self.misses = 0, len(document.segments)
+        self.not_cached = f"engine {self.name} reads its translation from a file"
+        return self.inner.translate_document(document, tgt_lang)
 
     def check_directions(self, directions: Sequence[tuple[str, str]]) -> None:
         check = getattr(self.inner, "check_directions", None)

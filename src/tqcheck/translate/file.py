@@ -1,20 +1,24 @@
-"""Use a translation made elsewhere: a file with one translation per source line."""
+"""Use a translation made elsewhere: a file line-parallel with the source file."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from ..documents import read_lines
+from ..documents import check_line_parallel, read_lines
 from ..errors import InputError
 from .base import EngineInfo, TranslatorBase, for_direction, parse_direction_spec
+
+if TYPE_CHECKING:
+    from ..documents import Document
 
 
 class FileTranslator(TranslatorBase):
     name = "file"
     cacheable = False  # reading the file is the translation; nothing to save
     translates_any_text = False  # it holds one translation per source line, not of any text (sentences)
+    reads_line_parallel_file = True  # pairs its lines with the source file's lines, blank lines included
 
     @dataclass
     class Options:
@@ -35,21 +39,33 @@ class FileTranslator(TranslatorBase):
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
         return EngineInfo(engine=self.name, model=Path(self.path_for(src_lang, tgt_lang)).name)
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str) -> list[str]:
-        """Pair hypothesis lines with source segments in order.
+    def _fix(self, src_lang: str, tgt_lang: str) -> str:
+        if f"{src_lang}-{tgt_lang}" in self.hypotheses:
+            return ""
+        return (f" (one --hypothesis serves one direction: add --direction, or pass "
+                f"--hypothesis {src_lang}-{tgt_lang}=PATH,...)")
 
-        The file may be line-parallel to the source file (blank lines where the source has
-        them) or hold exactly one line per non-blank source segment.
-        """
+    def translate_document(self, document: "Document", tgt_lang: str) -> list[str]:
+        """The translation of each segment of ``document``, from the hypothesis line of the same number.
+
+        The file must be line-parallel with the source file as the user sees it: same number of
+        lines, blank where the source is blank."""
+        path = self.path_for(document.lang, tgt_lang)
+        lines = read_lines(path)
+        source_lines = [""] * document.line_count  # a document's blank lines are those without a segment
+        for segment in document.segments:
+            source_lines[segment.line - 1] = segment.text
+        try:
+            check_line_parallel(lines, path, source_lines, f"the {document.lang} source {document.path}")
+        except InputError as error:
+            raise InputError(f"{error}{self._fix(document.lang, tgt_lang)}") from None
+        return [" ".join(lines[segment.line - 1].split()) for segment in document.segments]
+
+    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str) -> list[str]:
+        """One hypothesis line per text, in order (the file has exactly as many lines as ``texts``)."""
         path = self.path_for(src_lang, tgt_lang)
         lines = read_lines(path)
-        if len(lines) == len(texts):
-            return [" ".join(line.split()) for line in lines]
-        non_blank = [line for line in lines if line.strip()]
-        if len(non_blank) == len(texts):
-            return [" ".join(line.split()) for line in non_blank]
-        fix = "pass the translation of this source file, one line per source line"
-        if f"{src_lang}-{tgt_lang}" not in self.hypotheses:
-            fix += (f"; one --hypothesis serves one direction: add --direction, or pass "
-                    f"--hypothesis {src_lang}-{tgt_lang}=PATH,...")
-        raise InputError(f"{path}: has {len(lines)} lines but the {src_lang} source has {len(texts)} segments; {fix}")
+        if len(lines) != len(texts):
+            raise InputError(f"{path}: has {len(lines)} lines but the {src_lang} source has {len(texts)} segments; "
+                             f"pass the translation of this source, one line per source line{self._fix(src_lang, tgt_lang)}")
+        return [" ".join(line.split()) for line in lines]
