@@ -40,8 +40,8 @@ def test_comet_segment_scores_follow_their_segments(tiny_models):
     assert backward == pytest.approx(list(reversed(forward)), abs=1e-6)
 
 
-def test_missing_checkpoint_is_a_model_error(tmp_path):
-    with pytest.raises(ModelUnavailableError, match="not found"):
+def test_missing_checkpoint_path_is_bad_input(tmp_path):
+    with pytest.raises(InputError, match="no COMET checkpoint there"):
         CometMetric(model=str(tmp_path / "nothing-here")).score(TRIPLES)
 
 

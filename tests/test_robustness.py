@@ -1,4 +1,4 @@
-"""Bad input and faults: one line on stderr, the right exit code, no traceback, in under 5 s;
+"""Bad input and faults: one line on stderr, the right exit code, no traceback, no input touched;
 faults injected at the boundary (OS, GPU allocator, a signal) with the real libraries behind."""
 
 import errno
@@ -21,7 +21,8 @@ def test_bad_input_and_faults(tmp_path, name, build, code, message):
     assert done.returncode == code, done.stderr
     assert done.stderr.startswith("tqcheck: error: ") and message in done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    assert seconds < 5 + (1 if "timeout" in name else 0)
+    assert "unexpected" not in done.stderr
+    assert done.changed_inputs == []  # nothing the run was given was written to
 
 
 def test_language_mismatch_warns_without_strict(invoke, tmp_path):

@@ -7,6 +7,7 @@ names the file and the fix, so the CLI can print one line and exit 2.
 from __future__ import annotations
 
 import codecs
+import math
 import os
 import unicodedata
 from dataclasses import dataclass
@@ -51,17 +52,31 @@ DEFAULT_MAX_INPUT_MB = 50
 
 
 def max_input_bytes() -> int:
-    """Inputs above this are refused before they are read (TQCHECK_MAX_INPUT_MB raises it)."""
+    """Inputs above this are refused (TQCHECK_MAX_INPUT_MB raises it)."""
     raw = os.environ.get("TQCHECK_MAX_INPUT_MB", "")
     try:
         megabytes = float(raw) if raw else DEFAULT_MAX_INPUT_MB
     except ValueError:
-        raise InputError(f"TQCHECK_MAX_INPUT_MB={raw!r} is not a number of megabytes, e.g. TQCHECK_MAX_INPUT_MB=200") from None
+        megabytes = float("nan")
+    if not (math.isfinite(megabytes) and megabytes > 0):
+        raise InputError(f"TQCHECK_MAX_INPUT_MB={raw!r} is not a positive number of megabytes; "
+                         "set e.g. TQCHECK_MAX_INPUT_MB=200, or unset it for the default 50")
     return int(megabytes * 1024 * 1024)
 
 
+def _too_big(name: str, size: str, limit: int, suggest: int) -> InputError:
+    return InputError(
+        f"{name}: is {size}, over the {limit / 2**20:g} MB limit for one input "
+        "(a document that size takes hours to translate and align); split it into smaller files, "
+        f"or raise the limit with TQCHECK_MAX_INPUT_MB={suggest}"
+    )
+
+
 def read_text(path: str | os.PathLike) -> str:
-    """Read a UTF-8 text file (a BOM is accepted and dropped), NFC-normalised, newlines unified."""
+    """Read a UTF-8 text file (a BOM is accepted and dropped), NFC-normalised, newlines unified.
+
+    At most the size limit is ever read, whatever the path is (a pipe, /dev/stdin, a device), so
+    an endless input is refused within seconds instead of filling memory."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file; check the path")
@@ -69,21 +84,21 @@ def read_text(path: str | os.PathLike) -> str:
         raise InputError(f"{p}: is a directory; pass a text file with one paragraph per line")
     limit = max_input_bytes()
     try:
-        size = p.stat().st_size
+        size = p.stat().st_size if p.is_file() else 0
     except OSError:
         size = 0
     if size > limit:
-        raise InputError(
-            f"{p}: is {size / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit for one input "
-            "(a document that size takes hours to translate and align); split it into smaller files, "
-            f"or raise the limit with TQCHECK_MAX_INPUT_MB={int(size / 2**20) + 1}"
-        )
+        raise _too_big(str(p), f"{size / 2**20:.1f} MB", limit, int(size / 2**20) + 1)
     try:
-        data = p.read_bytes()
+        with p.open("rb") as stream:
+            data = stream.read(limit + 1)
     except PermissionError:
         raise InputError(f"{p}: permission denied; make the file readable (chmod +r) or copy it") from None
     except OSError as error:
         raise InputError(f"{p}: cannot be read ({error.strerror}); pass a readable text file") from None
+    if len(data) > limit:
+        raise _too_big(str(p), f"more than {limit / 2**20:g} MB (it is not a regular file, or it grew)", limit,
+                       int(limit / 2**20) * 2)
     return decode_text(data, str(p))
 
 
@@ -99,12 +114,27 @@ def decode_text(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(
-            f"{name}: is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
-            f"convert it, e.g. `iconv -f LATIN1 -t UTF-8 {name} > {name}.utf8`"
-        ) from None
+        raise InputError(_not_utf8(data, name, error.start)) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
+
+
+def _not_utf8(data: bytes, name: str, first_bad: int) -> str:
+    """Say what the bytes most likely are: UTF-8 with a few stray bytes (fix those), Windows-1252
+    (typographic quotes and dashes in 0x80-0x9F), or Latin-1; and where the first bad byte is."""
+    line = data.count(b"\n", 0, first_bad) + 1
+    column = first_bad - (data.rfind(b"\n", 0, first_bad) + 1) + 1
+    where = f"byte 0x{data[first_bad]:02x} at line {line}, column {column} (offset {first_bad})"
+    decoded = data.decode("utf-8", errors="replace")
+    invalid = decoded.count("\ufffd") - data.count("\ufffd".encode())
+    valid_non_ascii = sum(1 for char in decoded if ord(char) > 0x7F and char != "\ufffd")
+    if valid_non_ascii and invalid <= max(3, valid_non_ascii // 100):
+        return (f"{name}: is UTF-8 except for {invalid} invalid byte sequence(s), the first {where}; "
+                "fix or delete those bytes (a damaged copy-paste?), then run again")
+    encoding = "CP1252" if any(0x80 <= byte <= 0x9F for byte in data) else "LATIN1"
+    described = "Windows-1252 text" if encoding == "CP1252" else "Latin-1 text"
+    return (f"{name}: is not UTF-8 ({where}); it looks like {described}: convert it with "
+            f"`iconv -f {encoding} -t UTF-8 {name} > {name}.utf8`")
 
 
 def read_lines(path: str | os.PathLike) -> list[str]:

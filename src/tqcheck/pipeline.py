@@ -275,12 +275,16 @@ def translate_and_align(translator: Translator | None, source: Document, referen
                         seconds: dict[str, float], strict: bool = False) -> tuple[Translated, Alignment]:
     """The first half of check and audit: the MT of the source (when there is an engine) and the
     alignment it guides; ``seconds`` gets the time of each. No aligned line at all is bad input."""
+    aligner = aligner or DynamicProgrammingAligner()
+    check_size = getattr(aligner, "check_size", None)
+    if check_size is not None:
+        check_size(source, reference)
     started = time.perf_counter()
     translated = translate_for_unit(translator, source, reference.lang, unit, progress, strict)
     seconds["translate"] = round(time.perf_counter() - started, 3)
     announce(progress, "aligning")
     started = time.perf_counter()
-    alignment = align_cached(aligner or DynamicProgrammingAligner(), source, reference, translated.paragraphs, cache)
+    alignment = align_cached(aligner, source, reference, translated.paragraphs, cache)
     seconds["align"] = round(time.perf_counter() - started, 3)
     if not alignment.pairs:
         raise InputError(

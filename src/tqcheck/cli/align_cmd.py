@@ -43,6 +43,8 @@ def align(
     first = load_document(source, src_lang)
     second = load_document(reference, tgt_lang)
     src_doc, ref_doc = plan_directions(first, second, None)[0]
+    aligner = DynamicProgrammingAligner()
+    aligner.check_size(src_doc, ref_doc)
     translations = None
     err = o.console(stderr=True)
     with err.status("aligning") as status:
@@ -50,7 +52,7 @@ def align(
             translator = o.translator_for(engine, o.engine_options(model, command, hypothesis, extra=engine_option),
                                           o.open_cache(load_config(), cache_dir, no_cache))
             translations = translate_document(translator, src_doc, ref_doc.lang, status.update)
-        alignment = DynamicProgrammingAligner().align(src_doc, ref_doc, translations)
+        alignment = aligner.align(src_doc, ref_doc, translations)
     write_text_atomic(tsv, alignment_tsv(alignment, src_doc, ref_doc))
     out = o.console()
     out.print(f"{len(alignment.pairs)} aligned pairs {alignment.bead_counts()}; "

@@ -1,13 +1,14 @@
 """The typer app and its one error funnel: library exceptions become one line and an exit code here.
 
 Exit codes: 0 ok, 1 quality gate failed, 2 bad usage or input, 3 model or runtime failure,
-130 interrupted. TQCHECK_DEBUG=1 shows the traceback instead.
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM). TQCHECK_DEBUG=1 shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 from typing import Callable
 
@@ -15,8 +16,24 @@ import typer
 
 from ..errors import TqcheckError
 
-EXIT_OK, EXIT_GATE_FAILED, EXIT_BAD_INPUT, EXIT_RUNTIME, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-INTERRUPTED = "interrupted; finished translations and scores are in the cache: run the same command again to resume"
+EXIT_OK, EXIT_GATE_FAILED, EXIT_BAD_INPUT, EXIT_RUNTIME, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 3, 130, 143
+RESUME = "finished translations and scores are in the cache: run the same command again to resume"
+INTERRUPTED = f"interrupted; {RESUME}"
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, a container stopped): unwound like Ctrl-C, so that engine
+    processes are ended and the cache keeps what was finished."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
+def _interrupted(error: BaseException | None) -> tuple[str, int]:
+    if isinstance(error, Terminated):
+        return f"terminated (SIGTERM); {RESUME}", EXIT_TERMINATED
+    return INTERRUPTED, EXIT_INTERRUPTED
 
 
 def _debug() -> bool:
@@ -37,9 +54,10 @@ def _funnel(function: Callable) -> Callable:
                 raise
             typer.echo(f"tqcheck: error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
-        except KeyboardInterrupt:
-            typer.echo(f"tqcheck: {INTERRUPTED}", err=True)
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except KeyboardInterrupt as error:
+            message, code = _interrupted(error)
+            typer.echo(f"tqcheck: {message}", err=True)
+            raise typer.Exit(code) from None
         except Exception as error:  # a bug or an unexpected library failure: still one line, exit 3
             if _debug():
                 raise
@@ -94,11 +112,13 @@ from . import align_cmd, audit_cmd, check, compare_cmd, models_cmd, score, trans
 
 def main() -> None:
     """Console entry point. Usage errors from the parser become one line too, exit 2."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = app(prog_name="tqcheck", standalone_mode=False)
-    except typer.Abort:
-        typer.echo(f"tqcheck: {INTERRUPTED}", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    except (typer.Abort, KeyboardInterrupt) as error:
+        message, code = _interrupted(error.__cause__ if isinstance(error, typer.Abort) else error)
+        typer.echo(f"tqcheck: {message}", err=True)
+        sys.exit(code)
     except Exception as error:
         # typer's parser errors (no such option, missing argument, bad value) carry these
         if not (hasattr(error, "format_message") and hasattr(error, "exit_code")) or _debug():

@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 from ..accelerator import is_out_of_memory, release_cached_memory
 from ..cache import cache_key
-from ..errors import EngineError, InputError, ModelUnavailableError
+from ..errors import EngineError, InputError, ModelUnavailableError, TqcheckError
 from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path, model_fingerprint
 from .base import MetricResult, TranslationTriple
 
@@ -66,12 +66,13 @@ def _local_checkpoint(name: str, flag: str) -> Path:
     if path.is_dir():
         path = path / "checkpoints" / "model.ckpt"
     if not path.is_file():
-        raise ModelUnavailableError(
-            f"COMET checkpoint {name} not found (expected a .ckpt file or a directory with checkpoints/model.ckpt); "
+        raise InputError(
+            f"{flag} {name}: no COMET checkpoint there (expected a .ckpt file or a directory with checkpoints/model.ckpt); "
             f"pass {flag} with a hub name or an existing checkpoint"
         )
-    if not (path.parents[1] / "hparams.yaml").is_file():
-        raise ModelUnavailableError(f"COMET checkpoint {name} has no hparams.yaml two folders up ({path.parents[1]}); it is not a COMET checkpoint layout")
+    if len(path.parents) < 2 or not (path.parents[1] / "hparams.yaml").is_file():
+        raise InputError(f"{flag} {name}: not a COMET checkpoint (no hparams.yaml two folders above the .ckpt); "
+                         f"pass {flag} with a hub name or a checkpoint directory as comet.download_model writes it")
     return path
 
 
@@ -112,8 +113,28 @@ def load_comet(name_or_path: str, *, flag: str = "--comet-model", metric: str = 
         raise _not_cached(name_or_path, flag, metric) from None
 
 
+def _damaged(name: str, error: BaseException) -> InputError:
+    first = (str(error).splitlines() or [type(error).__name__])[0][:200]
+    return InputError(f"COMET checkpoint {name} cannot be loaded ({type(error).__name__}: {first}); it is damaged or "
+                      "not a COMET checkpoint: download it again, or pass another checkpoint")
+
+
 @lru_cache(maxsize=4)
 def _load_comet(name_or_path: str, checkpoint: str | None) -> LoadedComet:
+    """Load once per process. A local checkpoint that is not one (a text file, a damaged pickle, a
+    broken hparams.yaml) is bad input, whatever the library raises while reading it."""
+    checkpoint_given = checkpoint is not None
+    try:
+        return _load_comet_checked(name_or_path, checkpoint, checkpoint_given)
+    except (TqcheckError, _NotCached):
+        raise
+    except Exception as error:
+        if checkpoint_given:
+            raise _damaged(name_or_path, error) from None
+        raise
+
+
+def _load_comet_checked(name_or_path: str, checkpoint: str | None, checkpoint_given: bool) -> LoadedComet:
     offline = ensure_offline_if_unreachable()
     if checkpoint is None and offline and not cached_locally(name_or_path):
         raise _NotCached
@@ -132,6 +153,8 @@ def _load_comet(name_or_path: str, checkpoint: str | None) -> LoadedComet:
     try:
         model = _load_without_random_init(comet, str(checkpoint), offline)
     except (OSError, ValueError, KeyError) as error:
+        if checkpoint_given and not isinstance(error, OSError):
+            raise _damaged(name_or_path, error) from None
         encoder = _encoder_name(checkpoint)
         reason = "is not cached and the hub is unreachable" if offline else f"could not be loaded ({str(error).splitlines()[0]})"
         raise ModelUnavailableError(
@@ -224,6 +247,15 @@ class CometMetric:
                  precision: str = "fp32", fast: bool = True, reference_free: bool = False) -> None:
         if batch_size < 1:
             raise InputError("comet: batch size must be at least 1")
+        if gpus is not None and gpus < 0:
+            raise InputError(f"--comet-gpus {gpus}: give 0 (CPU) or a number of GPUs")
+        if gpus:
+            import torch
+
+            available = torch.cuda.device_count()
+            if gpus > available:
+                raise InputError(f"--comet-gpus {gpus}: this machine has {available} GPU(s); "
+                                 f"pass --comet-gpus {available} or fewer (0 scores on the CPU)")
         if precision not in ("fp32", "fp16"):
             raise InputError(f"--comet-precision {precision}: choose fp32 or fp16 (fp16 only on a GPU)")
         self.reference_free = reference_free

@@ -156,7 +156,7 @@ def read_json_report(path: str, role: str = "report") -> Report:
                          "write it again with this version of tqcheck")
     try:
         directions = [_direction_from_dict(d) for d in data["directions"]]
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise InputError(f"{role} {path} is incomplete or damaged ({type(error).__name__}: {error}); {fix}") from None
     return Report(command=data.get("command", "?"), tqcheck_version=data["tool"].get("version", "?"),
                   created=data.get("created", "?"), directions=directions)

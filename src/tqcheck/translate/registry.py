@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import math
 import typing
 from importlib.metadata import entry_points
 from typing import Any
@@ -63,19 +64,31 @@ def coerce_options(factory, options: dict[str, Any], what: str) -> dict[str, Any
 
 
 def _convert(value: Any, hint: Any, key: str, what: str) -> Any:
-    if not isinstance(value, str):
-        return value
+    """A flag's string, or a settings file's value, as the option's declared type; anything that is
+    not one (a list, nan, 'yes please') is an InputError naming the option."""
     kinds = [a for a in typing.get_args(hint) if a is not type(None)] or [hint]
-    for kind in kinds:
-        try:
-            if kind is bool:
-                if value.lower() in {"1", "true", "yes", "on"}:
-                    return True
-                if value.lower() in {"0", "false", "no", "off"}:
-                    return False
+    kind = kinds[0]
+    wrong = InputError(f"{what}: option {key}={value!r} is not a valid {getattr(kind, '__name__', kind)}")
+    if not isinstance(value, str):
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise wrong
+        if kind is float and not math.isfinite(value):
+            raise wrong
+        return value
+    try:
+        if kind is bool:
+            if value.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if value.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(value)
+        if kind in (int, float):
+            number = kind(value)
+            if kind is float and not math.isfinite(number):
                 raise ValueError(value)
-            if kind in (int, float):
-                return kind(value)
-        except ValueError:
-            raise InputError(f"{what}: option {key}={value!r} is not a valid {kind.__name__}") from None
+            return number
+    except ValueError:
+        raise wrong from None
     return value
