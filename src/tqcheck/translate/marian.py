@@ -105,7 +105,7 @@ class MarianTranslator(TranslatorBase):
         return ModelUnavailableError(
             f"MT model {name} is not in the local cache and the hub is unreachable; "
             f"run `tqcheck models pull {name}` where there is network, pass --model PATH to a local copy, "
-            "or use another engine (--engine command --command 'apertium -u swe-isl | apertium -u isl-eng' for sv-en, "
+            "or use another engine (--direction sv-en --engine command --command 'apertium -u swe-isl | apertium -u isl-eng', "
             "or --engine file --hypothesis PATH)"
         )
 
