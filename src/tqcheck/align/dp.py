@@ -34,15 +34,49 @@ class AlignmentSettings:
     channel_weights: tuple[float, float, float] = (1.0, 0.5, 0.5)  # MT chrF, source chrF, anchors
     noise_floor: tuple[float, float, float] = (2.0, 2.0, 10.0)  # minimum noise std per channel
     skip_score: float = 0.0  # a line left unmatched, per line
-    # One source and one reference line left between two matches are likely a pair: they need
-    # less evidence (and a plausible length ratio) to be matched.
-    sandwich_threshold: float = 0.5
-    sandwich_min_length_log_prob: float = math.log(0.05)
+    # Lines the DP left unmatched between two matches are re-aligned at a lower bar (see _fill_gaps).
+    gap_threshold: float = 0.5  # evidence (z) a pair in a gap must beat (at least)
+    gap_equal_bonus: float = 1.0  # a gap with as many lines on both sides: its lines most likely pair up
+    gap_min_length_log_prob: float = math.log(0.05)  # lengths that disagree more never pair in a gap
+    gap_band: int = 6
+    gap_short_line: float = 30.0  # characters: below this, counter-evidence is shrunk in proportion
+    absorb_containment: float = 0.7  # ... or this share of its trigrams is inside the neighbour's partner
+    absorb_margin: float = 1.0  # how much better (evidence + length) a merge must be than 1-1 plus a skip
     min_band: int = 12
     # Above this many candidate cells, a cheap first pass (character-trigram Dice, 1-1 beads)
     # finds the path and the full scoring runs within fine_width of it.
     coarse_cells: int = 4000
+    max_band: int = 40  # the coarse band's half-width never exceeds this: cost stays linear in the lines
     fine_width: int = 8
+
+
+def _length_diagonal(src_lengths: list[int], ref_lengths: list[int]) -> list[int]:
+    """For each source row (and the end), the reference index at the same fraction of the text:
+    a better centre for the band than i*m/n when one side has runs of short lines."""
+    import bisect
+    from itertools import accumulate
+
+    n, m = len(src_lengths), len(ref_lengths)
+    if not n or not m:
+        return [0] * (n + 1)
+    src_cum = [0, *accumulate(x + 1 for x in src_lengths)]
+    ref_cum = [0, *accumulate(x + 1 for x in ref_lengths)]
+    scale = ref_cum[-1] / src_cum[-1]
+    return [min(m, bisect.bisect_left(ref_cum, c * scale)) for c in src_cum]
+
+
+def _containment(part: str, whole: str) -> float:
+    """Share of ``part``'s character trigrams (case and spacing ignored) that occur in ``whole``."""
+    a, b = ("".join(t.casefold().split()) for t in (part, whole))
+    grams = {a[k:k + 3] for k in range(len(a) - 2)}
+    if not grams:
+        return 0.0
+    return sum(g in b for g in grams) / len(grams)
+
+
+def _span(bead: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    i, j, a, b = bead
+    return i, i + a, j, j + b
 
 
 def _phi(x: float) -> float:
@@ -157,9 +191,9 @@ def _coarse_centres(hypotheses: list[str], sources: list[str], references: list[
     return centres
 
 
-# This aligner's time and memory still grow with the square of the line count (2 cores:
-# 4,000 lines ~90 s and 2.5 GB); above this it is refused up front rather than run out of memory.
-DEFAULT_MAX_ALIGN_LINES = 5000
+# The aligner's time and memory grow linearly with the line count, but steeply (2 cores: 5,000
+# lines ~60 s and 1.2 GB); above this a pair is refused up front rather than run out of memory.
+DEFAULT_MAX_ALIGN_LINES = 10000
 
 
 def max_align_lines() -> int:
@@ -187,7 +221,7 @@ class DynamicProgrammingAligner:
             if len(document.segments) > limit:
                 raise InputError(
                     f"{document.path}: has {len(document.segments)} lines, over the {limit}-line limit of the aligner "
-                    f"(its memory grows with the square of the line count: ~2.5 GB at 4,000 lines); split the "
+                    f"(it needs about 240 KB of memory per line: ~1.2 GB at 5,000 lines); split the "
                     f"documents into matching parts, or raise the limit with TQCHECK_MAX_ALIGN_LINES="
                     f"{len(document.segments)} if the machine has the memory"
                 )
@@ -199,8 +233,8 @@ class DynamicProgrammingAligner:
         if translations is not None and len(translations) != n:
             raise ValueError(f"{len(translations)} translations for {n} source segments")
         s = self.settings
-        width = max(s.min_band, 2 * abs(n - m) + int(0.1 * max(n, m)))
-        diagonal = [round(i * m / n) if n else 0 for i in range(n + 1)]
+        width = min(max(s.min_band, 2 * abs(n - m) + int(0.1 * max(n, m))), s.max_band)
+        diagonal = _length_diagonal([len(x.text) for x in src], [len(x.text) for x in ref])
         if n * (2 * width + 1) > s.coarse_cells:
             # Long document: find the path cheaply first, then score finely around it.
             centres = _coarse_centres([x.text for x in src] if translations is None else list(translations),
@@ -312,6 +346,12 @@ class DynamicProgrammingAligner:
         # Second pass: re-weight each channel by its mean z over the pairs the first pass matched
         # (mostly true matches), which also credits weak but real evidence, then align again.
         matched = [(i, j) for i, j, a, b in beads if (a, b) == (1, 1)]
+        ratios = [ref_lengths[j] / src_lengths[i] for i, j in matched if src_lengths[i] >= 20 and ref_lengths[j] >= 20]
+        if len(ratios) >= 3:
+            # the length ratio of matched pairs, not of whole documents: one-sided lines (a deleted
+            # paragraph, an added title) would skew that, and with it every Gale-Church term
+            ratio = median(ratios)
+            expected_lengths[:] = [length * ratio for length in src_lengths]
         if len(matched) >= 3:
             refined = []
             for (base, channel) in channels:
@@ -320,7 +360,8 @@ class DynamicProgrammingAligner:
             if any(refined):
                 weights[:] = refined
                 beads = solve() or beads
-        beads = self._match_sandwiched(beads, evidence, length_log_prob)
+        beads = self._fill_gaps(beads, evidence, length_log_prob, src_lengths, ref_lengths,
+                                mt_texts if mt_texts is not None else [x.text for x in src], [x.text for x in ref])
 
         pairs: list[AlignedPair] = []
         unmatched: list[UnmatchedLine] = []
@@ -340,31 +381,138 @@ class DynamicProgrammingAligner:
             elif a:
                 unmatched.append(self._why(src[i], "source", i, [(i, i + 1, k, k + 1) for k in band(i)],
                                            ref, evidence, mt_profiles or src_profiles, ref_profiles))
-            else:
-                candidates = [(k, k + 1, j, j + 1) for k in range(n) if j in band(k)]
+            else:  # rows whose band holds j lie around i (centres are monotone): never a scan of all n
+                candidates = [(k, k + 1, j, j + 1) for k in range(max(0, i - 3 * width - 2), min(n, i + 3 * width + 3))
+                              if j in band(k)]
                 unmatched.append(self._why(ref[j], "reference", j, candidates, src, evidence,
                                            mt_profiles or src_profiles, ref_profiles))
         return Alignment(pairs=pairs, unmatched=unmatched)
 
-    def _match_sandwiched(self, beads, evidence, length_log_prob):
-        """Turn a lone skipped source line and a lone skipped reference line that sit between
-        two matched beads (or a matched bead and the document edge) into a 1-1 bead."""
+    def _fill_gaps(self, beads, evidence, length_log_prob, src_lengths, ref_lengths, hyp_texts, ref_texts):
+        """A path-level second look at what the DP left unmatched between two matched beads (or a
+        matched bead and the document's edge). Inside such a gap the order is fixed by the anchors
+        around it, so a line pair needs less lexical evidence: lines whose lengths agree (Gale-Church)
+        and whose evidence is not below chance are matched, merges and splits compete with 1-1 plus
+        a skip, and a gap with as many lines on both sides (a run of short table cells, a heading)
+        is read as the structure it most likely is. One-sided lines (a title, a "read more" link)
+        have no partner of a plausible length and stay unmatched."""
         s = self.settings
-        merged = list(beads)
+        out: list[tuple[int, int, int, int]] = []
         k = 0
-        while k + 1 < len(merged):
-            first, second = merged[k], merged[k + 1]
-            one_sided = {(first[2], first[3]), (second[2], second[3])} == {(1, 0), (0, 1)}
-            before_ok = k == 0 or (merged[k - 1][2] and merged[k - 1][3])
-            after_ok = k + 2 == len(merged) or (merged[k + 2][2] and merged[k + 2][3])
-            if one_sided and before_ok and after_ok and (k > 0 or k + 2 < len(merged)):
-                source_bead, reference_bead = (first, second) if first[2] else (second, first)
-                i, j = source_bead[0], reference_bead[1]  # beads are (i, j, a, b)
-                if evidence(i, i + 1, j, j + 1) >= s.sandwich_threshold and \
-                        length_log_prob(i, i + 1, j, j + 1) >= s.sandwich_min_length_log_prob:
-                    merged[k : k + 2] = [(i, j, 1, 1)]
-            k += 1
-        return merged
+        while k < len(beads):
+            if beads[k][2] and beads[k][3]:
+                out.append(beads[k])
+                k += 1
+                continue
+            stop = k
+            while stop < len(beads) and not (beads[stop][2] and beads[stop][3]):
+                stop += 1
+            gap = beads[k:stop]
+            sources = sorted(i for i, _, a, _ in gap if a)
+            references = sorted(j for _, j, _, b in gap if b)
+            if sources and references:
+                out.extend(self._gap_path(sources, references, evidence, length_log_prob,
+                                          bounded=(k > 0) + (stop < len(beads)), src_lengths=src_lengths,
+                                          ref_lengths=ref_lengths))
+            else:
+                out.extend(gap)
+            k = stop
+        return self._absorb(out, evidence, length_log_prob, hyp_texts, ref_texts)
+
+    def _absorb(self, beads, evidence, length_log_prob, hyp_texts, ref_texts):
+        """A merge or split the DP read as 1-1 plus a skipped line: join the skipped line onto its
+        matched neighbour when the combined evidence is at least as good and the lengths agree
+        clearly better (a long paragraph matched alone, its short second half dropped)."""
+        s = self.settings
+
+        def contained(src_index, j, b) -> float:
+            return _containment(hyp_texts[src_index], " ".join(ref_texts[j:j + b]))
+
+        def contained_ref(ref_index, i, a) -> float:
+            return _containment(ref_texts[ref_index], " ".join(hyp_texts[i:i + a]))
+
+        def value(i, j, a, b) -> float:
+            return evidence(i, i + a, j, j + b) + s.length_weight * length_log_prob(i, i + a, j, j + b)
+
+        out = list(beads)
+        changed = True
+        while changed:
+            changed = False
+            for k, (i, j, a, b) in enumerate(out):
+                if not (a and b) or a + b >= 3:
+                    continue
+                for n in (k - 1, k + 1):
+                    if not 0 <= n < len(out) or (out[n][2] and out[n][3]):
+                        continue
+                    ni, nj, na, nb = out[n]
+                    grown = (min(i, ni) if na else i, min(j, nj) if nb else j, a + na, b + nb)
+                    gain = evidence(*_span(grown)) - evidence(*_span((i, j, a, b)))
+                    # the skipped line's text (its MT, or itself) found inside the neighbour's partner
+                    inside = contained(ni, j, b) if na else contained_ref(nj, i, a)
+                    if gain >= -0.25 and (value(*grown) >= value(i, j, a, b) + s.absorb_margin
+                                          or inside >= s.absorb_containment):
+                        out[min(k, n)] = grown
+                        del out[max(k, n)]
+                        changed = True
+                        break
+                if changed:
+                    break
+        return out
+
+    def _gap_path(self, sources, references, evidence, length_log_prob, bounded: int, src_lengths, ref_lengths):
+        """Best path through one gap: 1-1, 2-1 and 1-2 beads at the gap's lower bar, or skips."""
+        s = self.settings
+        p, q = len(sources), len(references)
+        i0, j0 = sources[0], references[0]
+        same_count = p == q
+        # structure: equal counts between two anchors (or an anchor and an edge) suggest 1-1 pairs
+        bonus = s.gap_equal_bonus if same_count else 0.0  # the document edges are anchors too
+        # Otherwise the bar is what the best of p*q pure-noise candidates would reach (the expected
+        # maximum of that many standard normals), so a one-sided title is not paired by chance.
+        threshold = s.gap_threshold if bonus else max(s.gap_threshold, math.sqrt(2 * math.log(max(p * q, 2))))
+        width = abs(p - q) + s.gap_band
+
+        def score(i, j, a, b) -> float:
+            lp = length_log_prob(i0 + i, i0 + i + a, j0 + j, j0 + j + b)
+            if lp < s.gap_min_length_log_prob:
+                return -math.inf
+            combined = evidence(i0 + i, i0 + i + a, j0 + j, j0 + j + b)
+            if (a, b) != (1, 1):
+                parts = [evidence(i0 + i + x, i0 + i + x + 1, j0 + j + y, j0 + j + y + 1) for x in range(a) for y in range(b)]
+                if combined < max(parts):  # a merge must be better evidence than its best part alone
+                    return -math.inf
+            prior = 0.0 if (a, b) == (1, 1) else s.merge_prior
+            if combined < 0:  # a short line's similarity is mostly noise: shrink its evidence against
+                shortest = min(sum(src_lengths[i0 + i:i0 + i + a]), sum(ref_lengths[j0 + j:j0 + j + b]))
+                combined *= min(1.0, shortest / s.gap_short_line)
+            return combined - threshold + prior + s.length_weight * lp + bonus
+
+        best = {(0, 0): 0.0}
+        back: dict[tuple[int, int], tuple[int, int]] = {}
+        for i in range(p + 1):
+            centre = round(i * q / p) if p else 0
+            for j in range(max(0, centre - width), min(q, centre + width) + 1):
+                if (i, j) == (0, 0):
+                    continue
+                top, choice = -math.inf, None
+                for a, b in BEADS[:5]:
+                    pi, pj = i - a, j - b
+                    if (pi, pj) not in best:
+                        continue
+                    value = best[(pi, pj)] + (s.skip_score if not (a and b) else score(pi, pj, a, b))
+                    if value > top:
+                        top, choice = value, (a, b)
+                if choice is not None:
+                    best[(i, j)], back[(i, j)] = top, choice
+        if (p, q) not in back:
+            return [(i, j0, 1, 0) for i in sources] + [(i0 + p, j, 0, 1) for j in references]
+        path = []
+        i, j = p, q
+        while (i, j) != (0, 0):
+            a, b = back[(i, j)]
+            path.append((i0 + i - a, j0 + j - b, a, b))
+            i, j = i - a, j - b
+        return path[::-1]
 
     def _why(self, segment, side, index, candidates, others, evidence, hyp_profiles, ref_profiles) -> UnmatchedLine:
         """Explain an unmatched line by its closest candidate on the other side."""

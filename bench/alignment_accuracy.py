@@ -1,0 +1,103 @@
+"""Alignment accuracy on data built here (bench/alignment_data.py): strict F1, precision and recall
+of tqcheck's aligner, with Apertium MT (sv→en) and without MT, on clean and perturbed page pairs.
+
+    python bench/alignment_accuracy.py [--data DIR] [--limit N] [--seed S]
+
+Needs Debian's apertium, apertium-isl-swe and apertium-isl-eng for the MT column. A bead counts
+only when its source and reference lines are exactly the gold's (strict)."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from alignment_data import clean_pairs, fetch_pages, perturb, with_short_runs  # noqa: E402
+
+from tqcheck.align import DynamicProgrammingAligner  # noqa: E402
+from tqcheck.documents import document_from_texts  # noqa: E402
+
+APERTIUM = "apertium -u swe-isl | apertium -u isl-eng"
+
+
+def apertium(lines: list[str], cache: Path) -> list[str]:
+    key = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    stored = cache / f"{key}.json"
+    if stored.exists():
+        return json.loads(stored.read_text())
+    out = subprocess.run(APERTIUM, shell=True, input="\n".join(lines) + "\n", capture_output=True, text=True,
+                         check=True).stdout.split("\n")[: len(lines)]
+    cache.mkdir(parents=True, exist_ok=True)
+    stored.write_text(json.dumps(out))
+    return out
+
+
+def score(pair, beads) -> tuple[float, float, float]:
+    gold = set(pair.gold)
+    found = set(beads)
+    correct = len(gold & found)
+    precision = correct / len(found) if found else 1.0
+    recall = correct / len(gold) if gold else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def align(pair, translations):
+    source = document_from_texts(pair.source, "sv")
+    reference = document_from_texts(pair.reference, "en")
+    alignment = DynamicProgrammingAligner().align(source, reference, translations)
+    return [(tuple(l - 1 for l in p.source_lines), tuple(l - 1 for l in p.reference_lines)) for p in alignment.pairs]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=Path("/tmp/tqcheck-align-data"))
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    pairs = clean_pairs(fetch_pages(args.data))
+    if args.limit:
+        pairs = pairs[: args.limit]
+    rng = random.Random(args.seed)
+    sets = {
+        "clean": pairs,
+        "perturbed": [perturb(p, rng) for p in pairs],
+        "short runs": [with_short_runs(p, rng) for p in pairs],
+    }
+    results = {}
+    worst = {}
+    for set_name, items in sets.items():
+        for evidence in ("mt", "none"):
+            scores, started = [], time.perf_counter()
+            for pair in items:
+                translations = apertium(pair.source, args.data / "mt") if evidence == "mt" else None
+                scores.append((score(pair, align(pair, translations)), pair.name))
+            f1 = [s[2] for s, _ in scores]
+            results[(set_name, evidence)] = {
+                "pairs": len(items), "f1_mean": statistics.mean(f1), "f1_min": min(f1),
+                "precision": statistics.mean(s[0] for s, _ in scores), "recall": statistics.mean(s[1] for s, _ in scores),
+                "under_0.95": sum(x < 0.95 for x in f1), "seconds": round(time.perf_counter() - started, 1),
+            }
+            worst[(set_name, evidence)] = sorted(scores, key=lambda item: item[0][2])[:3]
+    print(f"{len(pairs)} page pairs ({sum(len(p.source) for p in pairs)} sv lines), seed {args.seed}\n")
+    print("| set | evidence | strict F1 mean | min | precision | recall | pairs < 0.95 |\n|---|---|---|---|---|---|---|")
+    for (set_name, evidence), r in results.items():
+        print(f"| {set_name} | {'Apertium MT' if evidence == 'mt' else 'no MT'} | {r['f1_mean']:.3f} | {r['f1_min']:.3f} | "
+              f"{r['precision']:.3f} | {r['recall']:.3f} | {r['under_0.95']} of {r['pairs']} |")
+    print()
+    for key, items in worst.items():
+        print(key, [(name, round(s[2], 3)) for s, name in items])
+    if args.json:
+        args.json.write_text(json.dumps({f"{a}|{b}": r for (a, b), r in results.items()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

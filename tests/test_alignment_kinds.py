@@ -1,0 +1,102 @@
+"""Each kind of line the aligner used to miss, on a small document built here (a help page about
+backups, written for this test, with a rough machine translation of the kind Apertium makes):
+runs of short cells, headings, a merge of a long and a short line, a deletion among repeated
+words; and what it must keep refusing: a one-sided title and a trailing "read more" link."""
+
+from __future__ import annotations
+
+import pytest
+
+from tqcheck.align import DynamicProgrammingAligner
+from tqcheck.documents import document_from_texts
+
+# (Swedish source, rough MT of it, English reference)
+PAGE = [
+    ("Säkerhetskopiera dina filer", "Back up your files", "Back up your files"),
+    ("Det är klokt att regelbundet göra säkerhetskopior av viktiga filer, till exempel dokument, foton och e-post, "
+     "så att du kan återställa dem om hårddisken går sönder.",
+     "It is wise to regularly do backups of important files, for example documents, photos and e-mail, so that you "
+     "can restore them if the hard drive goes broken.",
+     "It is wise to back up important files such as documents, photos and email regularly, so that you can restore "
+     "them if the hard disk fails."),
+    ("Välj en plats", "Choose a place", "Choose a location"),
+    ("Spara säkerhetskopian på en extern disk eller en nätverksserver, aldrig på samma disk som originalen. "
+     "Programmet Säkerhetskopiering kontrollerar att platsen har tillräckligt med utrymme innan det börjar.",
+     "Save the backup on an external disk or a network server, never on the same disk as the originals. "
+     "The program Backup checks that the place has enough with space before it begins.",
+     "Store the backup on an external drive or a network server, never on the same disk as the originals. "
+     "The Backups application checks that the location has enough space before it starts."),
+    ("Inställning", "Setting", "Setting"),
+    ("Värde", "Value", "Value"),
+    ("Automatiskt", "Automatically", "Automatic"),
+    ("Varje dag", "Each day", "Daily"),
+    ("Kryptering", "Encryption", "Encryption"),
+    ("Av", "Off", "Off"),
+    ("Behåll", "Keep", "Keep"),
+    ("Sex månader", "Six months", "Six months"),
+    ("Återställa filer", "Restore files", "Restoring files"),
+    ("Öppna Säkerhetskopiering, klicka på Återställ och välj den dag du vill återställa filerna från. "
+     "Filerna kopieras tillbaka till sina ursprungliga mappar.",
+     "Open Backup, click on Restore and choose the day you want to restore the files from. "
+     "The files are copied back to their original folders.",
+     "Open Backups, click Restore and pick the day you want to restore the files from. "
+     "The files are copied back to their original folders."),
+]
+SV = [s for s, _, _ in PAGE]
+MT = [t for _, t, _ in PAGE]
+EN = [e for _, _, e in PAGE]
+
+
+def align(source, mt, reference):
+    result = DynamicProgrammingAligner().align(document_from_texts(source, "sv"), document_from_texts(reference, "en"), mt)
+    return {(p.source_lines, p.reference_lines) for p in result.pairs}, result
+
+
+def one_to_one(n, offset=0):
+    return {((k + 1,), (k + 1 + offset,)) for k in range(n)}
+
+
+@pytest.mark.parametrize("mt", [MT, None], ids=["with MT", "without MT"])
+def test_a_clean_page_with_headings_and_a_run_of_short_cells_aligns_completely(mt):
+    found, result = align(SV, mt, EN)
+    assert found == one_to_one(len(PAGE)), sorted(one_to_one(len(PAGE)) - found)
+    assert not result.unmatched
+
+
+@pytest.mark.parametrize("mt", [MT, None], ids=["with MT", "without MT"])
+def test_a_one_sided_title_and_read_more_link_stay_unmatched(mt):
+    reference = ["Backups in the GNOME desktop: a guide"] + EN
+    source = SV + ["Läs mer: Hjälp för skrivbordet"]
+    found, result = align(source, (mt + ["Read more: Help for the desktop"]) if mt else None, reference)
+    assert found == one_to_one(len(PAGE), offset=1)
+    assert {(u.side, u.line) for u in result.unmatched} == {("reference", 1), ("source", len(source))}
+
+
+def test_a_long_line_merged_with_a_short_one_is_one_bead():
+    """The reference joins a long paragraph and the short line after it; the long part alone must
+    not take the match and leave the short one unmatched."""
+    k = 13  # "Öppna Säkerhetskopiering, ..." (line 14) and a short line after it
+    source = SV + ["Klart."]
+    mt = MT + ["Done."]
+    reference = EN[:k] + [EN[k] + " Done."]
+    found, result = align(source, mt, reference)
+    assert ((14, 15), (14,)) in found
+    assert not result.unmatched
+
+
+def test_a_split_line_is_one_bead():
+    source = SV[:3] + SV[3].split(". ", 1) + SV[4:]
+    mt = MT[:3] + MT[3].split(". ", 1) + MT[4:]
+    found, _ = align(source, mt, EN)
+    assert ((4, 5), (4,)) in found
+
+
+def test_a_deletion_among_repeated_short_lines():
+    """The same word twice, one of them missing from the reference: the other still pairs, in order."""
+    source = SV[:4] + ["Av", "På", "Av"] + SV[4:]
+    mt = MT[:4] + ["Off", "On", "Off"] + MT[4:]
+    reference = EN[:4] + ["Off", "On"] + EN[4:]  # the second "Av" was not translated
+    found, result = align(source, mt, reference)
+    assert ((5,), (5,)) in found and ((6,), (6,)) in found
+    assert [(u.side, u.line) for u in result.unmatched] == [("source", 7)]
+    assert ((8,), (7,)) in found  # what follows is still in step
