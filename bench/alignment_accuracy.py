@@ -1,7 +1,11 @@
 """Alignment accuracy on data built here (bench/alignment_data.py): strict F1, precision and recall
 of tqcheck's aligner, with Apertium MT (sv→en) and without MT, on clean and perturbed page pairs.
 
-    python bench/alignment_accuracy.py [--data DIR] [--limit N] [--seed S]
+    python bench/alignment_accuracy.py [--data DIR] [--limit N] [--seed S] [--hunalign PATH]
+
+``--hunalign`` adds the classic aligner as an anchor, run without a dictionary on the same pairs
+(hunalign is not in Debian's archive: build it from github.com/danielvarga/hunalign, `make` in
+src/hunalign; this script neither fetches nor builds it).
 
 Needs Debian's apertium, apertium-isl-swe and apertium-isl-eng for the MT column. A bead counts
 only when its source and reference lines are exactly the gold's (strict)."""
@@ -56,12 +60,38 @@ def align(pair, translations):
     return [(tuple(l - 1 for l in p.source_lines), tuple(l - 1 for l in p.reference_lines)) for p in alignment.pairs]
 
 
+def _tokenized(line: str) -> str:
+    import re
+
+    return " ".join(re.findall(r"\w+|[^\w\s]", line)) or "."
+
+
+def hunalign(pair, binary: str) -> list:
+    """hunalign's ladder (rungs of source/target positions) turned into beads with both sides."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        (folder / "null.dic").write_text("")
+        (folder / "src").write_text("\n".join(_tokenized(x) for x in pair.source) + "\n")
+        (folder / "ref").write_text("\n".join(_tokenized(x) for x in pair.reference) + "\n")
+        out = subprocess.run([binary, "-utf", str(folder / "null.dic"), str(folder / "src"), str(folder / "ref")],
+                             capture_output=True, text=True, check=True).stdout
+    rungs = [tuple(map(int, line.split("\t")[:2])) for line in out.splitlines() if line.strip()]
+    beads = []
+    for (i0, j0), (i1, j1) in zip(rungs, rungs[1:]):
+        if i1 > i0 and j1 > j0:
+            beads.append((tuple(range(i0, i1)), tuple(range(j0, j1))))
+    return beads
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=Path("/tmp/tqcheck-align-data"))
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--hunalign", help="path to a hunalign binary, for its column")
     args = parser.parse_args()
     pairs = clean_pairs(fetch_pages(args.data))
     if args.limit:
@@ -75,9 +105,12 @@ def main() -> None:
     results = {}
     worst = {}
     for set_name, items in sets.items():
-        for evidence in ("mt", "none"):
+        for evidence in ("mt", "none", *(["hunalign"] if args.hunalign else [])):
             scores, started = [], time.perf_counter()
             for pair in items:
+                if evidence == "hunalign":
+                    scores.append((score(pair, hunalign(pair, args.hunalign)), pair.name))
+                    continue
                 translations = apertium(pair.source, args.data / "mt") if evidence == "mt" else None
                 scores.append((score(pair, align(pair, translations)), pair.name))
             f1 = [s[2] for s, _ in scores]
@@ -88,9 +121,10 @@ def main() -> None:
             }
             worst[(set_name, evidence)] = sorted(scores, key=lambda item: item[0][2])[:3]
     print(f"{len(pairs)} page pairs ({sum(len(p.source) for p in pairs)} sv lines), seed {args.seed}\n")
-    print("| set | evidence | strict F1 mean | min | precision | recall | pairs < 0.95 |\n|---|---|---|---|---|---|---|")
+    print("| set | aligner | strict F1 mean | min | precision | recall | pairs < 0.95 |\n|---|---|---|---|---|---|---|")
     for (set_name, evidence), r in results.items():
-        print(f"| {set_name} | {'Apertium MT' if evidence == 'mt' else 'no MT'} | {r['f1_mean']:.3f} | {r['f1_min']:.3f} | "
+        label = {"mt": "tqcheck, Apertium MT", "none": "tqcheck, no MT", "hunalign": "hunalign, no dictionary"}[evidence]
+        print(f"| {set_name} | {label} | {r['f1_mean']:.3f} | {r['f1_min']:.3f} | "
               f"{r['precision']:.3f} | {r['recall']:.3f} | {r['under_0.95']} of {r['pairs']} |")
     print()
     for key, items in worst.items():

@@ -40,8 +40,9 @@ class AlignmentSettings:
     gap_min_length_log_prob: float = math.log(0.05)  # lengths that disagree more never pair in a gap
     gap_band: int = 6
     gap_short_line: float = 30.0  # characters: below this, counter-evidence is shrunk in proportion
-    absorb_containment: float = 0.7  # ... or this share of its trigrams is inside the neighbour's partner
-    absorb_margin: float = 1.0  # how much better (evidence + length) a merge must be than 1-1 plus a skip
+    # A skipped line joins a matched neighbour when this share of its trigrams (its MT's) is inside
+    # the neighbour's partner; length alone never glues a line on (a one-sided title would fit too).
+    absorb_containment: float = 0.5
     min_band: int = 12
     # Above this many candidate cells, a cheap first pass (character-trigram Dice, 1-1 beads)
     # finds the path and the full scoring runs within fine_width of it.
@@ -305,9 +306,12 @@ class DynamicProgrammingAligner:
         def bead_score(i, j, a, b) -> float:
             if a == 0 or b == 0:
                 return s.skip_score
-            if (a, b) != (1, 1) and max(evidence(i + x, i + x + 1, j + y, j + y + 1)
-                                        for x in range(a) for y in range(b)) < s.merge_min_part_evidence:
-                return -math.inf  # a true merge or split shows in at least one of its parts
+            if (a, b) != (1, 1):
+                best_part = max(evidence(i + x, i + x + 1, j + y, j + y + 1) for x in range(a) for y in range(b))
+                if best_part < s.merge_min_part_evidence:
+                    return -math.inf  # a true merge or split shows in at least one of its parts
+                if evidence(i, i + a, j, j + b) < best_part:
+                    return -math.inf  # and the other part adds to it: a one-sided title glued on takes away
             prior = 0.0 if (a, b) == (1, 1) else (s.merge_2x2_prior if (a, b) == (2, 2) else s.merge_prior)
             return (evidence(i, i + a, j, j + b) - s.match_threshold) + prior \
                 + s.length_weight * length_log_prob(i, i + a, j, j + b)
@@ -397,6 +401,7 @@ class DynamicProgrammingAligner:
         is read as the structure it most likely is. One-sided lines (a title, a "read more" link)
         have no partner of a plausible length and stay unmatched."""
         s = self.settings
+        anchored = any(a and b for _, _, a, b in beads)
         out: list[tuple[int, int, int, int]] = []
         k = 0
         while k < len(beads):
@@ -411,9 +416,15 @@ class DynamicProgrammingAligner:
             sources = sorted(i for i, _, a, _ in gap if a)
             references = sorted(j for _, j, _, b in gap if b)
             if sources and references:
-                out.extend(self._gap_path(sources, references, evidence, length_log_prob,
-                                          bounded=(k > 0) + (stop < len(beads)), src_lengths=src_lengths,
-                                          ref_lengths=ref_lengths))
+                path = self._gap_path(sources, references, evidence, length_log_prob,
+                                      bounded=(k > 0) + (stop < len(beads)), src_lengths=src_lengths,
+                                      ref_lengths=ref_lengths)
+                matched = [evidence(*_span(bead)) for bead in path if bead[2] and bead[3]]
+                if not anchored and (not matched or sum(matched) / math.sqrt(len(matched)) < s.match_threshold):
+                    # no match anywhere: the path as a whole must be evidence that these documents are
+                    # translations of each other (its pairs' combined z), or nothing is paired by position
+                    path = gap
+                out.extend(path)
             else:
                 out.extend(gap)
             k = stop
@@ -449,8 +460,7 @@ class DynamicProgrammingAligner:
                     gain = evidence(*_span(grown)) - evidence(*_span((i, j, a, b)))
                     # the skipped line's text (its MT, or itself) found inside the neighbour's partner
                     inside = contained(ni, j, b) if na else contained_ref(nj, i, a)
-                    if gain >= -0.25 and (value(*grown) >= value(i, j, a, b) + s.absorb_margin
-                                          or inside >= s.absorb_containment):
+                    if gain >= -0.25 and inside >= s.absorb_containment and value(*grown) >= value(i, j, a, b) - 1.0:
                         out[min(k, n)] = grown
                         del out[max(k, n)]
                         changed = True
