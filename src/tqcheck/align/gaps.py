@@ -1,0 +1,155 @@
+"""The aligner's second look at what its DP left unmatched: gaps between matches, and merges
+read as 1-1 plus a skipped line. Separate from the DP so each can be read (and tuned) alone."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .dp import AlignmentSettings
+
+BEADS_IN_GAPS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
+
+
+def _containment(part: str, whole: str) -> float:
+    """Share of ``part``'s character trigrams (case and spacing ignored) that occur in ``whole``."""
+    a, b = ("".join(t.casefold().split()) for t in (part, whole))
+    grams = {a[k:k + 3] for k in range(len(a) - 2)}
+    if not grams:
+        return 0.0
+    return sum(g in b for g in grams) / len(grams)
+
+
+def _span(bead: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    i, j, a, b = bead
+    return i, i + a, j, j + b
+
+
+def fill_gaps(s: AlignmentSettings, beads, evidence, length_log_prob, src_lengths, ref_lengths, hyp_texts, ref_texts):
+    """A path-level second look at what the DP left unmatched between two matched beads (or a
+    matched bead and the document's edge). Inside such a gap the order is fixed by the anchors
+    around it, so a line pair needs less lexical evidence: lines whose lengths agree (Gale-Church)
+    and whose evidence is not below chance are matched, merges and splits compete with 1-1 plus
+    a skip, and a gap with as many lines on both sides (a run of short table cells, a heading)
+    is read as the structure it most likely is. One-sided lines (a title, a "read more" link)
+    have no partner of a plausible length and stay unmatched."""
+    anchored = any(a and b for _, _, a, b in beads)
+    out: list[tuple[int, int, int, int]] = []
+    k = 0
+    while k < len(beads):
+        if beads[k][2] and beads[k][3]:
+            out.append(beads[k])
+            k += 1
+            continue
+        stop = k
+        while stop < len(beads) and not (beads[stop][2] and beads[stop][3]):
+            stop += 1
+        gap = beads[k:stop]
+        sources = sorted(i for i, _, a, _ in gap if a)
+        references = sorted(j for _, j, _, b in gap if b)
+        if sources and references:
+            path = _gap_path(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths)
+            matched = [evidence(*_span(bead)) for bead in path if bead[2] and bead[3]]
+            if not anchored and (not matched or sum(matched) / math.sqrt(len(matched)) < s.match_threshold):
+                # no match anywhere: the path as a whole must be evidence that these documents are
+                # translations of each other (its pairs' combined z), or nothing is paired by position
+                path = gap
+            out.extend(path)
+        else:
+            out.extend(gap)
+        k = stop
+    return _absorb(s, out, evidence, length_log_prob, hyp_texts, ref_texts)
+
+def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, hyp_texts, ref_texts):
+    """A merge or split the DP read as 1-1 plus a skipped line: join the skipped line onto its
+    matched neighbour when the combined evidence is at least as good and the lengths agree
+    clearly better (a long paragraph matched alone, its short second half dropped)."""
+
+    def contained(src_index, j, b) -> float:
+        return _containment(hyp_texts[src_index], " ".join(ref_texts[j:j + b]))
+
+    def contained_ref(ref_index, i, a) -> float:
+        return _containment(ref_texts[ref_index], " ".join(hyp_texts[i:i + a]))
+
+    def value(i, j, a, b) -> float:
+        return evidence(i, i + a, j, j + b) + s.length_weight * length_log_prob(i, i + a, j, j + b)
+
+    out = list(beads)
+    changed = True
+    while changed:
+        changed = False
+        for k, (i, j, a, b) in enumerate(out):
+            if not (a and b) or a + b >= 3:
+                continue
+            for n in (k - 1, k + 1):
+                if not 0 <= n < len(out) or (out[n][2] and out[n][3]):
+                    continue
+                ni, nj, na, nb = out[n]
+                grown = (min(i, ni) if na else i, min(j, nj) if nb else j, a + na, b + nb)
+                gain = evidence(*_span(grown)) - evidence(*_span((i, j, a, b)))
+                # the skipped line's text (its MT, or itself) found inside the neighbour's partner
+                inside = contained(ni, j, b) if na else contained_ref(nj, i, a)
+                if gain >= -0.25 and inside >= s.absorb_containment and value(*grown) >= value(i, j, a, b) - 1.0:
+                    out[min(k, n)] = grown
+                    del out[max(k, n)]
+                    changed = True
+                    break
+            if changed:
+                break
+    return out
+
+def _gap_path(s: AlignmentSettings, sources, references, evidence, length_log_prob, src_lengths, ref_lengths):
+    """Best path through one gap: 1-1, 2-1 and 1-2 beads at the gap's lower bar, or skips."""
+    p, q = len(sources), len(references)
+    i0, j0 = sources[0], references[0]
+    same_count = p == q
+    # structure: equal counts between two anchors (or an anchor and an edge) suggest 1-1 pairs
+    bonus = s.gap_equal_bonus if same_count else 0.0  # the document edges are anchors too
+    # Otherwise the bar is what the best of p*q pure-noise candidates would reach (the expected
+    # maximum of that many standard normals), so a one-sided title is not paired by chance.
+    threshold = s.gap_threshold if bonus else max(s.gap_threshold, math.sqrt(2 * math.log(max(p * q, 2))))
+    width = abs(p - q) + s.gap_band
+
+    def score(i, j, a, b) -> float:
+        lp = length_log_prob(i0 + i, i0 + i + a, j0 + j, j0 + j + b)
+        if lp < s.gap_min_length_log_prob:
+            return -math.inf
+        combined = evidence(i0 + i, i0 + i + a, j0 + j, j0 + j + b)
+        if (a, b) != (1, 1):
+            parts = [evidence(i0 + i + x, i0 + i + x + 1, j0 + j + y, j0 + j + y + 1) for x in range(a) for y in range(b)]
+            if combined < max(parts):  # a merge must be better evidence than its best part alone
+                return -math.inf
+        prior = 0.0 if (a, b) == (1, 1) else s.merge_prior
+        if combined < 0:  # a short line's similarity is mostly noise: shrink its evidence against
+            shortest = min(sum(src_lengths[i0 + i:i0 + i + a]), sum(ref_lengths[j0 + j:j0 + j + b]))
+            combined *= min(1.0, shortest / s.gap_short_line)
+        return combined - threshold + prior + s.length_weight * lp + bonus
+
+    best = {(0, 0): 0.0}
+    back: dict[tuple[int, int], tuple[int, int]] = {}
+    for i in range(p + 1):
+        centre = round(i * q / p) if p else 0
+        for j in range(max(0, centre - width), min(q, centre + width) + 1):
+            if (i, j) == (0, 0):
+                continue
+            top, choice = -math.inf, None
+            for a, b in BEADS_IN_GAPS:
+                pi, pj = i - a, j - b
+                if (pi, pj) not in best:
+                    continue
+                value = best[(pi, pj)] + (s.skip_score if not (a and b) else score(pi, pj, a, b))
+                if value > top:
+                    top, choice = value, (a, b)
+            if choice is not None:
+                best[(i, j)], back[(i, j)] = top, choice
+    if (p, q) not in back:
+        return [(i, j0, 1, 0) for i in sources] + [(i0 + p, j, 0, 1) for j in references]
+    path = []
+    i, j = p, q
+    while (i, j) != (0, 0):
+        a, b = back[(i, j)]
+        path.append((i0 + i - a, j0 + j - b, a, b))
+        i, j = i - a, j - b
+    return path[::-1]
+
