@@ -187,7 +187,7 @@ def _coarse_centres(hypotheses: list[str], sources: list[str], references: list[
 
 
 # The aligner's time and memory grow linearly with the line count, but steeply (2 cores: 5,000
-# lines ~60 s and 1.2 GB); above this a pair is refused up front rather than run out of memory.
+# lines ~36 s and 1.1 GB); above this a pair is refused up front rather than run out of memory.
 DEFAULT_MAX_ALIGN_LINES = 10000
 
 
@@ -216,7 +216,7 @@ class DynamicProgrammingAligner:
             if len(document.segments) > limit:
                 raise InputError(
                     f"{document.path}: has {len(document.segments)} lines, over the {limit}-line limit of the aligner "
-                    f"(it needs about 240 KB of memory per line: ~1.2 GB at 5,000 lines); split the "
+                    f"(it needs about 220 KB of memory per line: ~1.1 GB at 5,000 lines); split the "
                     f"documents into matching parts, or raise the limit with TQCHECK_MAX_ALIGN_LINES="
                     f"{len(document.segments)} if the machine has the memory"
                 )

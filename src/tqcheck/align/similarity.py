@@ -39,6 +39,8 @@ class NgramProfiles:
             return self._profiles[start]
         key = (start, stop)
         if key not in self._merged:
+            if len(self._merged) >= 4096:  # the DP walks rows in order: old spans are not asked again
+                self._merged.clear()
             merged = [Counter() for _ in range(CHAR_ORDER)]
             for index in range(start, stop):
                 for order, counter in enumerate(self._profiles[index]):
