@@ -18,10 +18,12 @@ def test_readme_starts_with_the_two_commands():
     assert BLOCKS[1][0] == "bash" and "python -m pytest" in BLOCKS[1][1]
 
 
-def test_settings_example_is_valid(tmp_path):
+@pytest.mark.parametrize("name", ["pyproject.toml", "tqcheck.toml"])
+def test_settings_example_is_valid(tmp_path, name):
+    """The README says to commit "a tqcheck.toml like the one above": its text works in either file."""
     (toml,) = [body for kind, body in BLOCKS if kind == "toml"]
     (tmp_path / ".git").mkdir()
-    (tmp_path / "pyproject.toml").write_text(toml, encoding="utf-8")
+    (tmp_path / name).write_text(toml, encoding="utf-8")
     config = load_config(start=tmp_path)
     assert config.pick("direction", None) == "sv-en"
     assert {(l.kind, l.metric, l.direction) for l in config.limits()} == {

@@ -142,8 +142,11 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
         if path is None:
             return Config()
     data = _parse(path)
-    if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("tqcheck", {})
+    if path.name == "pyproject.toml" or set(data) == {"tool"}:
+        # pyproject.toml keeps it under [tool.tqcheck]; tqcheck.toml may too (the README's example
+        # is written that way), or hold the keys at the top
+        tool = data.get("tool", {})
+        data = tool.get("tqcheck", {}) if isinstance(tool, dict) else {}
     config = Config(path=path)
     for key, value in data.items():
         if key not in KEYS:
