@@ -254,8 +254,9 @@ class CometMetric:
 
             available = torch.cuda.device_count()
             if gpus > available:
-                raise InputError(f"--comet-gpus {gpus}: this machine has {available} GPU(s); "
-                                 f"pass --comet-gpus {available} or fewer (0 scores on the CPU)")
+                fix = "--comet-gpus 0 to score on the CPU" if not available else \
+                    f"--comet-gpus {available} or fewer (0 scores on the CPU)"
+                raise InputError(f"--comet-gpus {gpus}: this machine has {available} GPU(s); pass {fix}")
         if precision not in ("fp32", "fp16"):
             raise InputError(f"--comet-precision {precision}: choose fp32 or fp16 (fp16 only on a GPU)")
         self.reference_free = reference_free
