@@ -49,6 +49,7 @@ class AlignmentSettings:
     # A skipped line joins a matched neighbour when this share of its trigrams (its MT's) is inside
     # the neighbour's partner; length alone never glues a line on (a one-sided title would fit too).
     absorb_containment: float = 0.5
+    absorb_evidence_gain: float = 0.5  # ... or when joining it raises the bead's evidence by this much (z)
     min_band: int = 12
     # Above this many candidate cells, a cheap first pass (character-trigram Dice, 1-1 beads)
     # finds the path and the full scoring runs within fine_width of it.

@@ -90,7 +90,8 @@ def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, hyp_texts, r
                 gain = evidence(*_span(grown)) - evidence(*_span((i, j, a, b)))
                 # the skipped line's text (its MT, or itself) found inside the neighbour's partner
                 inside = contained(ni, j, b) if na else contained_ref(nj, i, a)
-                if gain >= -0.25 and inside >= s.absorb_containment and value(*grown) >= value(i, j, a, b) - 1.0:
+                if (gain >= -0.25 and inside >= s.absorb_containment and value(*grown) >= value(i, j, a, b) - 1.0) or \
+                        gain >= s.absorb_evidence_gain:
                     out[min(k, n)] = grown
                     del out[max(k, n)]
                     changed = True
