@@ -143,3 +143,15 @@ def test_check_adds_cometkiwi_when_a_qe_model_is_named_and_gates_on_it(invoke, t
                     "--qe-model", tiny_models["kiwi_dir"], "--fail-under", f"cometkiwi={kiwi + 0.01:.4f}")
     assert failed.exit_code == 1
     assert "CometKiwi" in failed.stderr and "under the threshold" in failed.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "audit"])
+def test_a_reference_based_qe_model_is_refused_before_any_translation(invoke, tiny_models, command):
+    """Read from the checkpoint's hparams.yaml: the engine (which would fail with exit 3) never runs."""
+    from conftest import EN, SV
+
+    result = invoke(command, SV, EN, "--direction" if command == "check" else "--src-lang", "sv-en" if command == "check" else "sv",
+                    "--engine", "command", "--command", "exit 9", "--qe-model", tiny_models["comet_dir"], "--no-cache",
+                    *(["--metrics", "bleu,cometkiwi"] if command == "check" else []))
+    assert result.exit_code == 2, result.stderr
+    assert "is a reference-based COMET model (regression_metric)" in result.stderr and "--qe-model" in result.stderr

@@ -52,6 +52,7 @@ def audit(
     run.check()
     warnings = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
     ((src_doc, ref_doc),) = plan_directions(first, second, None)
+    o.preflight_models(["cometkiwi"], None, config.pick("qe_model", qe_model))
     cache = o.open_cache(config, cache_dir, no_cache)
     translator = None if no_mt else o.configured_translator(
         config, cache, engine=engine, model=model, command=command, hypothesis=hypothesis, beam_size=beam_size,

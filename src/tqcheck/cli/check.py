@@ -74,6 +74,7 @@ def check(
     metric_names, explicit = o.metric_selection(config.pick("metrics", metrics), comet_model, policy.metrics_needed(),
                                                 qe_model=config.pick("qe_model", qe_model))
     policy.check_applies([f"{s.lang}-{r.lang}" for s, r in plan], metric_names)
+    o.preflight_models(metric_names, comet_model, config.pick("qe_model", qe_model))
     cache = o.open_cache(config, cache_dir, no_cache)
     translator = o.configured_translator(config, cache, engine=engine, model=model, command=command, hypothesis=hypothesis,
                                          beam_size=beam_size, batch_size=batch_size, device=device, extra=engine_option)

@@ -111,6 +111,18 @@ def metric_selection(spec: str | None, comet_model: str | None,
     return names, tuple(dict.fromkeys([*explicit, *required]))
 
 
+def preflight_models(metric_names, comet_model: str | None, qe_model: str | None) -> None:
+    """Check local COMET/QE checkpoints before any translation (a wrong one fails in a second)."""
+    if not any(name in ("comet", "cometkiwi") for name in metric_names):
+        return
+    from ..metrics.comet_metric import preflight_local_checkpoint
+
+    if "comet" in metric_names:
+        preflight_local_checkpoint(comet_model, flag="--comet-model", reference_free=False)
+    if "cometkiwi" in metric_names:
+        preflight_local_checkpoint(qe_model, flag="--qe-model", reference_free=True)
+
+
 def console(stderr: bool = False) -> Console:
     width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
     return Console(stderr=stderr, width=width, highlight=False)

@@ -74,6 +74,7 @@ def score(
     metric_names, explicit = o.metric_selection(metric_spec, comet_model, policy.metrics_needed(),
                                                 qe_model=config.pick("qe_model", qe_model))
     policy.check_applies([f"{origin}-{target}"], metric_names)
+    o.preflight_models(metric_names, comet_model, config.pick("qe_model", qe_model))
     err = o.console(stderr=True)
     with err.status("scoring") as status:
         direction = score_lines(

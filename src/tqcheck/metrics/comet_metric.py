@@ -76,6 +76,31 @@ def _local_checkpoint(name: str, flag: str) -> Path:
     return path
 
 
+REFERENCE_BASED_CLASSES = ("regression_metric", "ranking_metric")
+
+
+def preflight_local_checkpoint(name: str | None, *, flag: str, reference_free: bool) -> None:
+    """Before any work: a local checkpoint must be one, and a quality-estimation model must not need a
+    reference. Read from its hparams.yaml alone (no torch, no comet), so a wrong --qe-model fails in a
+    second instead of after the translation and a 45 s comet import. Hub names are checked when loaded."""
+    if not name or not is_local_path(name):
+        return
+    checkpoint = _local_checkpoint(name, flag)
+    if not reference_free:
+        return
+    try:
+        import yaml
+
+        hparams = yaml.safe_load((checkpoint.parents[1] / "hparams.yaml").read_text(encoding="utf-8")) or {}
+    except Exception:  # unreadable hparams: the loader says what is wrong with the checkpoint
+        return
+    kind = hparams.get("class_identifier") if isinstance(hparams, dict) else None
+    if kind in REFERENCE_BASED_CLASSES:
+        raise InputError(f"{name} is a reference-based COMET model ({kind}) and cannot score without a reference; "
+                         f"pass {flag} a quality-estimation checkpoint (referenceless_regression_metric, "
+                         "unified_metric or xcomet_metric), e.g. Unbabel/wmt22-cometkiwi-da")
+
+
 def _encoder_name(checkpoint: str) -> str:
     try:
         import yaml
