@@ -120,3 +120,20 @@ def test_checkpoint_missing_a_parameter_is_loaded_again_with_initialisation(tiny
     assert torch.isfinite(dict(model.named_parameters())[dropped]).all()
     complete = _load_without_random_init(comet, str(tiny_models["comet_ckpt"]), True)
     assert len(calls) == 3 and complete is not None
+
+
+def test_every_metric_in_the_json_has_details(invoke, tiny_models, tmp_path):
+    """The README lists `details` for every score; COMET's say what was scored and how."""
+    import json
+
+    from conftest import APERTIUM_SV_EN, EN, SV
+
+    report = tmp_path / "r.json"
+    result = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "bleu,chrf,ter,comet",
+                    "--comet-model", tiny_models["comet_dir"], "--no-cache", "--json", report)
+    assert result.exit_code == 0, result.stderr
+    scores = json.loads(report.read_text())["directions"][0]["scores"]
+    assert set(scores) == {"bleu", "chrf", "ter", "comet"} and all(isinstance(s["details"], dict) for s in scores.values())
+    comet = scores["comet"]["details"]
+    assert comet["model"] == str(tiny_models["comet_dir"]) and comet["segments"] == 20 and comet["scored_by_the_model"] == 20
+    assert comet["truncated_segments"] == [] and comet["precision"] == "fp32"

@@ -325,7 +325,10 @@ class CometMetric:
                 found.update(fresh)
         segment_scores = [float(found[k][0]) for k in keys]
         truncated = [i for i, k in enumerate(keys) if found[k][1]]
-        details: dict[str, Any] = {"truncated_segments": truncated} if truncated else {}
+        details: dict[str, Any] = {
+            "model": self.model_name, "segments": len(keys), "scored_by_the_model": len(todo),
+            "batch_size": self.batch_size, "precision": self.precision, "truncated_segments": truncated,
+        }
         if any(found[k][2] is not None for k in keys):
             details["error_spans"] = [found[k][2] or [] for k in keys]
         note = licence_note(self.model_name)

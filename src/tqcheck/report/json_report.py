@@ -39,7 +39,7 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
         "translation_cache": d.translation_cache,
         "scores": {
             m.name: {"score": m.score, "signature": m.signature, "higher_is_better": m.higher_is_better,
-                     **({"details": _details(m)} if _details(m) else {})}
+                     "details": _details(m)}
             for m in d.metrics
         },
         "skipped_metrics": d.skipped_metrics,
