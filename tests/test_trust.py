@@ -161,3 +161,14 @@ def test_apertium_cached_and_uncached_give_the_same_translations(tmp_path):
         assert done.returncode == 0, done.stderr
         out[name] = (tmp_path / f"{name}.en.txt").read_text(encoding="utf-8")
     assert out["cached"] == out["uncached"] == out["again"]
+
+
+def test_every_missing_model_is_named_at_once_before_any_work(tmp_path):
+    """No hub here: both directions' MT models and the COMET model asked for are named in one message
+    (before, the sv-en run was done and thrown away before en-sv's missing model was named)."""
+    done = run("check", "--metrics", "bleu,comet", env={"HF_HUB_OFFLINE": "1"})
+    assert done.returncode == 3 and done.stderr.count("\n") == 1, done.stderr
+    for name in ("Helsinki-NLP/opus-mt-sv-en", "Helsinki-NLP/opus-mt-en-sv", "Unbabel/wmt22-comet-da"):
+        assert name in done.stderr
+    assert "tqcheck models pull Helsinki-NLP/opus-mt-sv-en Helsinki-NLP/opus-mt-en-sv Unbabel/wmt22-comet-da" in done.stderr
+    assert "--direction sv-en --engine command" in done.stderr

@@ -73,6 +73,15 @@ def cached_locally(repo_id: str) -> bool:
         return False
 
 
+def missing_hub_models(names) -> list[str]:
+    """The hub models among ``names`` that cannot be had: the hub is unreachable and they are not in
+    the local cache. Checked without importing torch, transformers or comet."""
+    hub_names = [name for name in dict.fromkeys(names) if name and not is_local_path(name)]
+    if not hub_names or not ensure_offline_if_unreachable():
+        return []
+    return [name for name in hub_names if not cached_locally(name)]
+
+
 def model_fingerprint(name_or_path: str) -> str:
     """What identifies a model's weights without loading them, for cache keys: the hub commit
     of the cached snapshot, or the names, sizes and modification times of a local model's files."""

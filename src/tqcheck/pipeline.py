@@ -89,6 +89,37 @@ def check_translation_language(engine: str, document: Document, translations: Se
     return None
 
 
+def preflight_models(translator: Translator, directions: Sequence[tuple[str, str]], metrics: Sequence[str],
+                     comet_model: str | None, qe_model: str | None) -> None:
+    """Before any work: every hub model of every direction (MT, and COMET/QE for ``metrics``) must be
+    reachable or cached; all that are not are named at once, with the one command that fetches them."""
+    from .hub import missing_hub_models
+    from .metrics.comet_metric import DEFAULT_COMET_MODEL, DEFAULT_QE_MODEL, _not_cached
+
+    method = getattr(translator, "hub_models", None)
+    mt_models = list(method(directions)) if method is not None else []
+    scorers = {}
+    if "comet" in metrics:
+        scorers[comet_model or DEFAULT_COMET_MODEL] = ("--comet-model", "comet")
+    if "cometkiwi" in metrics:
+        scorers[qe_model or DEFAULT_QE_MODEL] = ("--qe-model", "cometkiwi")
+    missing = missing_hub_models([*mt_models, *scorers])
+    if len(missing) == 1 and missing[0] in scorers:
+        raise _not_cached(missing[0], *scorers[missing[0]])
+    if len(missing) == 1:
+        from .translate.marian import MarianTranslator
+
+        raise MarianTranslator._not_cached(missing[0])
+    if missing:
+        raise ModelUnavailableError(
+            f"{len(missing)} models are not in the local cache and the hub is unreachable: {', '.join(missing)}; "
+            f"run `tqcheck models pull {' '.join(missing)}` where there is network, or pass local paths "
+            "(--model, --comet-model, --qe-model)"
+            + (", or use another engine (--direction sv-en --engine command --command 'apertium -u swe-isl | apertium -u "
+               "isl-eng', or --engine file --hypothesis PATH)" if set(missing) & set(mt_models) else "")
+        )
+
+
 def translation_cache_summary(translator: Translator) -> dict[str, object] | None:
     """How many segments of the last translation came from the cache (None without a cache)."""
     from .translate.cache import CachedTranslator

@@ -9,7 +9,7 @@ import typer
 from ..atomic import write_text_atomic
 from ..iopaths import per_direction
 from ..config import load_config
-from ..pipeline import check_direction, line_parallel, new_report, plan_directions
+from ..pipeline import check_direction, line_parallel, new_report, plan_directions, preflight_models
 from . import options as o
 from .app import command
 from .outputs import finish, gate_policy, outputs, read_baseline, run_files
@@ -79,6 +79,7 @@ def check(
     translator = o.configured_translator(config, cache, engine=engine, model=model, command=command, hypothesis=hypothesis,
                                          beam_size=beam_size, batch_size=batch_size, device=device, extra=engine_option)
     translator.check_directions([(s.lang, r.lang) for s, r in plan])
+    preflight_models(translator, [(s.lang, r.lang) for s, r in plan], explicit, comet_model, config.pick("qe_model", qe_model))
     strict = bool(config.pick("strict", strict, False))
     comet_batch_size = config.pick("comet_batch_size", comet_batch_size, 16)
     comet_gpus = config.pick("comet_gpus", comet_gpus)

@@ -51,6 +51,10 @@ class TranslatorBase:
     def check_directions(self, directions: Sequence[tuple[str, str]]) -> None:
         """Refuse (InputError) a set of directions the engine cannot serve, before any work."""
 
+    def hub_models(self, directions: Sequence[tuple[str, str]]) -> list[str]:
+        """The hub models the directions need (checked for availability before any work)."""
+        return []
+
 
 def capability(engine: Any, name: str) -> Any:
     """An engine's declared capability, or TranslatorBase's default for an engine that leaves it out."""

@@ -42,6 +42,10 @@ class CachedTranslator(TranslatorBase):
         self.not_cached = f"engine {self.name} reads its translation from a file"
         return self.inner.translate_document(document, tgt_lang)
 
+    def hub_models(self, directions: Sequence[tuple[str, str]]) -> list[str]:
+        method = getattr(self.inner, "hub_models", None)
+        return list(method(directions)) if method is not None else []
+
     def check_directions(self, directions: Sequence[tuple[str, str]]) -> None:
         check = getattr(self.inner, "check_directions", None)
         if check is not None:

@@ -67,6 +67,9 @@ class MarianTranslator(TranslatorBase):
                 options["revision"] = revision[:12]
         return EngineInfo(engine=self.name, model=name, options=options)
 
+    def hub_models(self, directions: Sequence[tuple[str, str]]) -> list[str]:
+        return [self.model_for(s, t) for s, t in directions]
+
     def cache_key_parts(self, src_lang: str, tgt_lang: str) -> dict[str, Any]:
         """What changes the output, known without loading the model (for the translation cache)."""
         name = self.model_for(src_lang, tgt_lang)
