@@ -2,8 +2,10 @@
 
     python bench/build_random_models.py OUT_DIR
 
-writes OUT_DIR/marian-sv-en, OUT_DIR/marian-en-sv (MarianMT directories for --model) and
-OUT_DIR/comet (a COMET checkpoint directory for --comet-model) over a tiny XLM-R encoder.
+writes OUT_DIR/marian-sv-en, OUT_DIR/marian-en-sv (MarianMT directories for --model),
+OUT_DIR/comet (a COMET checkpoint directory for --comet-model) and OUT_DIR/cometkiwi (a
+CometKiwi-shaped quality-estimation checkpoint, unified_metric on [mt, src], for --qe-model:
+`tqcheck audit` and `--metrics cometkiwi`), both over a tiny XLM-R encoder.
 Random weights: the scores mean nothing, but every loading and scoring path is the real one.
 No hub is needed."""
 
@@ -29,8 +31,10 @@ def main(out: Path) -> None:
     marian_en_sv = build_marian(out / "marian-en-sv", en, sv, seed=2)
     encoder = build_xlmr_encoder(out / "xlmr", sv + en)
     comet = build_comet(out / "comet", encoder).parents[1]
+    kiwi = build_comet(out / "cometkiwi", encoder, class_identifier="unified_metric", input_segments=["mt", "src"]).parents[1]
     print(f"--model sv-en={marian_sv_en},en-sv={marian_en_sv}")
     print(f"--comet-model {comet}")
+    print(f"--qe-model {kiwi}")
 
 
 if __name__ == "__main__":

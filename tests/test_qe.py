@@ -155,3 +155,23 @@ def test_a_reference_based_qe_model_is_refused_before_any_translation(invoke, ti
                     *(["--metrics", "bleu,cometkiwi"] if command == "check" else []))
     assert result.exit_code == 2, result.stderr
     assert "is a reference-based COMET model (regression_metric)" in result.stderr and "--qe-model" in result.stderr
+
+
+def test_the_offline_demo_models_cover_audit(tmp_path):
+    """bench/build_random_models.py (the README's offline try-out) builds a QE checkpoint too, and the
+    flags it prints run `tqcheck audit` with no hub."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    built = subprocess.run([sys.executable, str(ROOT / "bench" / "build_random_models.py"), str(tmp_path / "demo")],
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    flags = dict(line.split(" ", 1) for line in built.stdout.splitlines() if line.startswith("--"))
+    assert set(flags) == {"--model", "--comet-model", "--qe-model"}
+    report = tmp_path / "audit.json"
+    audit = subprocess.run([sys.executable, "-m", "tqcheck", "audit", "--no-mt", "--qe-model", flags["--qe-model"], "--no-cache",
+                            "--json", str(report)], capture_output=True, text=True, timeout=600)
+    assert audit.returncode == 0, audit.stderr
+    assert f"model:{flags['--qe-model']}|ref:no" in report.read_text()
