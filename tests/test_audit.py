@@ -91,8 +91,10 @@ def test_audit_cli_writes_json_and_html(invoke, tiny_models, tmp_path):
                     "--top", "3", "--json", report, "--html", page)
     assert result.exit_code == 0, result.stderr
     assert "The 3 most suspicious reference segments" in result.stdout
-    data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["kind"] == "audit" and data["direction"] == "sv-en" and len(data["segments"]) == 20
+    top = json.loads(report.read_text(encoding="utf-8"))
+    assert top["kind"] == "audit" and top["tool"]["name"] == "tqcheck" and top["command"] == "audit"
+    (data,) = top["directions"]
+    assert data["direction"] == "sv-en" and len(data["segments"]) == 20
     assert sorted(data["most_suspicious"]) == list(range(20))
     assert data["reference_qe"]["signature"].startswith(f"model:{tiny_models['xcomet_dir']}|ref:no")
     assert any(s["error_spans"] for s in data["segments"])  # XCOMET marks errors in the reference
@@ -107,7 +109,7 @@ def test_audit_html_renders_and_sorts_by_reference_qe(invoke, tiny_models, tmp_p
     result = invoke("audit", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--qe-model", tiny_models["kiwi_dir"],
                     "--json", report, "--html", page)
     assert result.exit_code == 0, result.stderr
-    data = json.loads(report.read_text(encoding="utf-8"))
+    data = json.loads(report.read_text(encoding="utf-8"))["directions"][0]
     import re
 
     dom = dump_dom(page)
@@ -124,7 +126,7 @@ def test_audit_without_mt_uses_qe_only(invoke, tiny_models, tmp_path):
     report = tmp_path / "audit.json"
     result = invoke("audit", SV, EN, "--no-mt", "--qe-model", tiny_models["qe_dir"], "--json", report)
     assert result.exit_code == 0, result.stderr
-    data = json.loads(report.read_text(encoding="utf-8"))
+    data = json.loads(report.read_text(encoding="utf-8"))["directions"][0]
     assert data["mt_qe"] is None and data["engine"] is None
     assert all(s["mt"] is None and s["chrf_vs_mt"] is None for s in data["segments"])
     assert len(data["segments"]) >= 15  # aligned on the source alone: names, numbers and punctuation carry it
@@ -142,7 +144,7 @@ def test_audit_by_sentence_names_the_sentences(invoke, tiny_models, tmp_path):
                     "--unit", "sentence", "--json", report)
     assert result.exit_code == 0, result.stderr
     assert "src↔ref sentences" in result.stdout
-    data = json.loads(report.read_text(encoding="utf-8"))
+    data = json.loads(report.read_text(encoding="utf-8"))["directions"][0]
     assert data["unit"] == "sentence" and len(data["segments"]) >= 25
     assert all(s["source_sentences"] and s["reference_sentences"] for s in data["segments"])
 
@@ -187,3 +189,11 @@ def test_documents_that_share_no_line_are_bad_input(invoke, tiny_models, tmp_pat
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "could be aligned" in result.stderr
     assert ("engine translates" in result.stderr) == (command == "check")
+
+
+def test_an_audit_report_is_refused_as_a_baseline(invoke, tiny_models, tmp_path):
+    audit = tmp_path / "audit.json"
+    assert invoke("audit", SV, EN, "--no-mt", "--qe-model", tiny_models["qe_dir"], "--json", audit).exit_code == 0
+    result = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "bleu",
+                    "--baseline", audit)
+    assert result.exit_code == 2 and "is a reference audit" in result.stderr

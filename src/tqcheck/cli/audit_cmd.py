@@ -34,7 +34,7 @@ def audit(
     comet_batch_size: o.CometBatchOpt = None,
     comet_gpus: o.CometGpusOpt = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many suspicious reference segments to list.")] = 5,
-    json_path: o.JsonOpt = None,
+    json_path: Annotated[Optional[str], typer.Option("--json", help="Write the audit as versioned JSON (the same top-level fields as check's report, with kind \"audit\"; it is not a --baseline).")] = None,
     html: o.HtmlOpt = None,
     strict: o.StrictOpt = None,
     cache_dir: o.CacheDirOpt = None,

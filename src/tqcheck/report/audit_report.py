@@ -62,31 +62,36 @@ def render_audit(audit, console: Console, top: int) -> None:
 
 
 def audit_to_dict(audit, created: str) -> dict:
+    """The same top-level shape as a check/score report (``tool``, ``command``, ``directions``), with
+    ``kind: "audit"`` so that no reader takes it for one."""
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": "audit",
-        "tqcheck_version": __version__,
+        "tool": {"name": "tqcheck", "version": __version__},
+        "command": "audit",
         "created": created,
-        "direction": audit.direction,
-        "unit": audit.unit,
-        "src_lang": audit.src_lang,
-        "tgt_lang": audit.tgt_lang,
-        "source": audit.source_path,
-        "reference": audit.reference_path,
-        "engine": asdict(audit.engine) if audit.engine is not None else None,
-        "reference_qe": {"score": audit.reference_qe.score, "signature": audit.reference_qe.signature},
-        "mt_qe": {"score": audit.mt_qe.score, "signature": audit.mt_qe.signature} if audit.mt_qe else None,
-        "chrf_signature": audit.chrf_signature,
-        "unmatched": [asdict(u) for u in audit.alignment.unmatched],
-        "most_suspicious": audit.most_suspicious(len(audit.segments)),
-        "segments": [
-            {**asdict(s), "source_lines": list(s.source_lines), "reference_lines": list(s.reference_lines),
-             "reasons": list(s.reasons), "error_spans": list(s.error_spans),
-             "source_sentences": list(s.source_sentences), "reference_sentences": list(s.reference_sentences)}
-            for s in audit.segments
-        ],
-        "warnings": audit.warnings,
-        "seconds": audit.seconds,
+        "directions": [{
+            "direction": audit.direction,
+            "unit": audit.unit,
+            "src_lang": audit.src_lang,
+            "tgt_lang": audit.tgt_lang,
+            "source": audit.source_path,
+            "reference": audit.reference_path,
+            "engine": asdict(audit.engine) if audit.engine is not None else None,
+            "reference_qe": {"score": audit.reference_qe.score, "signature": audit.reference_qe.signature},
+            "mt_qe": {"score": audit.mt_qe.score, "signature": audit.mt_qe.signature} if audit.mt_qe else None,
+            "chrf_signature": audit.chrf_signature,
+            "unmatched": [asdict(u) for u in audit.alignment.unmatched],
+            "most_suspicious": audit.most_suspicious(len(audit.segments)),
+            "segments": [
+                {**asdict(s), "source_lines": list(s.source_lines), "reference_lines": list(s.reference_lines),
+                 "reasons": list(s.reasons), "error_spans": list(s.error_spans),
+                 "source_sentences": list(s.source_sentences), "reference_sentences": list(s.reference_sentences)}
+                for s in audit.segments
+            ],
+            "warnings": audit.warnings,
+            "seconds": audit.seconds,
+        }],
     }
 
 

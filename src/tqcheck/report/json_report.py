@@ -147,6 +147,9 @@ def read_json_report(path: str, role: str = "report") -> Report:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"{role} {path} is not valid JSON ({error.msg}: line {error.lineno}, column {error.colno}); {fix}") from None
+    if isinstance(data, dict) and data.get("kind") == "audit":
+        raise InputError(f"{role} {path} is a reference audit (tqcheck audit --json), which scores the reference, "
+                         f"not a translation; {fix}")
     tool = data.get("tool") if isinstance(data, dict) else None
     if not isinstance(tool, dict) or tool.get("name") != "tqcheck" or not isinstance(data.get("directions"), list):
         raise InputError(f"{role} {path} is not a tqcheck report; {fix}")
