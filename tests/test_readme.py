@@ -41,3 +41,20 @@ def test_ci_workflows_are_valid_and_use_real_flags(index, invoke):
         help_text = invoke(*name.split(), "--help").stdout
         for flag in re.findall(r"(--[a-z-]+)", rest):
             assert flag in help_text, f"{flag} is not an option of tqcheck {name}"
+
+
+@pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])
+def test_example_ci_files_are_the_readme_text_and_install_as_the_readme_does(name):
+    """examples/ holds the workflows exactly as the README shows them, and their install steps pin the
+    torch the README's own commands pin (a bare `torch` pulls gigabytes of CUDA)."""
+    text = (ROOT / "examples" / name).read_text(encoding="utf-8")
+    assert text in [body for kind, body in BLOCKS if kind == "yaml"]
+    assert isinstance(yaml.safe_load(text), dict)
+    pinned = re.search(r"pip install (torch==[\d.]+)", BLOCKS[0][1]).group(1)
+    installs = re.findall(r"pip install (torch\S*)", text)
+    assert installs and all(i == pinned for i in installs), installs
+    assert "pip install \"tqcheck" in text or "pip install 'tqcheck" in text
+
+
+def test_apt_commands_in_the_readme_do_not_wait_for_a_yes():
+    assert all("-y" in line for line in README.splitlines() if "apt-get install" in line)
