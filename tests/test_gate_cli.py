@@ -167,3 +167,39 @@ def test_json_that_is_not_a_report_is_refused(invoke, files, tmp_path):
         odd.write_text(content)
         result = score(invoke, files, "hyp", "--baseline", odd)
         assert result.exit_code == 2 and "is not a tqcheck report" in result.stderr, content
+
+
+def test_the_first_baseline_from_a_settings_file(tmp_path, monkeypatch):
+    """CI users keep baseline and max_drop in tqcheck.toml: the first run says how to make the baseline
+    (naming the settings file), --update-baseline makes it (and its folder), the next run gates on it."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import APERTIUM_SV_EN, EN, SV
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tqcheck.toml").write_text(
+        f'source = "{SV}"\nreference = "{EN}"\nengine = "file"\nhypothesis = "{APERTIUM_SV_EN}"\n'
+        'metrics = ["bleu", "chrf"]\nbaseline = "quality/baseline.json"\nmax_drop = { bleu = "default" }\n'
+        'fail_under = { bleu = 5 }\n', encoding="utf-8")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "tqcheck", "check", "--no-cache", *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)
+
+    first = run()
+    assert first.returncode == 2 and "does not exist yet" in first.stderr and "tqcheck.toml" in first.stderr
+    assert "--update-baseline" in first.stderr
+    made = run("--update-baseline")
+    assert made.returncode == 0, made.stderr
+    baseline = tmp_path / "quality" / "baseline.json"
+    assert json.loads(baseline.read_text())["directions"][0]["scores"]["bleu"]["score"] > 5
+    assert "wrote the baseline" in made.stderr
+    gated = run("--json", "r.json")
+    assert gated.returncode == 0, gated.stderr
+    checks = json.loads((tmp_path / "r.json").read_text())["gate"]["checks"]
+    assert {(c["kind"], c["metric"]) for c in checks} == {("fail_under", "bleu"), ("max_drop", "bleu")}
+    failing = run("--update-baseline", "--fail-under", "bleu=99")
+    assert failing.returncode == 1 and "was not written" in failing.stderr
+    assert json.loads(baseline.read_text())["directions"][0]["scores"]["bleu"]["score"] < 99  # the old one stands

@@ -106,6 +106,8 @@ class GatePolicy:
     test: str = "bs"
     samples: int | None = None  # None: the test's default
     alpha: float = 0.05
+    baseline_origin: str | None = None  # where the baseline path came from, for messages
+    update_baseline: str | None = None  # write this run's report here as the new baseline (no drop checks)
 
     def __post_init__(self) -> None:
         check_significance_settings(self.test, self.samples, self.alpha)

@@ -43,6 +43,7 @@ def check(
     fail_under: o.FailUnderOpt = None,
     fail_over: o.FailOverOpt = None,
     baseline: o.BaselineOpt = None,
+    update_baseline: o.UpdateBaselineOpt = None,
     max_drop: o.MaxDropOpt = None,
     significance: o.SignificanceOpt = None,
     samples: o.SamplesOpt = None,
@@ -64,7 +65,8 @@ def check(
     mismatches = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
     plan = plan_directions(first, second, config.pick("direction", direction), default_both=default_both)
     policy = gate_policy(config, fail_under=fail_under, fail_over=fail_over, max_drop=max_drop, baseline=baseline,
-                         significance=significance, samples=samples, alpha=alpha)
+                         significance=significance, samples=samples, alpha=alpha,
+                         update_baseline=update_baseline)
     save_paths = per_direction(save_translation, [f"{s.lang}-{r.lang}" for s, r in plan])
     run = run_files(config, files, policy).read("SOURCE", first.path).read("REFERENCE", second.path)
     run.read("--hypothesis", *o.hypothesis_paths(config, hypothesis)).write("--save-translation", *save_paths)

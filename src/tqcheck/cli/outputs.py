@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import typer
 
 import os
+from pathlib import Path
 
 from ..config import Config
 from ..errors import InputError
@@ -29,20 +30,41 @@ class Outputs:
     html: str | None = None
 
 
-def gate_policy(config: Config, *, fail_under, fail_over, max_drop, baseline, significance, samples, alpha) -> GatePolicy:
-    """Gate policy from flags over the settings file."""
+def gate_policy(config: Config, *, fail_under, fail_over, max_drop, baseline, significance, samples, alpha,
+                update_baseline: bool | None = None) -> GatePolicy:
+    """Gate policy from flags over the settings file. With --update-baseline the baseline is where
+    this run's report goes, not something to compare with."""
+    path = config.pick("baseline", baseline)
+    origin = "--baseline" if baseline is not None else (config.where("baseline") if path else None)
+    limits = config.limits(fail_under or (), fail_over or (), max_drop or ())
+    if update_baseline:
+        if not path:
+            raise InputError("--update-baseline writes the baseline this run names: pass --baseline PATH, or set "
+                             "baseline = \"PATH\" in tqcheck.toml")
+        return GatePolicy(limits=[l for l in limits if l.kind != "max_drop"], baseline=None,
+                          test=str(config.pick("significance", significance, "bs")).lower(),
+                          samples=config.pick("samples", samples, None), alpha=float(config.pick("alpha", alpha, 0.05)),
+                          baseline_origin=origin, update_baseline=path)
     return GatePolicy(
-        limits=config.limits(fail_under or (), fail_over or (), max_drop or ()),
-        baseline=config.pick("baseline", baseline),
+        limits=limits,
+        baseline=path,
         test=str(config.pick("significance", significance, "bs")).lower(),
         samples=config.pick("samples", samples, None),
         alpha=float(config.pick("alpha", alpha, 0.05)),
+        baseline_origin=origin,
     )
 
 
 def read_baseline(policy: GatePolicy) -> Report | None:
-    """Read the baseline before any expensive work, so a bad one fails in a second."""
-    return read_json_report(policy.baseline, role="baseline") if policy.baseline else None
+    """Read the baseline before any expensive work, so a bad one fails in a second. A baseline that
+    does not exist yet says how to make it, and where its path came from."""
+    if not policy.baseline:
+        return None
+    if not Path(policy.baseline).expanduser().exists():
+        raise InputError(f"baseline {policy.baseline} (from {policy.baseline_origin or '--baseline'}) does not exist yet; "
+                         "make it once with the same command and --update-baseline (it writes this run's report "
+                         "there), then commit it")
+    return read_json_report(policy.baseline, role="baseline")
 
 
 def outputs(config: Config, json_path, junit, markdown, html=None) -> Outputs:
@@ -59,6 +81,9 @@ def run_files(config: Config, files: Outputs, policy: GatePolicy | None = None) 
         run.read("--config", config.path)
     if policy is not None:
         run.read("--baseline", policy.baseline)
+        if policy.update_baseline:
+            Path(policy.update_baseline).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            run.write("--update-baseline", policy.update_baseline)
     for flag, path in (("--json", files.json), ("--html", files.html), ("--junit", files.junit),
                        ("--markdown", files.markdown)):
         run.write(flag, path)
@@ -91,5 +116,10 @@ def finish(report: Report, policy: GatePolicy, baseline: Report | None, files: O
     if summary_problem:
         typer.echo(f"tqcheck: warning: {summary_problem}", err=True)
     if report.gate is not None and not report.gate.passed:
+        if policy.update_baseline:
+            typer.echo(f"tqcheck: the baseline {policy.update_baseline} was not written: this run fails its thresholds", err=True)
         typer.echo(f"tqcheck: {report.gate.verdict()}", err=True)
         raise typer.Exit(EXIT_GATE_FAILED)
+    if policy.update_baseline:
+        write_json_report(report, policy.update_baseline)
+        typer.echo(f"tqcheck: wrote the baseline {policy.update_baseline} (from {policy.baseline_origin})", err=True)

@@ -33,6 +33,7 @@ def score(
     fail_under: o.FailUnderOpt = None,
     fail_over: o.FailOverOpt = None,
     baseline: o.BaselineOpt = None,
+    update_baseline: o.UpdateBaselineOpt = None,
     max_drop: o.MaxDropOpt = None,
     significance: o.SignificanceOpt = None,
     samples: o.SamplesOpt = None,
@@ -52,7 +53,8 @@ def score(
     config = load_config(config_path)
     files = outputs(config, json_path, junit, markdown, html)
     policy = gate_policy(config, fail_under=fail_under, fail_over=fail_over, max_drop=max_drop, baseline=baseline,
-                         significance=significance, samples=samples, alpha=alpha)
+                         significance=significance, samples=samples, alpha=alpha,
+                         update_baseline=update_baseline)
     run_files(config, files, policy).read("--hyp", hyp).read("--ref", ref).read("--src", src).check()
     previous = read_baseline(policy)
     hypotheses = read_lines(hyp)
