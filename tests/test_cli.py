@@ -231,3 +231,17 @@ def test_usage_errors_are_one_line_exit_2(args, message):
 def test_python_dash_m_and_version():
     done = subprocess.run([sys.executable, "-m", "tqcheck", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("tqcheck ")
+
+
+@pytest.mark.parametrize("command", ["check", "score", "audit", "align", "translate", "compare", "models list"])
+def test_help_reads_as_a_user_expects(invoke, command):
+    text = invoke(*command.split(), "--help").stdout
+    for line in text.splitlines():
+        if any(flag in line for flag in ("--strict", "--no-cache", "--no-mt", "--update-baseline")):
+            assert "<bool>" not in line, line  # a flag takes no value
+    if "--engine" in text:
+        assert "ctranslate2" in text
+    if command == "align":
+        assert "Language of SOURCE" in text and "Language of REFERENCE" in text
+    if command == "compare":
+        assert "Quality gate" not in text and "drops" not in text

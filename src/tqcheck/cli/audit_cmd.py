@@ -21,7 +21,7 @@ def audit(
     src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Language of SOURCE (default: identified from the text).")] = None,
     tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Language of REFERENCE (default: identified from the text).")] = None,
     qe_model: o.QeModelOpt = None,
-    no_mt: Annotated[Optional[bool], typer.Option("--no-mt", help="Do not machine-translate: align on the source alone and audit with QE only (no MT comparison).", show_default=False)] = None,
+    no_mt: Annotated[Optional[bool], typer.Option("--no-mt", metavar="", help="Do not machine-translate: align on the source alone and audit with QE only (no MT comparison).", show_default=False)] = None,
     engine: o.EngineOpt = None,
     model: o.ModelOpt = None,
     command: o.CommandOpt = None,

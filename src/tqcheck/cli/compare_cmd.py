@@ -22,10 +22,10 @@ from .app import command
 @command("compare")
 def compare(
     reports: Annotated[list[str], typer.Argument(metavar="BASELINE.json OTHER.json...", help="JSON reports of the same documents (written with --json); the first is the baseline.")],
-    metrics: o.MetricsOpt = None,
-    significance: o.SignificanceOpt = None,
-    samples: o.SamplesOpt = None,
-    alpha: o.AlphaOpt = None,
+    metrics: Annotated[Optional[str], typer.Option("--metrics", help="Comma-separated metrics to compare (default: every metric all reports have).")] = None,
+    significance: Annotated[Optional[str], typer.Option("--significance", metavar="bs|ar", help="Paired test between systems: bs = sacrebleu's paired bootstrap (default, 1000 resamples), ar = approximate randomization (10000 trials). The seed is SACREBLEU_SEED (default 12345).", show_default=False)] = None,
+    samples: Annotated[Optional[int], typer.Option("--samples", help="Resamples (bs) or trials (ar) for the paired test.", show_default=False)] = None,
+    alpha: Annotated[Optional[float], typer.Option("--alpha", help="Significance level for calling a difference or a winner (default 0.05).", show_default=False)] = None,
     json_path: Annotated[Optional[str], typer.Option("--json", help="Write the comparison as JSON.")] = None,
     markdown: Annotated[Optional[str], typer.Option("--markdown", help="Write the comparison as Markdown.")] = None,
 ) -> None:
