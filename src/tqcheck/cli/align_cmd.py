@@ -10,7 +10,8 @@ from ..align import Alignment, DynamicProgrammingAligner
 from ..atomic import write_text_atomic
 from ..iopaths import RunFiles
 from ..documents import Document, load_document
-from ..pipeline import plan_directions, translate_document
+from ..pipeline import plan_directions
+from ..translation import translate_document
 from ..config import load_config
 from . import options as o
 from .app import command

@@ -9,7 +9,8 @@ import typer
 from ..atomic import write_text_atomic
 from ..iopaths import per_direction
 from ..config import load_config
-from ..pipeline import check_direction, line_parallel, new_report, plan_directions, preflight_models
+from ..pipeline import check_direction, line_parallel, new_report, plan_directions
+from ..translation import preflight_models
 from . import options as o
 from .app import command
 from .outputs import finish, gate_policy, outputs, read_baseline, run_files

@@ -10,7 +10,8 @@ import typer
 from ..atomic import write_text_atomic
 from ..iopaths import RunFiles
 from ..documents import load_document
-from ..pipeline import line_parallel, translate_document
+from ..pipeline import line_parallel
+from ..translation import translate_document
 from ..config import load_config
 from . import options as o
 from .app import command
