@@ -172,3 +172,15 @@ def test_every_missing_model_is_named_at_once_before_any_work(tmp_path):
         assert name in done.stderr
     assert "tqcheck models pull Helsinki-NLP/opus-mt-sv-en Helsinki-NLP/opus-mt-en-sv Unbabel/wmt22-comet-da" in done.stderr
     assert "--direction sv-en --engine command" in done.stderr
+
+
+def test_save_translation_names_one_file_per_direction_as_documented(tmp_path):
+    """`--save-translation tr` with both directions writes tr.sv-en.txt and tr.en-sv.txt (README)."""
+    sv_lines = [line for line in SV.read_text(encoding="utf-8").split("\n") if line.strip()]
+    (tmp_path / "sv-en.txt").write_text(APERTIUM_SV_EN.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "en-sv.txt").write_text("\n".join(sv_lines[:21]) + "\n", encoding="utf-8")  # Swedish text, one per en line
+    replay = f"cat > /dev/null; grep -v '^$' {tmp_path}/{{src}}-{{tgt}}.txt"
+    done = run("check", "--engine", "command", "--command", replay, *BLEU, "--save-translation", tmp_path / "tr")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.glob("tr*")) == ["tr.en-sv.txt", "tr.sv-en.txt"]
+    assert (tmp_path / "tr.sv-en.txt").read_text(encoding="utf-8").count("\n") == len(sv_lines)  # line-parallel
