@@ -195,7 +195,7 @@ def test_the_first_baseline_from_a_settings_file(tmp_path, monkeypatch):
     assert made.returncode == 0, made.stderr
     baseline = tmp_path / "quality" / "baseline.json"
     assert json.loads(baseline.read_text())["directions"][0]["scores"]["bleu"]["score"] > 5
-    assert "wrote the baseline" in made.stderr
+    assert "wrote the baseline" in made.stdout
     gated = run("--json", "r.json")
     assert gated.returncode == 0, gated.stderr
     checks = json.loads((tmp_path / "r.json").read_text())["gate"]["checks"]

@@ -184,3 +184,17 @@ def test_save_translation_names_one_file_per_direction_as_documented(tmp_path):
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.glob("tr*")) == ["tr.en-sv.txt", "tr.sv-en.txt"]
     assert (tmp_path / "tr.sv-en.txt").read_text(encoding="utf-8").count("\n") == len(sv_lines)  # line-parallel
+
+
+def test_a_ci_log_gets_whole_lines_and_says_what_was_written(tmp_path):
+    """Not a terminal and no $COLUMNS (a CI log): no signature is wrapped mid-word, and each written
+    file has its line."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    done = subprocess.run([*TQCHECK, "check", str(SV), str(EN), *FILE_ENGINE, "--metrics", "bleu,chrf,ter", "--no-cache",
+                           "--json", str(tmp_path / "r.json"), "--markdown", str(tmp_path / "r.md")],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    signatures = [m["signature"] for m in json.loads((tmp_path / "r.json").read_text())["directions"][0]["scores"].values()]
+    lines = done.stdout.splitlines()
+    assert all(any(signature in line for line in lines) for signature in signatures)
+    assert f"wrote {tmp_path / 'r.json'}" in lines and f"wrote {tmp_path / 'r.md'}" in lines

@@ -54,7 +54,8 @@ def score_triples(
         metric = create_metric(name, tgt_lang=tgt_lang, comet_model=comet_model,
                                comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, cache=cache,
                                comet_precision=comet_precision, qe_model=qe_model)
-        announce(progress, f"scoring {name} on {len(triples)} segments")
+        announce(progress, f"{label(name)}: loading the model (unless every segment is cached) and scoring "
+                           f"{len(triples)} segments" if name in NEURAL_METRICS else f"scoring {name} on {len(triples)} segments")
         started = time.perf_counter()
         try:
             results.append(metric.score(triples))

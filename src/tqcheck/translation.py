@@ -29,14 +29,21 @@ def translate_document(translator: Translator, document: Document, tgt_lang: str
     MT that is mostly in another language is an engine error (its score would be meaningless);
     MT with several segments in another language is a warning in ``warnings``, and an error under
     ``strict``."""
+    import time
+
     texts = document.texts
     what = f"translating {len(texts)} segments {document.lang}→{tgt_lang} with {translator.name}"
     announce(progress, what)
+    started = time.perf_counter()
+
+    def counted(done: int, total: int) -> None:
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        progress(f"{what}: {done}/{total} ({rate:.1f}/s)")
+
     if capability(translator, "reads_line_parallel_file"):
         translations = translator.translate_document(document, tgt_lang)
     elif progress is not None and "progress" in inspect.signature(translator.translate).parameters:
-        translations = translator.translate(texts, document.lang, tgt_lang,
-                                            progress=lambda done, total: progress(f"{what}: {done}/{total}"))
+        translations = translator.translate(texts, document.lang, tgt_lang, progress=counted)
     else:
         translations = translator.translate(texts, document.lang, tgt_lang)
     if len(translations) != len(texts):

@@ -124,8 +124,18 @@ def preflight_models(metric_names, comet_model: str | None, qe_model: str | None
         preflight_local_checkpoint(qe_model, flag="--qe-model", reference_free=True)
 
 
+LOG_WIDTH = 240  # when output goes to a CI log, not a terminal: wide enough that nothing wraps mid-word
+
+
 def console(stderr: bool = False) -> Console:
+    """Rich console: the terminal's width, $COLUMNS when set, and for a log (not a terminal) a wide
+    line, so signatures and table rows stay on one line instead of wrapping at 80 columns."""
+    import sys
+
     width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
+    stream = sys.stderr if stderr else sys.stdout
+    if width is None and not stream.isatty():
+        width = LOG_WIDTH
     return Console(stderr=stderr, width=width, highlight=False)
 
 

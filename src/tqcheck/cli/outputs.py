@@ -90,6 +90,12 @@ def run_files(config: Config, files: Outputs, policy: GatePolicy | None = None) 
     return run.append("$GITHUB_STEP_SUMMARY", os.environ.get("GITHUB_STEP_SUMMARY"))
 
 
+def _say_written(console, paths: list[str]) -> None:
+    """One line per file written, so a CI log shows where the reports went."""
+    for path in paths:
+        console.print(f"wrote {path}", highlight=False, markup=False, soft_wrap=True)
+
+
 def finish(report: Report, policy: GatePolicy, baseline: Report | None, files: Outputs) -> None:
     """Judge the report, write every requested file (even when the baseline turns out not to be
     comparable, so nothing computed is lost), show it, and exit 1 when the gate failed."""
@@ -99,20 +105,29 @@ def finish(report: Report, policy: GatePolicy, baseline: Report | None, files: O
             report.gate = evaluate_gate(report, policy, baseline)
         except InputError as error:
             refusal = error
+    written: list[str] = []
     if files.json is not None:
         write_json_report(report, files.json)
+        written.append(files.json)
     if files.html is not None:
         from ..report.html import write_html_report
 
         write_html_report(report, files.html)
+        written.append(files.html)
+    console = o.console()
     if refusal is not None:
-        render_report(report, o.console())
+        render_report(report, console)
+        _say_written(console, written)
         raise refusal
     if files.junit is not None:
         write_junit(report, files.junit)
-    write_markdown(report, files.markdown)
+        written.append(files.junit)
+    if files.markdown is not None:
+        write_markdown(report, files.markdown)
+        written.append(files.markdown)
     summary_problem = append_step_summary(report)
-    render_report(report, o.console())
+    render_report(report, console)
+    _say_written(console, written)
     if summary_problem:
         typer.echo(f"tqcheck: warning: {summary_problem}", err=True)
     if report.gate is not None and not report.gate.passed:
@@ -122,4 +137,4 @@ def finish(report: Report, policy: GatePolicy, baseline: Report | None, files: O
         raise typer.Exit(EXIT_GATE_FAILED)
     if policy.update_baseline:
         write_json_report(report, policy.update_baseline)
-        typer.echo(f"tqcheck: wrote the baseline {policy.update_baseline} (from {policy.baseline_origin})", err=True)
+        console.print(f"wrote the baseline {policy.update_baseline} (from {policy.baseline_origin})", markup=False, soft_wrap=True)
