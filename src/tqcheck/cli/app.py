@@ -13,6 +13,7 @@ import sys
 from typing import Callable
 
 import typer
+from typer.core import TyperCommand
 
 from ..errors import TqcheckError
 
@@ -81,11 +82,21 @@ app = typer.Typer(
 )
 
 
+class _Command(TyperCommand):
+    """A command whose --help row shows no value type (``--help -h`` takes no value)."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
 def command(name: str, group: typer.Typer | None = None) -> Callable[[Callable], Callable]:
     """Register a command behind the error funnel (every command goes through here)."""
 
     def register(function: Callable) -> Callable:
-        (group or app).command(name)(_funnel(function))
+        (group or app).command(name, cls=_Command)(_funnel(function))
         return function
 
     return register

@@ -17,7 +17,7 @@ app.add_typer(models_app, name="models")
 
 
 @command("pull", group=models_app)
-def models_pull(names: Annotated[list[str], typer.Argument(help="Hub names, e.g. Helsinki-NLP/opus-mt-sv-en Unbabel/wmt22-comet-da.")]) -> None:
+def models_pull(names: Annotated[list[str], typer.Argument(metavar="NAME", help="Hub names, e.g. Helsinki-NLP/opus-mt-sv-en Unbabel/wmt22-comet-da.")]) -> None:
     """Download models into the local cache so that later runs work offline (HF_HUB_OFFLINE=1)."""
     for name in names:
         for path in pull(name):
