@@ -100,3 +100,32 @@ def test_a_deletion_among_repeated_short_lines():
     assert ((5,), (5,)) in found and ((6,), (6,)) in found
     assert [(u.side, u.line) for u in result.unmatched] == [("source", 7)]
     assert ((8,), (7,)) in found  # what follows is still in step
+
+
+def _similarity_calls(monkeypatch, n: int) -> int:
+    """How many span similarities the aligner computes for unrelated documents of n and n/3 lines."""
+    import random
+
+    import tqcheck.align.dp as dp
+
+    calls = [0]
+    real = dp.chrf_from_profiles
+
+    def counted(*args):
+        calls[0] += 1
+        return real(*args)
+
+    monkeypatch.setattr(dp, "chrf_from_profiles", counted)
+    rng = random.Random(n)
+    source = [" ".join(rng.choices("alfa beta gamma delta epsilon zeta eta theta".split(), k=10)) + f" {k}" for k in range(n)]
+    reference = [" ".join(rng.choices("house river stone light tree road".split(), k=8)) for _ in range(n // 3)]
+    result = DynamicProgrammingAligner().align(document_from_texts(source, "sv"), document_from_texts(reference, "en"), None)
+    assert len(result.pairs) <= 2  # unrelated: at most a chance 2σ match or two, never a path by position
+    return calls[0]
+
+
+def test_the_work_grows_linearly_with_the_document(monkeypatch):
+    """Counted, not timed: doubling both documents (with a large one-sided surplus, the worst case for
+    the band and the gap pass) must not quadruple the similarities computed."""
+    small, large = _similarity_calls(monkeypatch, 300), _similarity_calls(monkeypatch, 600)
+    assert large < 2.6 * small, (small, large)

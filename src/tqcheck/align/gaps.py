@@ -110,7 +110,7 @@ def _gap_path(s: AlignmentSettings, sources, references, evidence, length_log_pr
     # Otherwise the bar is what the best of p*q pure-noise candidates would reach (the expected
     # maximum of that many standard normals), so a one-sided title is not paired by chance.
     threshold = s.gap_threshold if bonus else max(s.gap_threshold, math.sqrt(2 * math.log(max(p * q, 2))))
-    width = abs(p - q) + s.gap_band
+    width = min(abs(p - q) + s.gap_band, s.max_band)  # never wider than the main band: cost stays linear
 
     def score(i, j, a, b) -> float:
         lp = length_log_prob(i0 + i, i0 + i + a, j0 + j, j0 + j + b)
