@@ -76,7 +76,7 @@ def hunalign(pair, binary: str) -> list:
         (folder / "src").write_text("\n".join(_tokenized(x) for x in pair.source) + "\n")
         (folder / "ref").write_text("\n".join(_tokenized(x) for x in pair.reference) + "\n")
         out = subprocess.run([binary, "-utf", str(folder / "null.dic"), str(folder / "src"), str(folder / "ref")],
-                             capture_output=True, text=True, check=True).stdout
+                             capture_output=True, text=True, check=True, cwd=folder).stdout  # it leaves a translate.txt
     rungs = [tuple(map(int, line.split("\t")[:2])) for line in out.splitlines() if line.strip()]
     beads = []
     for (i0, j0), (i1, j1) in zip(rungs, rungs[1:]):
