@@ -71,3 +71,12 @@ def test_bad_settings_name_the_key(repo, text, message):
 def test_explicit_config_must_exist(tmp_path):
     with pytest.raises(InputError, match="--config .*: no such file"):
         load_config(str(tmp_path / "nope.toml"))
+
+
+def test_a_bad_path_from_the_settings_file_says_where_it_came_from(invoke, tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tqcheck.toml").write_text('source = "docs/missing.sv.txt"\nreference = "docs/missing.en.txt"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("check", "--metrics", "bleu")
+    assert result.exit_code == 2
+    assert "missing.sv.txt: no such file" in result.stderr and "'source' in" in result.stderr and "tqcheck.toml" in result.stderr

@@ -68,13 +68,23 @@ def document_pair(config, source: str | None, reference: str | None, src_lang: s
     from ..bundled import seed_path
     from ..documents import load_document
 
+    given = {"source": source, "reference": reference}
     source, reference = config.pick("source", source), config.pick("reference", reference)
     if (source is None) != (reference is None):
         raise InputError(f"pass both SOURCE and REFERENCE, or neither to {what} the bundled seed pair")
     if source is None:
         return load_document(seed_path("sv"), "sv"), load_document(seed_path("en"), "en"), True
-    return (load_document(source, config.pick("src_lang", src_lang)),
-            load_document(reference, config.pick("tgt_lang", tgt_lang), option="--tgt-lang"), False)
+
+    def load(key: str, path: str, lang: str | None, option: str):
+        try:
+            return load_document(path, lang, option=option)
+        except InputError as error:
+            if given[key] is None:  # the path came from the settings file: say which, so it can be found
+                raise InputError(f"{error} (the path is {config.where(key)})") from None
+            raise
+
+    return (load("source", source, config.pick("src_lang", src_lang), "--src-lang"),
+            load("reference", reference, config.pick("tgt_lang", tgt_lang), "--tgt-lang"), False)
 
 
 def hypothesis_paths(config, hypothesis: str | None) -> list[str]:
