@@ -76,29 +76,28 @@ def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, hyp_texts, r
         return evidence(i, i + a, j, j + b) + s.length_weight * length_log_prob(i, i + a, j, j + b)
 
     out = list(beads)
-    changed = True
-    while changed:
-        changed = False
-        for k, (i, j, a, b) in enumerate(out):
-            if not (a and b) or a + b >= 3:
+    k = 0
+    while k < len(out):  # one pass: a grown bead (2-1 or 1-2) grows no further
+        i, j, a, b = out[k]
+        grew = False
+        for n in ((k - 1, k + 1) if a and b and a + b < 3 else ()):
+            if not 0 <= n < len(out) or (out[n][2] and out[n][3]):
                 continue
-            for n in (k - 1, k + 1):
-                if not 0 <= n < len(out) or (out[n][2] and out[n][3]):
-                    continue
-                ni, nj, na, nb = out[n]
-                grown = (min(i, ni) if na else i, min(j, nj) if nb else j, a + na, b + nb)
-                gain = evidence(*_span(grown)) - evidence(*_span((i, j, a, b)))
-                # the skipped line's text (its MT, or itself) found inside the neighbour's partner
-                inside = contained(ni, j, b) if na else contained_ref(nj, i, a)
-                if (gain >= -0.25 and inside >= s.absorb_containment and value(*grown) >= value(i, j, a, b) - 1.0) or \
-                        gain >= s.absorb_evidence_gain:
-                    out[min(k, n)] = grown
-                    del out[max(k, n)]
-                    changed = True
-                    break
-            if changed:
+            ni, nj, na, nb = out[n]
+            grown = (min(i, ni) if na else i, min(j, nj) if nb else j, a + na, b + nb)
+            gain = evidence(*_span(grown)) - evidence(*_span((i, j, a, b)))
+            # the skipped line's text (its MT, or itself) found inside the neighbour's partner
+            inside = contained(ni, j, b) if na else contained_ref(nj, i, a)
+            if (gain >= -0.25 and inside >= s.absorb_containment and value(*grown) >= value(i, j, a, b) - 1.0) or \
+                    gain >= s.absorb_evidence_gain:
+                out[min(k, n)] = grown
+                del out[max(k, n)]
+                k, grew = min(k, n), True
                 break
+        if not grew:
+            k += 1
     return out
+
 
 def _gap_path(s: AlignmentSettings, sources, references, evidence, length_log_prob, src_lengths, ref_lengths):
     """Best path through one gap: 1-1, 2-1 and 1-2 beads at the gap's lower bar, or skips."""

@@ -126,7 +126,7 @@ def preflight_models(metric_names, comet_model: str | None, qe_model: str | None
     """Check local COMET/QE checkpoints before any translation (a wrong one fails in a second)."""
     if not any(name in ("comet", "cometkiwi") for name in metric_names):
         return
-    from ..metrics.comet_metric import preflight_local_checkpoint
+    from ..metrics.checkpoints import preflight_local_checkpoint
 
     if "comet" in metric_names:
         preflight_local_checkpoint(comet_model, flag="--comet-model", reference_free=False)

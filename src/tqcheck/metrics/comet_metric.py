@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +24,7 @@ from ..cache import cache_key
 from ..errors import EngineError, InputError, ModelUnavailableError, TqcheckError
 from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path, model_fingerprint
 from .base import MetricResult, TranslationTriple
+from .checkpoints import _local_checkpoint
 
 DEFAULT_COMET_MODEL = "Unbabel/wmt22-comet-da"
 DEFAULT_QE_MODEL = "Unbabel/wmt22-cometkiwi-da"
@@ -59,46 +59,6 @@ def _not_cached(name: str, flag: str, metric: str) -> ModelUnavailableError:
 
 class _NotCached(Exception):
     """Raised inside the cached loader; load_comet words it for the option that chose the model."""
-
-
-def _local_checkpoint(name: str, flag: str) -> Path:
-    path = Path(os.path.expanduser(name))
-    if path.is_dir():
-        path = path / "checkpoints" / "model.ckpt"
-    if not path.is_file():
-        raise InputError(
-            f"{flag} {name}: no COMET checkpoint there (expected a .ckpt file or a directory with checkpoints/model.ckpt); "
-            f"pass {flag} with a hub name or an existing checkpoint"
-        )
-    if len(path.parents) < 2 or not (path.parents[1] / "hparams.yaml").is_file():
-        raise InputError(f"{flag} {name}: not a COMET checkpoint (no hparams.yaml two folders above the .ckpt); "
-                         f"pass {flag} with a hub name or a checkpoint directory as comet.download_model writes it")
-    return path
-
-
-REFERENCE_BASED_CLASSES = ("regression_metric", "ranking_metric")
-
-
-def preflight_local_checkpoint(name: str | None, *, flag: str, reference_free: bool) -> None:
-    """Before any work: a local checkpoint must be one, and a quality-estimation model must not need a
-    reference. Read from its hparams.yaml alone (no torch, no comet), so a wrong --qe-model fails in a
-    second instead of after the translation and a 45 s comet import. Hub names are checked when loaded."""
-    if not name or not is_local_path(name):
-        return
-    checkpoint = _local_checkpoint(name, flag)
-    if not reference_free:
-        return
-    try:
-        import yaml
-
-        hparams = yaml.safe_load((checkpoint.parents[1] / "hparams.yaml").read_text(encoding="utf-8")) or {}
-    except Exception:  # unreadable hparams: the loader says what is wrong with the checkpoint
-        return
-    kind = hparams.get("class_identifier") if isinstance(hparams, dict) else None
-    if kind in REFERENCE_BASED_CLASSES:
-        raise InputError(f"{name} is a reference-based COMET model ({kind}) and cannot score without a reference; "
-                         f"pass {flag} a quality-estimation checkpoint (referenceless_regression_metric, "
-                         "unified_metric or xcomet_metric), e.g. Unbabel/wmt22-cometkiwi-da")
 
 
 def _encoder_name(checkpoint: str) -> str:
