@@ -92,6 +92,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--hunalign", help="path to a hunalign binary, for its column")
+    parser.add_argument("--dump", type=Path, help="write every pair's beads here (JSON), to compare two versions exactly")
     args = parser.parse_args()
     pairs = clean_pairs(fetch_pages(args.data))
     if args.limit:
@@ -104,6 +105,7 @@ def main() -> None:
     }
     results = {}
     worst = {}
+    dumped: dict[str, list] = {}
     for set_name, items in sets.items():
         for evidence in ("mt", "none", *(["hunalign"] if args.hunalign else [])):
             scores, started = [], time.perf_counter()
@@ -112,7 +114,9 @@ def main() -> None:
                     scores.append((score(pair, hunalign(pair, args.hunalign)), pair.name))
                     continue
                 translations = apertium(pair.source, args.data / "mt") if evidence == "mt" else None
-                scores.append((score(pair, align(pair, translations)), pair.name))
+                beads = align(pair, translations)
+                dumped[f"{set_name}|{evidence}|{pair.name}"] = beads
+                scores.append((score(pair, beads), pair.name))
             f1 = [s[2] for s, _ in scores]
             results[(set_name, evidence)] = {
                 "pairs": len(items), "f1_mean": statistics.mean(f1), "f1_min": min(f1),
@@ -129,6 +133,8 @@ def main() -> None:
     print()
     for key, items in worst.items():
         print(key, [(name, round(s[2], 3)) for s, name in items])
+    if args.dump:
+        args.dump.write_text(json.dumps(dumped))
     if args.json:
         args.json.write_text(json.dumps({f"{a}|{b}": r for (a, b), r in results.items()}, indent=2))
 

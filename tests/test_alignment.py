@@ -167,3 +167,49 @@ def test_long_documents_take_the_coarse_to_fine_path_and_stay_correct(monkeypatc
     without_mt = set(pairs(DynamicProgrammingAligner(settings).align(src, ref, None)))
     assert without_mt <= gold and len(without_mt) >= 80
     assert len(calls) == 2  # both runs took the long-document path
+
+
+def test_bulk_band_similarities_equal_the_span_by_span_ones():
+    """Every cell the sparse products score (chrF of MT and source, anchor Dice; 1-1, 2-1, 1-2, 2-2)
+    equals the one-at-a-time computation from sacrebleu's n-gram statistics, to the last bit."""
+    import random
+
+    from tqcheck.align import AlignmentSettings
+    from tqcheck.align.scorer import BeadScorer
+
+    rng = random.Random(7)
+    words = ("Kina FSB spionage 2024 ryska företag hemliga uppgifter the China spying on Russian companies "
+             "secret data aaaa").split()
+
+    def line() -> str:
+        return " ".join(rng.choices(words, k=rng.randint(1, 14))) + rng.choice([".", "", " 17.", " “x”", "!!"])
+
+    source, mt, reference = [line() for _ in range(40)], [line() for _ in range(40)], [line() for _ in range(37)]
+    centres = [min(37, round(i * 37 / 40)) for i in range(41)]
+    scorer = BeadScorer(AlignmentSettings(), source, reference, mt, centres, width=5)
+    checked = 0
+    for _, channel in scorer.channels:
+        for (a, b), table in channel._tables.items():
+            for i in range(table.shape[0]):
+                for offset in range(table.shape[1]):
+                    j = int(scorer.band.start[i]) + offset
+                    if i + a <= len(source) and 0 <= j and j + b <= len(reference):
+                        assert channel.similarity(i, i + a, j, j + b) == channel._compute(i, i + a, j, j + b)
+                        checked += 1
+    assert checked > 3000
+
+
+def test_a_long_one_sided_run_in_a_long_document_keeps_the_path():
+    """A document long enough for the coarse first pass, with 30 lines only in the reference in the
+    middle: the pairs before and after the run still align (the fine band used to break at such a
+    jump and leave every line of the document unmatched)."""
+    sv, en = seed_lines(SV), seed_lines(EN)
+    source = [f"{k} {sv[k % 20]}" for k in range(400)]  # sv 1-20 are en 2-21
+    reference = [f"{k} {en[k % 20 + 1]}" for k in range(400)]
+    extra = [f"Extra {k}: {en[(k * 7) % len(en)][::-1]}" for k in range(30)]
+    reference[200:200] = extra
+    result = DynamicProgrammingAligner().align(document_from_texts(source, "sv"), document_from_texts(reference, "en"), None)
+    pairs = {(p.source_lines, p.reference_lines) for p in result.pairs}
+    before = sum(((k + 1,), (k + 1,)) in pairs for k in range(200))
+    after = sum(((k + 1,), (k + 31,)) in pairs for k in range(200, 400))
+    assert before > 150 and after > 150, (before, after)

@@ -103,19 +103,27 @@ def test_a_deletion_among_repeated_short_lines():
 
 
 def _similarity_calls(monkeypatch, n: int) -> int:
-    """How many span similarities the aligner computes for unrelated documents of n and n/3 lines."""
+    """How many span similarities the aligner computes for unrelated documents of n and n/3 lines:
+    the band cells scored in bulk plus the spans scored one at a time."""
     import random
 
-    import tqcheck.align.dp as dp
+    import tqcheck.align.band as band_module
+    import tqcheck.align.scorer as scorer_module
 
     calls = [0]
-    real = dp.chrf_from_profiles
+    bulk, single = scorer_module.band_tables, scorer_module.chrf_from_profiles
 
-    def counted(*args):
+    def counted_bulk(hyps, reference, kinds, score, band, shapes=scorer_module.SHAPES):
+        calls[0] += len(hyps) * band.rows * band.width * len(shapes)
+        return bulk(hyps, reference, kinds, score, band, shapes)
+
+    def counted_single(*args):
         calls[0] += 1
-        return real(*args)
+        return single(*args)
 
-    monkeypatch.setattr(dp, "chrf_from_profiles", counted)
+    for module in (scorer_module, band_module):
+        monkeypatch.setattr(module, "band_tables", counted_bulk)
+    monkeypatch.setattr(scorer_module, "chrf_from_profiles", counted_single)
     rng = random.Random(n)
     source = [" ".join(rng.choices("alfa beta gamma delta epsilon zeta eta theta".split(), k=10)) + f" {k}" for k in range(n)]
     reference = [" ".join(rng.choices("house river stone light tree road".split(), k=8)) for _ in range(n // 3)]

@@ -89,12 +89,13 @@ def _garbage_checkpoint(folder: Path) -> str:
     return str(folder / "comet")
 
 
-def _long_pair(folder: Path) -> list[str]:
+def _long_pair(folder: Path) -> tuple[list[str], dict[str, str]]:
+    """Over a (lowered) line limit: refused before the engine runs (the engine here would fail)."""
     sv = [line for line in SV.read_text(encoding="utf-8").split("\n") if line.strip()]
     en = [line for line in EN.read_text(encoding="utf-8").split("\n") if line.strip()]
-    source = _write(folder, "long.sv.txt", "\n".join(f"{k}. {sv[k % len(sv)]}" for k in range(10001)) + "\n")
-    reference = _write(folder, "long.en.txt", "\n".join(f"{k}. {en[k % len(en)]}" for k in range(10001)) + "\n")
-    return ["check", source, reference, "--engine", "command", "--command", "exit 9", *BLEU]
+    source = _write(folder, "long.sv.txt", "\n".join(f"{k}. {sv[k % len(sv)]}" for k in range(1001)) + "\n")
+    reference = _write(folder, "long.en.txt", "\n".join(f"{k}. {en[k % len(en)]}" for k in range(1001)) + "\n")
+    return ["check", source, reference, "--engine", "command", "--command", "exit 9", *BLEU], {"TQCHECK_MAX_ALIGN_LINES": "1000"}
 
 
 TRUST_CASES = [
@@ -150,7 +151,7 @@ TRUST_CASES = [
     # 6. bounded resources
     ("/dev/zero as the source", lambda f: ["check", "/dev/zero", str(EN), "--engine", "command", "--command", "exit 9", *BLEU], 2,
      "over the 50 MB limit"),
-    ("a pair over the aligner's line limit", _long_pair, 2, "over the 10000-line limit of the aligner"),
+    ("a pair over the aligner's line limit", _long_pair, 2, "over the 1000-line limit of the aligner"),
     ("TQCHECK_MAX_INPUT_MB=nan", lambda f: (file_engine(f), {"TQCHECK_MAX_INPUT_MB": "nan"}), 2, "is not a positive number of megabytes"),
     # 8. no "unexpected" error from user input
     ("baseline with scores: []", lambda f: file_engine(f, "--baseline", _report(f, "b.json", _no_scores)), 2, "is incomplete or damaged"),

@@ -7,9 +7,10 @@ scores 0, so a line is matched only when the evidence says so: one-sided titles 
 "read more" links come out unmatched instead of being glued onto a neighbour.
 
 Short lines (table cells, headings) rarely carry 2σ of evidence on their own, so each gap the DP
-leaves between two matches is aligned again with the order fixed by its anchors (_fill_gaps), and
-a skipped line next to a match joins it when its MT is inside the partner (_absorb). The band
-around a length-based diagonal is capped, so the cost is linear in the number of lines.
+leaves between two matches is aligned again with the order fixed by its anchors (gaps.py), and
+a skipped line next to a match joins it when its MT is inside the partner. The band around a
+length-based diagonal (or a cheap first pass, band.py) is capped, and every bead of the band is
+scored in bulk (scorer.py), so time and memory are linear in the number of lines.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from typing import Sequence
 from ..documents import Document
 from ..errors import InputError
 from .base import AlignedPair, Alignment, UnmatchedLine
-from .band import _coarse_centres, _length_diagonal
+from .band import _coarse_centres, _length_diagonal, row_windows
 from .gaps import fill_gaps
-from .similarity import NgramProfiles, anchors, chrf_from_profiles, dice
+from .scorer import BeadScorer
 
 BEADS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
 
@@ -59,76 +60,9 @@ class AlignmentSettings:
     fine_width: int = 8
 
 
-def _phi(x: float) -> float:
-    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
-
-
-def _weighted(values: list[float], weights: list[int], start: int, stop: int) -> float:
-    """A span's background: its lines' backgrounds weighted by length, so that a short junk
-    line merged onto a paragraph does not lower the bar that paragraph has to clear."""
-    if stop - start == 1:
-        return values[start]
-    total = sum(weights[start:stop])
-    return sum(v * w for v, w in zip(values[start:stop], weights[start:stop])) / total
-
-
-class _Channel:
-    """One kind of evidence: similarity of spans, a per-line background, and a noise level."""
-
-    def __init__(self, similarity, row_lengths: list[int], col_lengths: list[int], band, floor: float) -> None:
-        self._compute = similarity  # (i0, i1, j0, j1) -> float | None
-        self._cache: dict[tuple[int, int, int, int], float | None] = {}
-        self.row_lengths = [max(n, 1) for n in row_lengths]
-        self.col_lengths = [max(n, 1) for n in col_lengths]
-        rows, cols = len(row_lengths), len(col_lengths)
-        row_values: list[list[float]] = [[] for _ in range(rows)]
-        col_values: list[list[float]] = [[] for _ in range(cols)]
-        for i in range(rows):
-            for j in band(i):
-                value = similarity(i, i + 1, j, j + 1)
-                if value is not None:
-                    row_values[i].append(value)
-                    col_values[j].append(value)
-        self.row_background = [median(v) if v else 0.0 for v in row_values]
-        self.col_background = [median(v) if v else 0.0 for v in col_values]
-        margins = []
-        for i in range(rows):
-            for j in band(i):
-                value = similarity(i, i + 1, j, j + 1)
-                if value is not None:
-                    margins.append(value - (self.row_background[i] + self.col_background[j]) / 2)
-        centre = median(margins) if margins else 0.0
-        spread = 1.4826 * median([abs(m - centre) for m in margins]) if margins else 0.0
-        self.noise = max(spread, floor)
-        # Signal: how far each line's best candidate stands out, beyond what the max of that
-        # many noise draws would give. A channel without structure (MT from a broken model) gets ~0.
-        tops, sizes = [], []
-        for i in range(rows):
-            zs = [z for j in band(i) if (z := self.z(i, i + 1, j, j + 1)) is not None]
-            if zs:
-                tops.append(max(zs))
-                sizes.append(len(zs))
-        expected_noise_max = math.sqrt(2 * math.log(max(median(sizes), 2))) if sizes else 0.0
-        self.signal = max(0.0, median(tops) - expected_noise_max) if tops else 0.0
-
-    def similarity(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
-        key = (i0, i1, j0, j1)
-        if key not in self._cache:
-            self._cache[key] = self._compute(i0, i1, j0, j1)
-        return self._cache[key]
-
-    def z(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
-        value = self.similarity(i0, i1, j0, j1)
-        if value is None:
-            return None
-        background = (_weighted(self.row_background, self.row_lengths, i0, i1)
-                      + _weighted(self.col_background, self.col_lengths, j0, j1)) / 2
-        return (value - background) / self.noise
-
-
-# The aligner's time and memory grow linearly with the line count, but steeply (2 cores: 5,000
-# lines ~36 s and 1.1 GB); above this a pair is refused up front rather than run out of memory.
-DEFAULT_MAX_ALIGN_LINES = 10000
+# The aligner's time and memory grow linearly with the line count (2 cores: 200,000 lines in
+# about 9 minutes and 3 GB, bench/ALIGNMENT.md); above this a pair is refused up front.
+DEFAULT_MAX_ALIGN_LINES = 200_000
 
 
 def max_align_lines() -> int:
@@ -141,6 +75,67 @@ def max_align_lines() -> int:
         raise InputError(f"TQCHECK_MAX_ALIGN_LINES={raw!r} is not a positive whole number of lines; "
                          f"set e.g. TQCHECK_MAX_ALIGN_LINES=8000, or unset it for the default {DEFAULT_MAX_ALIGN_LINES}")
     return value
+
+
+def _best_path(n: int, m: int, centres: list[int], width: int, scorer: BeadScorer) -> list[tuple[int, int, int, int]] | None:
+    """The highest-scoring monotone path of beads from (0, 0) to (n, m) within the band, or None.
+    Row i holds cells j in [lo[i], hi[i]]; a cell no bead reaches stays -inf (unreachable)."""
+    tables = scorer.bead_tables()
+    rows: dict[int, dict[tuple[int, int], list[float]]] = {}  # the few rows in use, as lists (fast to index)
+
+    def row(index: int) -> dict[tuple[int, int], list[float]]:
+        if index not in rows:
+            rows.pop(index - 3, None)
+            rows[index] = {shape: table[index].tolist() for shape, table in tables.items()}
+        return rows[index]
+
+    start = scorer.band.start.tolist()
+    window = scorer.band.width
+    skip = scorer.settings.skip_score
+    lo, hi = row_windows(centres, width, m)
+    best: list[list[float]] = []
+    back: list[list[tuple[int, int] | None]] = []
+    for i in range(n + 1):
+        row_best = [-math.inf] * (hi[i] - lo[i] + 1)
+        row_back: list[tuple[int, int] | None] = [None] * len(row_best)
+        for j in range(lo[i], hi[i] + 1):
+            if i == 0 and j == 0:
+                row_best[0] = 0.0  # lo[0] is 0
+                continue
+            top, choice = -math.inf, None
+            for a, b in BEADS:
+                pi, pj = i - a, j - b
+                if pi < 0 or pj < lo[pi] or pj > hi[pi]:
+                    continue
+                previous = (best[pi] if pi < i else row_best)[pj - lo[pi]]
+                if previous == -math.inf:
+                    continue
+                if a and b:
+                    offset = pj - start[pi]
+                    score = row(pi)[(a, b)][offset] if 0 <= offset < window else math.nan
+                    if score != score:  # off the bulk tables: one at a time
+                        score = scorer.bead_score(pi, pj, a, b)
+                else:
+                    score = skip
+                value = previous + score
+                if value > top:
+                    top, choice = value, (a, b)
+            if choice is not None:
+                row_best[j - lo[i]] = top
+                row_back[j - lo[i]] = choice
+        best.append(row_best)
+        back.append(row_back)
+    if not lo[n] <= m <= hi[n] or back[n][m - lo[n]] is None and (n, m) != (0, 0):
+        return None
+    path = []
+    i, j = n, m
+    while (i, j) != (0, 0):
+        step = back[i][j - lo[i]]
+        assert step is not None
+        a, b = step
+        path.append((i - a, j - b, a, b))
+        i, j = i - a, j - b
+    return path[::-1]
 
 
 class DynamicProgrammingAligner:
@@ -156,7 +151,7 @@ class DynamicProgrammingAligner:
             if len(document.segments) > limit:
                 raise InputError(
                     f"{document.path}: has {len(document.segments)} lines, over the {limit}-line limit of the aligner "
-                    f"(it needs about 220 KB of memory per line: ~1.1 GB at 5,000 lines); split the "
+                    f"(it needs about 15 KB of memory and 2.5 ms per line: ~3 GB and 9 minutes at 200,000 lines); split the "
                     f"documents into matching parts, or raise the limit with TQCHECK_MAX_ALIGN_LINES="
                     f"{len(document.segments)} if the machine has the memory"
                 )
@@ -181,102 +176,12 @@ class DynamicProgrammingAligner:
         def band(i: int) -> range:
             return range(max(0, centres[i] - width), min(m, centres[i] + width + 1))
 
-        src_profiles = NgramProfiles([x.text for x in src])
-        ref_profiles = NgramProfiles([x.text for x in ref])
-        mt_texts = list(translations) if translations is not None else None
-        mt_profiles = NgramProfiles(mt_texts) if mt_texts is not None else None
-        src_anchors = [anchors(x.text) for x in src]
-        ref_anchors = [anchors(x.text) for x in ref]
-
-        def span_anchors(items, start, stop):
-            total = items[start].copy()
-            for k in range(start + 1, stop):
-                total.update(items[k])
-            return total
-
-        src_lengths = [len(x.text) for x in src]
-        ref_lengths = [len(x.text) for x in ref]
-        channels: list[tuple[float, _Channel]] = []
-        base_weights = s.channel_weights
-        if mt_profiles is not None:
-            channels.append((base_weights[0], _Channel(
-                lambda i0, i1, j0, j1: chrf_from_profiles(mt_profiles.span(i0, i1), ref_profiles.span(j0, j1)),
-                src_lengths, ref_lengths, band, s.noise_floor[0])))
-        channels.append((base_weights[1], _Channel(
-            lambda i0, i1, j0, j1: chrf_from_profiles(src_profiles.span(i0, i1), ref_profiles.span(j0, j1)),
-            src_lengths, ref_lengths, band, s.noise_floor[1])))
-        channels.append((base_weights[2], _Channel(
-            lambda i0, i1, j0, j1: dice(span_anchors(src_anchors, i0, i1), span_anchors(ref_anchors, j0, j1)),
-            src_lengths, ref_lengths, band, s.noise_floor[2])))
-
-        # Gale-Church on source lengths scaled by the document's own length ratio: unlike MT
-        # lengths, this holds whatever the MT quality.
-        ratio = sum(ref_lengths) / max(sum(src_lengths), 1)
-        expected_lengths = [length * ratio for length in src_lengths]
-
-        # First-pass weights: how far each channel's best candidates stand out from noise.
-        weights = [base * channel.signal for base, channel in channels]
-        if not any(weights):
-            weights = [1.0] * len(channels)
-
-        def evidence(i0, i1, j0, j1) -> float:
-            total, norm = 0.0, 0.0
-            for weight, (_, channel) in zip(weights, channels):
-                if not weight:
-                    continue
-                z = channel.z(i0, i1, j0, j1)
-                if z is not None:
-                    total += weight * z
-                    norm += weight * weight
-            return total / math.sqrt(norm) if norm else 0.0
-
-        def length_log_prob(i0, i1, j0, j1) -> float:
-            l1 = sum(expected_lengths[i0:i1])
-            l2 = sum(ref_lengths[j0:j1])
-            mean = max((l1 + l2) / 2, 1.0)
-            delta = (l2 - l1) / math.sqrt(s.length_variance * mean)
-            return math.log(max(2.0 * (1.0 - _phi(abs(delta))), 1e-12))
-
-        def bead_score(i, j, a, b) -> float:
-            if a == 0 or b == 0:
-                return s.skip_score
-            if (a, b) != (1, 1):
-                best_part = max(evidence(i + x, i + x + 1, j + y, j + y + 1) for x in range(a) for y in range(b))
-                if best_part < s.merge_min_part_evidence:
-                    return -math.inf  # a true merge or split shows in at least one of its parts
-                if evidence(i, i + a, j, j + b) < best_part:
-                    return -math.inf  # and the other part adds to it: a one-sided title glued on takes away
-            prior = 0.0 if (a, b) == (1, 1) else (s.merge_2x2_prior if (a, b) == (2, 2) else s.merge_prior)
-            return (evidence(i, i + a, j, j + b) - s.match_threshold) + prior \
-                + s.length_weight * length_log_prob(i, i + a, j, j + b)
+        scorer = BeadScorer(s, [x.text for x in src], [x.text for x in ref],
+                            list(translations) if translations is not None else None, centres, width)
+        src_lengths, ref_lengths = scorer.src_lengths, scorer.ref_lengths
 
         def solve() -> list[tuple[int, int, int, int]] | None:
-            best = {(0, 0): 0.0}
-            back: dict[tuple[int, int], tuple[int, int]] = {}
-            for i in range(n + 1):
-                for j in range(max(0, centres[i] - width - 2), min(m, centres[i] + width + 2) + 1):
-                    if (i, j) == (0, 0):
-                        continue
-                    top, choice = -math.inf, None
-                    for a, b in BEADS:
-                        pi, pj = i - a, j - b
-                        if pi < 0 or pj < 0 or (pi, pj) not in best:
-                            continue
-                        value = best[(pi, pj)] + bead_score(pi, pj, a, b)
-                        if value > top:
-                            top, choice = value, (a, b)
-                    if choice is not None:
-                        best[(i, j)] = top
-                        back[(i, j)] = choice
-            if (n, m) not in best:
-                return None
-            path = []
-            i, j = n, m
-            while (i, j) != (0, 0):
-                a, b = back[(i, j)]
-                path.append((i - a, j - b, a, b))
-                i, j = i - a, j - b
-            return path[::-1]
+            return _best_path(n, m, centres, width, scorer)
 
         beads = solve()
         if beads is None:  # band too narrow for a pathological input: everything unmatched
@@ -288,53 +193,51 @@ class DynamicProgrammingAligner:
         if len(ratios) >= 3:
             # the length ratio of matched pairs, not of whole documents: one-sided lines (a deleted
             # paragraph, an added title) would skew that, and with it every Gale-Church term
-            ratio = median(ratios)
-            expected_lengths[:] = [length * ratio for length in src_lengths]
+            scorer.set_length_ratio(median(ratios))
         if len(matched) >= 3:
             refined = []
-            for (base, channel) in channels:
+            for (base, channel) in scorer.channels:
                 zs = [z for i, j in matched if (z := channel.z(i, i + 1, j, j + 1)) is not None]
                 refined.append(base * max(0.0, sum(zs) / len(zs)) if zs else 0.0)
             if any(refined):
-                weights[:] = refined
+                scorer.reweight(refined)
                 beads = solve() or beads
-        beads = fill_gaps(self.settings, beads, evidence, length_log_prob, src_lengths, ref_lengths,
-                                mt_texts if mt_texts is not None else [x.text for x in src], [x.text for x in ref])
+        evidence = scorer.evidence
+        hyp_texts = list(translations) if translations is not None else [x.text for x in src]
+        beads = fill_gaps(self.settings, beads, evidence, scorer.length_log_prob, src_lengths, ref_lengths,
+                          hyp_texts, [x.text for x in ref])
 
         pairs: list[AlignedPair] = []
         unmatched: list[UnmatchedLine] = []
         for i, j, a, b in beads:
             if a and b:
                 src_span, ref_span = src[i : i + a], ref[j : j + b]
-                hyp_profile = (mt_profiles or src_profiles).span(i, i + a)
                 pairs.append(AlignedPair(
                     source_lines=tuple(x.line for x in src_span),
                     reference_lines=tuple(x.line for x in ref_span),
                     source=" ".join(x.text for x in src_span),
-                    hypothesis=" ".join(mt_texts[i : i + a]) if mt_texts is not None else None,
+                    hypothesis=" ".join(translations[i : i + a]) if translations is not None else None,
                     reference=" ".join(x.text for x in ref_span),
-                    similarity=round(chrf_from_profiles(hyp_profile, ref_profiles.span(j, j + b)), 2),
+                    similarity=round(scorer.similarity(i, i + a, j, j + b), 2),
                     margin=round(evidence(i, i + a, j, j + b), 2),
                 ))
             elif a:
-                unmatched.append(self._why(src[i], "source", i, [(i, i + 1, k, k + 1) for k in band(i)],
-                                           ref, evidence, mt_profiles or src_profiles, ref_profiles))
+                unmatched.append(self._why(src[i], "source", [(i, i + 1, k, k + 1) for k in band(i)], ref, scorer))
             else:  # rows whose band holds j lie around i (centres are monotone): never a scan of all n
                 candidates = [(k, k + 1, j, j + 1) for k in range(max(0, i - 3 * width - 2), min(n, i + 3 * width + 3))
                               if j in band(k)]
-                unmatched.append(self._why(ref[j], "reference", j, candidates, src, evidence,
-                                           mt_profiles or src_profiles, ref_profiles))
+                unmatched.append(self._why(ref[j], "reference", candidates, src, scorer))
         return Alignment(pairs=pairs, unmatched=unmatched)
 
-    def _why(self, segment, side, index, candidates, others, evidence, hyp_profiles, ref_profiles) -> UnmatchedLine:
+    def _why(self, segment, side, candidates, others, scorer: BeadScorer) -> UnmatchedLine:
         """Explain an unmatched line by its closest candidate on the other side."""
         other_side = "reference" if side == "source" else "source"
         if not candidates:
             return UnmatchedLine(side, segment.line, segment.text, f"only in the {side}: no {other_side} line is near it")
-        scored = [(evidence(*c), c) for c in candidates]
+        scored = [(scorer.evidence(*c), c) for c in candidates]
         z, (i0, i1, j0, j1) = max(scored)
         partner = others[j0] if side == "source" else others[i0]
-        chrf = chrf_from_profiles(hyp_profiles.span(i0, i1), ref_profiles.span(j0, j1))
+        chrf = scorer.similarity(i0, i1, j0, j1)
         closest = f"closest is {other_side} line {partner.line} (chrF {chrf:.1f}, {z:.1f}σ above chance"
         if z >= self.settings.match_threshold:
             return UnmatchedLine(side, segment.line, segment.text,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from .similarity import NgramProfiles, chrf_from_profiles
+from .similarity import NgramProfiles, chrf_from_profiles, gale_church_log_prob
 
 # Gale & Church's bead probabilities (1-3 and 3-1 added at a merge's share of a 2-2).
 BEAD_PRIORS = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2, (1, 2): 0.089 / 2,
@@ -66,10 +66,6 @@ def split_sentences(text: str, lang: str) -> list[str]:
     return found or ([text.strip()] if text.strip() else [])
 
 
-def _phi(x: float) -> float:
-    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
-
-
 def align_sentences(sources: Sequence[str], translations: Sequence[str] | None,
                     references: Sequence[str]) -> list[SentenceBead]:
     """Gale-Church over one aligned paragraph pair, with MT chrF as extra evidence when there is MT."""
@@ -86,8 +82,7 @@ def align_sentences(sources: Sequence[str], translations: Sequence[str] | None,
         if a and b:
             expected = sum(len(s) for s in sources[i:i + a]) * ratio
             actual = sum(len(r) for r in references[j:j + b])
-            delta = (actual - expected) / math.sqrt(LENGTH_VARIANCE * max((expected + actual) / 2, 1.0))
-            value += math.log(max(2.0 * (1.0 - _phi(abs(delta))), 1e-12))
+            value += gale_church_log_prob(expected, actual, LENGTH_VARIANCE)
             if hyp is not None:
                 value += MT_WEIGHT * chrf_from_profiles(hyp.span(i, i + a), ref.span(j, j + b)) / 100.0
         return value

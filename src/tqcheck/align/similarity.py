@@ -10,6 +10,7 @@ chrF statistics come from sacrebleu's own n-gram extraction and scoring hook.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -59,6 +60,17 @@ def chrf_from_profiles(hyp: list[Counter], ref: list[Counter]) -> float:
         common = h.keys() & r.keys()  # set intersection in C; few n-grams survive for unrelated text
         stats += [h.total(), r.total(), sum(map(min, map(h.__getitem__, common), map(r.__getitem__, common)))]
     return float(_chrf_beta1()._compute_f_score(stats))
+
+
+def length_delta_log_prob(delta: float) -> float:
+    """log of the two-sided tail of a standard normal at ``delta``: Gale & Church's length evidence."""
+    return math.log(max(2.0 * (1.0 - 0.5 * (1.0 + math.erf(abs(delta) / math.sqrt(2.0)))), 1e-12))
+
+
+def gale_church_log_prob(expected: float, actual: float, variance: float) -> float:
+    """log P(lengths this far apart | the spans are translations), Gale & Church (1993): the length
+    difference, scaled by the square root of the mean length, is standard normal."""
+    return length_delta_log_prob((actual - expected) / math.sqrt(variance * max((expected + actual) / 2, 1.0)))
 
 
 _WORD = re.compile(r"[^\W_][\w'’-]*")
