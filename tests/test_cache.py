@@ -9,7 +9,7 @@ import pytest
 
 from tqcheck.cache import Cache
 from tqcheck.errors import EngineError
-from tqcheck.metrics import TranslationTriple, create_metric
+from tqcheck.metrics import ScoringSettings, TranslationTriple, create_metric
 from tqcheck.translate import create_translator
 from tqcheck.translate.cache import CachedTranslator
 
@@ -114,19 +114,19 @@ def test_comet_scores_are_cached(tmp_path, tiny_models, monkeypatch):
     import tqcheck.metrics.comet_metric as comet_metric
 
     triples = [TranslationTriple(f"källa {k}", f"hypothesis {k}", f"reference {k}") for k in range(6)]
-    plain = create_metric("comet", comet_model=str(tiny_models["comet_dir"])).score(triples)
+    plain = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"]))).score(triples)
     cache = Cache(tmp_path / "c")
     predicted = []
     original = comet_metric.predict_without_trainer
     monkeypatch.setattr(comet_metric, "predict_without_trainer",
                         lambda model, samples, *a, **kw: predicted.append(len(samples)) or original(model, samples, *a, **kw))
-    first = create_metric("comet", comet_model=str(tiny_models["comet_dir"]), cache=cache).score(triples)
+    first = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"])), cache=cache).score(triples)
     assert first.segment_scores == pytest.approx(plain.segment_scores, abs=1e-6) and first.score == pytest.approx(plain.score, abs=1e-6)
     assert first.signature == plain.signature
-    second = create_metric("comet", comet_model=str(tiny_models["comet_dir"]), cache=cache).score(triples)
+    second = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"])), cache=cache).score(triples)
     assert second.segment_scores == first.segment_scores and predicted == [6]
     changed = triples[:5] + [TranslationTriple("källa 5", "another hypothesis", "reference 5")]
-    create_metric("comet", comet_model=str(tiny_models["comet_dir"]), cache=cache).score(changed)
+    create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"])), cache=cache).score(changed)
     assert predicted == [6, 1]
 
 

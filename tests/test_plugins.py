@@ -41,3 +41,37 @@ def test_entry_point_engine_is_found_and_used(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "CBA"
+
+
+def test_the_contract_is_one_base_class_with_its_defaults():
+    """A subclass of TranslatorBase that implements only ``translate`` is a complete engine with
+    the documented defaults; an engine that does not subclass it is adapted once, its own
+    declarations kept and progress passed only when its ``translate`` takes it."""
+    from tqcheck.translate.base import DuckTypedTranslator, TranslatorBase, as_translator
+
+    class Minimal(TranslatorBase):
+        name = "minimal"
+
+        def translate(self, texts, src_lang, tgt_lang, *, progress=None):
+            if progress:
+                progress(len(texts), len(texts))
+            return list(texts)
+
+    engine = Minimal()
+    assert as_translator(engine) is engine
+    assert (engine.cacheable, engine.independent_segments, engine.translates_any_text) == (True, False, True)
+    assert engine.cache_key_parts("sv", "en") is None and engine.hub_models([("sv", "en")]) == []
+    assert engine.info("sv", "en").engine == "minimal"
+
+    class Legacy:
+        name = "legacy"
+        independent_segments = True
+
+        def translate(self, texts, src_lang, tgt_lang):
+            return [t[::-1] for t in texts]
+
+    adapted = as_translator(Legacy())
+    assert isinstance(adapted, DuckTypedTranslator) and adapted.independent_segments and adapted.cacheable
+    seen = []
+    assert adapted.translate(["ab"], "sv", "en", progress=lambda d, t: seen.append(d)) == ["ba"] and seen == []
+    assert Minimal().translate(["ab"], "sv", "en", progress=lambda d, t: seen.append(d)) == ["ab"] and seen == [1]

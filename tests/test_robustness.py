@@ -88,11 +88,11 @@ def test_marian_out_of_memory_at_batch_one_fails_clearly(tiny_models, monkeypatc
 
 
 def test_comet_out_of_memory_retries_with_smaller_batches(tiny_models, monkeypatch):
-    from tqcheck.metrics import TranslationTriple, create_metric
+    from tqcheck.metrics import ScoringSettings, TranslationTriple, create_metric
     from tqcheck.metrics.comet_metric import load_comet
 
     triples = [TranslationTriple(f"källa {k}", f"hypothesis {k}", f"reference {k}") for k in range(5)]
-    plain = create_metric("comet", comet_model=str(tiny_models["comet_dir"]), comet_batch_size=8).score(triples)
+    plain = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"]), comet_batch_size=8)).score(triples)
     model = load_comet(str(tiny_models["comet_dir"])).model
     original, sizes = type(model).predict_step, []
 
@@ -103,7 +103,7 @@ def test_comet_out_of_memory_retries_with_smaller_batches(tiny_models, monkeypat
         return original(self, batch, *args, **kwargs)
 
     monkeypatch.setattr(type(model), "predict_step", predict_step)
-    result = create_metric("comet", comet_model=str(tiny_models["comet_dir"]), comet_batch_size=8).score(triples)
+    result = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"]), comet_batch_size=8)).score(triples)
     assert sizes == [5, 4, 2, 2, 1]  # 5 segments in one batch of 8, then 4, then batches of 2
     assert result.segment_scores == pytest.approx(plain.segment_scores, abs=1e-5)
 

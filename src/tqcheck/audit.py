@@ -185,7 +185,7 @@ def audit_reference(
     segments = [
         AuditSegment(
             source_lines=p.source_lines, reference_lines=p.reference_lines, source=p.source, reference=p.reference,
-            source_sentences=getattr(p, "source_sentences", ()), reference_sentences=getattr(p, "reference_sentences", ()),
+            source_sentences=p.source_sentences, reference_sentences=p.reference_sentences,
             mt=p.hypothesis if translations is not None else None,
             reference_qe=reference_qe.segment_scores[k],
             mt_qe=mt_qe.segment_scores[k] if mt_qe else None,

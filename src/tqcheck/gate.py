@@ -15,14 +15,15 @@ from typing import Iterable, Literal
 
 from .errors import InputError
 from .metrics.registry import format_delta as _delta, format_score as _fmt, label as _label
+from .metrics.specs import MARGIN_SOURCE, METRICS
 from .report.model import DirectionReport, Report
 from .significance import DEFAULT_SAMPLES, TESTS, PairedResult, check_signatures, pair_segments, paired_tests
 
 # Kocmi et al. 2024, metric delta for 80% pairwise accuracy against humans (COMET-22 on its 0-1 scale).
-KOCMI_2024_MARGINS = {"bleu": 2.34, "chrf": 1.63, "comet": 0.0056}
-KOCMI_2024 = "from Kocmi et al. 2024 (80% agreement with humans)"
-GATE_METRICS = ("bleu", "chrf", "ter", "comet", "cometkiwi")
-LOWER_IS_BETTER = frozenset({"ter"})
+KOCMI_2024_MARGINS = {name: s.gate_margin for name, s in METRICS.items() if s.gate_margin is not None}
+KOCMI_2024 = MARGIN_SOURCE
+GATE_METRICS = tuple(METRICS)
+LOWER_IS_BETTER = frozenset(name for name, s in METRICS.items() if not s.higher_is_better)
 
 Kind = Literal["fail_under", "fail_over", "max_drop"]
 FLAGS = {"fail_under": "--fail-under", "fail_over": "--fail-over", "max_drop": "--max-drop"}

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .errors import InputError
+from .metrics.specs import METRICS
 from .report.model import DirectionReport
 
 TESTS = {"bs": "paired bootstrap resampling", "ar": "approximate randomization"}
 DEFAULT_SAMPLES = {"bs": 1000, "ar": 10000}
-SACREBLEU_METRICS = ("bleu", "chrf", "ter")
+SACREBLEU_METRICS = tuple(name for name, s in METRICS.items() if s.sacrebleu)
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,12 @@ runs (every hub model available). Split from pipeline.py, which composes the sta
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from .documents import Document
 from .errors import EngineError, InputError, ModelUnavailableError
 from .translate import Translator
-from .translate.base import capability
 
 Progress = Callable[[str], None]
 
@@ -40,12 +38,10 @@ def translate_document(translator: Translator, document: Document, tgt_lang: str
         rate = done / max(time.perf_counter() - started, 1e-9)
         progress(f"{what}: {done}/{total} ({rate:.1f}/s)")
 
-    if capability(translator, "reads_line_parallel_file"):
+    if translator.reads_line_parallel_file:
         translations = translator.translate_document(document, tgt_lang)
-    elif progress is not None and "progress" in inspect.signature(translator.translate).parameters:
-        translations = translator.translate(texts, document.lang, tgt_lang, progress=counted)
     else:
-        translations = translator.translate(texts, document.lang, tgt_lang)
+        translations = translator.translate(texts, document.lang, tgt_lang, progress=counted if progress else None)
     if len(translations) != len(texts):
         raise EngineError(f"engine {translator.name} returned {len(translations)} translations for {len(texts)} segments")
     mixed = check_translation_language(translator.name, document, translations, tgt_lang)
@@ -88,8 +84,7 @@ def preflight_models(translator: Translator, directions: Sequence[tuple[str, str
     from .hub import missing_hub_models
     from .metrics.comet_metric import DEFAULT_COMET_MODEL, DEFAULT_QE_MODEL, _not_cached
 
-    method = getattr(translator, "hub_models", None)
-    mt_models = list(method(directions)) if method is not None else []
+    mt_models = list(translator.hub_models(directions))
     scorers = {}
     if "comet" in metrics:
         scorers[comet_model or DEFAULT_COMET_MODEL] = ("--comet-model", "comet")
@@ -126,7 +121,7 @@ def translation_cache_summary(translator: Translator) -> dict[str, object] | Non
 
 def cache_warnings(translator: Translator) -> list[str]:
     summary = translation_cache_summary(translator)
-    if summary is None or "not_cached" not in summary or not getattr(translator, "cacheable", True):
+    if summary is None or "not_cached" not in summary or not translator.cacheable:
         return []
     return [f"translations are not cached: {summary['not_cached']}"]
 
@@ -168,7 +163,7 @@ def translate_for_unit(translator: Translator | None, source: Document, tgt_lang
             return Translated(None)
         paragraphs = translate_document(translator, source, tgt_lang, progress, strict=strict, warnings=warnings)
         return Translated(paragraphs, warnings=warnings)
-    if translator is not None and not getattr(translator, "translates_any_text", True):
+    if translator is not None and not translator.translates_any_text:
         raise InputError(f"--unit sentence translates the source sentence by sentence, and engine {translator.name} "
                          "only has one translation per source line; use an engine that translates (marian, "
                          "ctranslate2, command), or --unit paragraph")

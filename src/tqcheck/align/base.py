@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from typing import ClassVar, Sequence
 
 from ..documents import Document
 
@@ -32,6 +33,10 @@ class AlignedPair:
     def kind(self) -> str:
         return f"{len(self.source_lines)}-{len(self.reference_lines)}"
 
+    # scored as a whole paragraph: no sentence ids (see align.sentences.SentencePair)
+    source_sentences: ClassVar[tuple[str, ...]] = ()
+    reference_sentences: ClassVar[tuple[str, ...]] = ()
+
 
 @dataclass(frozen=True)
 class UnmatchedLine:
@@ -45,6 +50,18 @@ class UnmatchedLine:
 class Alignment:
     pairs: list[AlignedPair]
     unmatched: list[UnmatchedLine] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Plain data (JSON-ready); ``from_dict`` reads it back."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Alignment:
+        return cls(
+            pairs=[AlignedPair(**{**p, "source_lines": tuple(p["source_lines"]), "reference_lines": tuple(p["reference_lines"])})
+                   for p in data["pairs"]],
+            unmatched=[UnmatchedLine(**u) for u in data["unmatched"]],
+        )
 
     def unmatched_on(self, side: str) -> list[UnmatchedLine]:
         return [u for u in self.unmatched if u.side == side]
@@ -72,7 +89,16 @@ class Alignment:
         return rows
 
 
-class Aligner(Protocol):
+class Aligner(ABC):
+    """The Aligner contract: which source lines and reference lines say the same thing."""
+
+    @abstractmethod
     def align(self, source: Document, reference: Document, translations: Sequence[str] | None) -> Alignment:
         """``translations`` holds the MT of each source segment (in the reference language), or None."""
-        ...
+
+    def check_size(self, source: Document, reference: Document) -> None:
+        """Refuse (InputError), before any translation, a pair this aligner cannot finish."""
+
+    def cache_key_parts(self) -> str:
+        """Everything besides the inputs that determines the alignment (its settings)."""
+        return "None"

@@ -23,7 +23,7 @@ from typing import Sequence
 
 from ..documents import Document
 from ..errors import InputError
-from .base import AlignedPair, Alignment, UnmatchedLine
+from .base import AlignedPair, Aligner, Alignment, UnmatchedLine
 from .band import _coarse_centres, _length_diagonal, row_windows
 from .gaps import fill_gaps
 from .scorer import BeadScorer
@@ -138,11 +138,14 @@ def _best_path(n: int, m: int, centres: list[int], width: int, scorer: BeadScore
     return path[::-1]
 
 
-class DynamicProgrammingAligner:
+class DynamicProgrammingAligner(Aligner):
     """MT-guided paragraph aligner (works without MT too, on source/reference evidence alone)."""
 
     def __init__(self, settings: AlignmentSettings | None = None) -> None:
         self.settings = settings or AlignmentSettings()
+
+    def cache_key_parts(self) -> str:
+        return repr(self.settings)
 
     def check_size(self, source: Document, reference: Document) -> None:
         """Refuse (before any translation) a pair this aligner cannot finish in bounded memory."""

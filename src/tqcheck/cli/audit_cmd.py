@@ -10,6 +10,7 @@ import typer
 from ..iopaths import RunFiles
 from ..config import load_config
 from ..pipeline import plan_directions
+from ..settings import preflight_checkpoints, scoring_settings
 from . import options as o
 from .app import command
 
@@ -52,17 +53,19 @@ def audit(
     run.check()
     warnings = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
     ((src_doc, ref_doc),) = plan_directions(first, second, None)
-    o.preflight_models(["cometkiwi"], None, config.pick("qe_model", qe_model))
+    scoring = scoring_settings(config, qe_model=qe_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
+                               only=["cometkiwi"])
+    preflight_checkpoints(scoring)
     cache = o.open_cache(config, cache_dir, no_cache)
     translator = None if no_mt else o.configured_translator(
         config, cache, engine=engine, model=model, command=command, hypothesis=hypothesis, beam_size=beam_size,
         batch_size=batch_size, device=device, extra=engine_option)
     from ..audit import audit_reference
+    from ..metrics.comet_metric import CometMetric
     from ..metrics.registry import create_metric
 
-    qe = create_metric("cometkiwi", qe_model=config.pick("qe_model", qe_model), cache=cache,
-                       comet_batch_size=config.pick("comet_batch_size", comet_batch_size, 16),
-                       comet_gpus=config.pick("comet_gpus", comet_gpus))
+    qe = create_metric("cometkiwi", scoring, cache=cache)
+    assert isinstance(qe, CometMetric)
     with o.console(stderr=True).status("starting") as status:
         result = audit_reference(src_doc, ref_doc, qe, translator, cache=cache, progress=status.update,
                                  unit=str(config.pick("unit", unit, "paragraph")).lower())

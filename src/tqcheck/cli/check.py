@@ -10,6 +10,7 @@ from ..atomic import write_text_atomic
 from ..iopaths import per_direction
 from ..config import load_config
 from ..pipeline import check_direction, line_parallel, new_report, plan_directions
+from ..settings import preflight_checkpoints, scoring_settings
 from ..translation import preflight_models
 from . import options as o
 from .app import command
@@ -73,30 +74,26 @@ def check(
     run.read("--hypothesis", *o.hypothesis_paths(config, hypothesis)).write("--save-translation", *save_paths)
     run.check()
     previous = read_baseline(policy)
-    comet_model = config.pick("comet_model", comet_model)
-    metric_names, explicit = o.metric_selection(config.pick("metrics", metrics), comet_model, policy.metrics_needed(),
-                                                qe_model=config.pick("qe_model", qe_model))
-    policy.check_applies([f"{s.lang}-{r.lang}" for s, r in plan], metric_names)
-    o.preflight_models(metric_names, comet_model, config.pick("qe_model", qe_model))
+    scoring = scoring_settings(config, metrics=metrics, comet_model=comet_model, qe_model=qe_model,
+                               comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
+                               comet_precision=comet_precision, required=policy.metrics_needed())
+    policy.check_applies([f"{s.lang}-{r.lang}" for s, r in plan], scoring.metrics)
+    preflight_checkpoints(scoring)
     cache = o.open_cache(config, cache_dir, no_cache)
     translator = o.configured_translator(config, cache, engine=engine, model=model, command=command, hypothesis=hypothesis,
                                          beam_size=beam_size, batch_size=batch_size, device=device, extra=engine_option)
     translator.check_directions([(s.lang, r.lang) for s, r in plan])
-    preflight_models(translator, [(s.lang, r.lang) for s, r in plan], explicit, comet_model, config.pick("qe_model", qe_model))
+    preflight_models(translator, [(s.lang, r.lang) for s, r in plan], scoring.explicit, scoring.comet_model,
+                     scoring.qe_model)
     strict = bool(config.pick("strict", strict, False))
-    comet_batch_size = config.pick("comet_batch_size", comet_batch_size, 16)
-    comet_gpus = config.pick("comet_gpus", comet_gpus)
 
     reports = []
     err = o.console(stderr=True)
     with err.status("starting") as status:
         for src_doc, ref_doc in plan:
             report, translations = check_direction(
-                src_doc, ref_doc, translator, metric_names,
-                comet_model=comet_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
-                explicit_metrics=explicit, cache=cache, comet_precision=config.pick("comet_precision", comet_precision, "fp32"),
-                qe_model=config.pick("qe_model", qe_model), unit=str(config.pick("unit", unit, "paragraph")).lower(),
-                strict=strict,
+                src_doc, ref_doc, translator, scoring, cache=cache,
+                unit=str(config.pick("unit", unit, "paragraph")).lower(), strict=strict,
                 progress=lambda message, d=f"{src_doc.lang}→{ref_doc.lang}": status.update(f"{d}: {message}"),
             )
             report.warnings[:0] = mismatches

@@ -104,36 +104,6 @@ def configured_translator(config, cache, *, engine=None, model=None, command=Non
     return translator_for(config.pick("engine", engine, "marian"), options, cache)
 
 
-def metric_selection(spec: str | None, comet_model: str | None,
-                     required: tuple[str, ...] | list[str] = (), qe_model: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The metrics to run and those asked for explicitly (which must not be skipped silently).
-    ``required``: metrics a gate check names; they count as asked for. Naming a QE model without
-    --metrics adds cometkiwi to the defaults."""
-    names = parse_metric_names(spec)
-    if spec is None and qe_model and "cometkiwi" not in names:
-        names = (*names, "cometkiwi")
-    if spec is None:
-        names = (*names, *[m for m in required if m not in names])  # a gate on cometkiwi asks for it
-    missing = [m for m in required if m not in names]
-    if missing:
-        raise InputError(f"the quality gate checks {', '.join(missing)}, which --metrics {spec} leaves out; "
-                         f"add {', '.join(missing)} to --metrics or drop those checks")
-    explicit = names if spec is not None else ((("comet",) if comet_model else ()) + (("cometkiwi",) if qe_model else ()))
-    return names, tuple(dict.fromkeys([*explicit, *required]))
-
-
-def preflight_models(metric_names, comet_model: str | None, qe_model: str | None) -> None:
-    """Check local COMET/QE checkpoints before any translation (a wrong one fails in a second)."""
-    if not any(name in ("comet", "cometkiwi") for name in metric_names):
-        return
-    from ..metrics.checkpoints import preflight_local_checkpoint
-
-    if "comet" in metric_names:
-        preflight_local_checkpoint(comet_model, flag="--comet-model", reference_free=False)
-    if "cometkiwi" in metric_names:
-        preflight_local_checkpoint(qe_model, flag="--qe-model", reference_free=True)
-
-
 LOG_WIDTH = 240  # when output goes to a CI log, not a terminal: wide enough that nothing wraps mid-word
 
 

@@ -10,6 +10,7 @@ from ..config import load_config
 from ..documents import read_lines
 from ..langid import detect_language, language_mismatch
 from ..pipeline import new_report, score_lines
+from ..settings import preflight_checkpoints, scoring_settings
 from . import options as o
 from .app import command
 from .outputs import finish, gate_policy, outputs, read_baseline, run_files
@@ -69,23 +70,15 @@ def score(
     ])
     target = (declared_target or reference_guess.lang).lower()
     origin = (declared_origin or (source_guess.lang if source_guess else "und")).lower()
-    comet_model = config.pick("comet_model", comet_model)
-    metric_spec = config.pick("metrics", metrics)
-    if metric_spec is None and references is None:
-        metric_spec = "cometkiwi"  # with no reference, quality estimation is what there is to score
-    metric_names, explicit = o.metric_selection(metric_spec, comet_model, policy.metrics_needed(),
-                                                qe_model=config.pick("qe_model", qe_model))
-    policy.check_applies([f"{origin}-{target}"], metric_names)
-    o.preflight_models(metric_names, comet_model, config.pick("qe_model", qe_model))
+    scoring = scoring_settings(config, metrics=metrics, comet_model=comet_model, qe_model=qe_model,
+                               comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
+                               comet_precision=comet_precision, required=policy.metrics_needed(),
+                               have_reference=references is not None)
+    policy.check_applies([f"{origin}-{target}"], scoring.metrics)
+    preflight_checkpoints(scoring)
     err = o.console(stderr=True)
     with err.status("scoring") as status:
-        direction = score_lines(
-            hypotheses, references, sources, metric_names,
-            src_lang=origin, tgt_lang=target, paths=(src, hyp, ref),
-            comet_model=comet_model, comet_batch_size=config.pick("comet_batch_size", comet_batch_size, 16),
-            comet_gpus=config.pick("comet_gpus", comet_gpus), explicit_metrics=explicit, progress=status.update,
-            cache=o.open_cache(config, cache_dir, no_cache), comet_precision=config.pick("comet_precision", comet_precision, "fp32"),
-            qe_model=config.pick("qe_model", qe_model),
-        )
+        direction = score_lines(hypotheses, references, sources, scoring, src_lang=origin, tgt_lang=target,
+                                paths=(src, hyp, ref), progress=status.update, cache=o.open_cache(config, cache_dir, no_cache))
     direction.warnings[:0] = mismatches
     finish(new_report("score", [direction]), policy, previous, files)

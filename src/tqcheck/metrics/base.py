@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence, runtime_checkable
+from abc import ABC, abstractmethod
+from typing import Any, Sequence
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,14 @@ class MetricResult:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-@runtime_checkable
-class Metric(Protocol):
-    name: str
-    higher_is_better: bool
+class Metric(ABC):
+    """The Metric contract: score every triple, return the system score with the signature that
+    makes it reproducible and one score per segment. A new metric also gets a row in
+    ``metrics/specs.py`` (label, direction, scale, gate margin) and a line in ``create_metric``."""
 
-    def score(self, triples: Sequence[TranslationTriple]) -> MetricResult: ...
+    name: str = ""
+    higher_is_better: bool = True
+
+    @abstractmethod
+    def score(self, triples: Sequence[TranslationTriple]) -> MetricResult:
+        """Score ``triples`` (hypothesis against reference, and source for neural metrics)."""

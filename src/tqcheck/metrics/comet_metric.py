@@ -23,7 +23,7 @@ from ..accelerator import is_out_of_memory, release_cached_memory
 from ..cache import cache_key
 from ..errors import EngineError, InputError, ModelUnavailableError, TqcheckError
 from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path, model_fingerprint
-from .base import MetricResult, TranslationTriple
+from .base import Metric, MetricResult, TranslationTriple
 from .checkpoints import _local_checkpoint
 
 DEFAULT_COMET_MODEL = "Unbabel/wmt22-comet-da"
@@ -222,7 +222,7 @@ def comet_version() -> str:
     return version("unbabel-comet")
 
 
-class CometMetric:
+class CometMetric(Metric):
     """COMET with a reference (``comet``), or reference-free quality estimation (``cometkiwi``)."""
 
     higher_is_better = True

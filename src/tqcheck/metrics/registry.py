@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from ..errors import InputError
 from .base import Metric
+from .specs import METRICS
 
-SACREBLEU_METRICS = ("bleu", "chrf", "ter")
-# cometkiwi: reference-free quality estimation (source + MT only), any COMET QE checkpoint.
-NEURAL_METRICS = ("comet", "cometkiwi")
-REFERENCE_FREE_METRICS = ("cometkiwi",)
-ALL_METRICS = SACREBLEU_METRICS + NEURAL_METRICS
+SACREBLEU_METRICS = tuple(name for name, s in METRICS.items() if s.sacrebleu)
+NEURAL_METRICS = tuple(name for name, s in METRICS.items() if s.neural)
+REFERENCE_FREE_METRICS = tuple(name for name, s in METRICS.items() if not s.needs_reference)
+ALL_METRICS = tuple(METRICS)
 DEFAULT_METRICS = ("bleu", "chrf", "ter", "comet")
-LABELS = {"bleu": "BLEU", "chrf": "chrF", "ter": "TER", "comet": "COMET", "cometkiwi": "CometKiwi"}
 
 
 def label(name: str) -> str:
     """How a metric is written for people: BLEU, chrF, TER, COMET, CometKiwi."""
-    return LABELS.get(name, name)
+    return METRICS[name].label if name in METRICS else name
 
 
 def format_score(name: str, value: float | None) -> str:
-    """COMET lives on 0-1 and needs four decimals; sacrebleu's metrics on 0-100 need two."""
+    """At the metric's own precision (four decimals on COMET's 0-1, two on sacrebleu's 0-100)."""
     if value is None or value != value:
         return "–"
-    return f"{value:.4f}" if name in NEURAL_METRICS else f"{value:.2f}"
+    return f"{value:.{METRICS[name].decimals if name in METRICS else 2}f}"
 
 
 def format_delta(name: str, value: float | None) -> str:
@@ -47,21 +47,40 @@ def parse_metric_names(spec: str | Sequence[str] | None) -> tuple[str, ...]:
     return names
 
 
-def create_metric(name: str, *, tgt_lang: str | None = None, comet_model: str | None = None,
-                  comet_batch_size: int = 16, comet_gpus: int | None = None, cache=None,
-                  comet_precision: str = "fp32", qe_model: str | None = None) -> Metric:
+@dataclass(frozen=True)
+class ScoringSettings:
+    """Which metrics run and how the neural ones load: merged once (flags over the settings file
+    over these defaults) and handed to the library whole."""
+
+    metrics: tuple[str, ...] = DEFAULT_METRICS
+    explicit: tuple[str, ...] = ()  # asked for by name (or by a gate check): never skipped silently
+    comet_model: str | None = None  # None: Unbabel/wmt22-comet-da
+    qe_model: str | None = None  # None: Unbabel/wmt22-cometkiwi-da
+    comet_batch_size: int = 16
+    comet_gpus: int | None = None  # None: every GPU there is (or the CPU)
+    comet_precision: str = "fp32"
+
+    @classmethod
+    def of(cls, value: ScoringSettings | Sequence[str]) -> ScoringSettings:
+        """Settings as given, or the defaults with just these metric names."""
+        return value if isinstance(value, ScoringSettings) else cls(metrics=parse_metric_names(list(value)))
+
+    def but(self, **changes) -> ScoringSettings:
+        return replace(self, **changes)
+
+
+def create_metric(name: str, settings: ScoringSettings | None = None, *, tgt_lang: str | None = None,
+                  cache=None) -> Metric:
+    settings = settings or ScoringSettings()
     if name in SACREBLEU_METRICS:
         from .sacrebleu_metrics import SacrebleuMetric
 
         return SacrebleuMetric(name, tgt_lang=tgt_lang)
-    if name == "comet":
+    if name in NEURAL_METRICS:
         from .comet_metric import CometMetric
 
-        return CometMetric(model=comet_model, batch_size=comet_batch_size, gpus=comet_gpus, cache=cache,
-                           precision=comet_precision)
-    if name == "cometkiwi":
-        from .comet_metric import CometMetric
-
-        return CometMetric(model=qe_model, batch_size=comet_batch_size, gpus=comet_gpus, cache=cache,
-                           precision=comet_precision, reference_free=True)
+        reference_free = not METRICS[name].needs_reference
+        return CometMetric(model=settings.qe_model if reference_free else settings.comet_model,
+                           batch_size=settings.comet_batch_size, gpus=settings.comet_gpus, cache=cache,
+                           precision=settings.comet_precision, reference_free=reference_free)
     raise InputError(f"unknown metric {name!r}; choose from: {', '.join(ALL_METRICS)}")

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .base import MetricResult, TranslationTriple
+from .base import Metric, MetricResult, TranslationTriple
+from .specs import METRICS
 
 _CJK = {"zh", "ja", "ko"}
 
 
-class SacrebleuMetric:
+class SacrebleuMetric(Metric):
     """One adapter for the three sacrebleu metrics; they differ only in construction."""
 
     def __init__(self, name: str, tgt_lang: str | None = None) -> None:
         self.name = name
         self.tgt_lang = (tgt_lang or "").lower()
-        self.higher_is_better = name != "ter"
+        self.higher_is_better = METRICS[name].higher_is_better
 
     def _build(self, sentence_level: bool):
         from sacrebleu.metrics import BLEU, CHRF, TER

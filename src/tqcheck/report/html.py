@@ -16,6 +16,7 @@ from typing import Sequence
 
 from ..atomic import write_text_atomic
 from ..metrics.registry import format_score, label
+from ..metrics.specs import METRICS
 from .model import DirectionReport, Report, spans_worst_first
 
 _WORD = re.compile(r"\S+")
@@ -119,10 +120,11 @@ class Histogram:
 def histogram(metric: str, values: Sequence[float]) -> Histogram:
     """Segment scores in equal bins: 0-100 for sacrebleu's metrics (TER may pass 100), the observed range for COMET."""
     finite = [v for v in values if not math.isnan(v)]
-    if metric in ("bleu", "chrf"):
-        low, high = 0.0, 100.0
-    elif metric == "ter":
-        low, high = 0.0, max(100.0, max(finite, default=100.0))
+    scale = METRICS[metric].scale if metric in METRICS else None
+    if scale is not None:
+        low, high = scale
+        if METRICS[metric].scale_is_open:
+            high = max(high, max(finite, default=high))
     else:
         low, high = min(finite, default=0.0), max(finite, default=1.0)
     if high <= low:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..align.base import Alignment, place
 from ..metrics.base import MetricResult
+from ..metrics.specs import METRICS
 from ..translate.base import EngineInfo
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 # Which metric orders the "worst segments": the most human-like one that was computed.
-WORST_BY = ("comet", "cometkiwi", "chrf", "bleu", "ter")
+WORST_BY = tuple(sorted(METRICS, key=lambda name: METRICS[name].worst_rank))
 
 
 SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+if TYPE_CHECKING:
+    from ..documents import Document
 
 
 @dataclass(frozen=True)
@@ -22,10 +27,18 @@ class EngineInfo:
         return " · ".join(parts)
 
 
-class TranslatorBase:
-    """What an engine declares about itself, with the safe defaults. Built-in engines subclass it;
-    a plugin may too (or set the same attributes), and whatever it leaves out takes these values.
+Progress = Callable[[int, int], None]  # (segments done, segments in all)
 
+
+class TranslatorBase(ABC):
+    """The Translator contract, whole: what an engine must do and what it declares about itself.
+
+    Subclass it, implement ``translate`` (and ``info`` when the model or options matter), and set
+    the declarations that differ from these defaults; tqcheck reads nothing else. Register the
+    class in the ``tqcheck.translators`` entry-point group (``translate/command.py`` is a short
+    example). Declarations:
+
+    - ``name``: the engine's name in reports.
     - ``cacheable``: False when nothing may be cached (e.g. the translation is read from a file).
     - ``independent_segments``: True when a segment's translation does not depend on which other
       segments are sent with it (a neural model translating each segment on its own). Only then may
@@ -33,6 +46,8 @@ class TranslatorBase:
       cached run sees exactly what an uncached one would.
     - ``translates_any_text``: False when the engine holds one translation per source line and can
       translate nothing else (so not sentence by sentence).
+    - ``reads_line_parallel_file``: True for an engine that holds a file line-parallel with the
+      source file: it gets the whole Document (``translate_document``), so blank lines are checked too.
     - ``cache_key_parts(src, tgt)``: everything besides the text that determines the output (model
       and revision, options, file digests). ``None`` means the engine cannot say, and is not cached.
     """
@@ -41,9 +56,21 @@ class TranslatorBase:
     cacheable: bool = True
     independent_segments: bool = False
     translates_any_text: bool = True
-    # True for an engine that holds a file line-parallel with the source file: it is given the whole
-    # Document (``translate_document(document, tgt_lang)``), so blank lines can be checked too.
     reads_line_parallel_file: bool = False
+
+    @abstractmethod
+    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
+                  progress: Progress | None = None) -> list[str]:
+        """Translate each text; the result has exactly one string per input, in order. Call
+        ``progress(done, total)`` now and then when given (long runs show a rate)."""
+
+    def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
+        """Engine, model and output-relevant options used for this direction."""
+        return EngineInfo(self.name)
+
+    def translate_document(self, document: Document, tgt_lang: str) -> list[str]:
+        """The translation of every segment of ``document`` (engines that read a line-parallel file)."""
+        raise NotImplementedError(f"engine {self.name} translates texts, not documents")
 
     def cache_key_parts(self, src_lang: str, tgt_lang: str) -> Any:
         return None
@@ -56,22 +83,51 @@ class TranslatorBase:
         return []
 
 
-def capability(engine: Any, name: str) -> Any:
-    """An engine's declared capability, or TranslatorBase's default for an engine that leaves it out."""
-    return getattr(engine, name, getattr(TranslatorBase, name))
+Translator = TranslatorBase  # the name the library API uses
 
 
-@runtime_checkable
-class Translator(Protocol):
-    name: str
+class DuckTypedTranslator(TranslatorBase):
+    """A plugin engine that does not subclass TranslatorBase but has ``name``, ``translate`` and
+    ``info``: its declarations are read once, here, with the contract's defaults for what it
+    leaves out, so the rest of tqcheck only ever sees the contract."""
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str) -> list[str]:
-        """Translate each text; the result has exactly one string per input, in order."""
-        ...
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.name = getattr(engine, "name", type(engine).__name__)
+        for declared in ("cacheable", "independent_segments", "translates_any_text", "reads_line_parallel_file"):
+            setattr(self, declared, getattr(engine, declared, getattr(TranslatorBase, declared)))
+        self._takes_progress = "progress" in inspect.signature(engine.translate).parameters
+
+    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
+                  progress: Progress | None = None) -> list[str]:
+        if progress is not None and self._takes_progress:
+            return self.engine.translate(texts, src_lang, tgt_lang, progress=progress)
+        return self.engine.translate(texts, src_lang, tgt_lang)
 
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
-        """Engine, model and output-relevant options used for this direction."""
-        ...
+        method = getattr(self.engine, "info", None)
+        return method(src_lang, tgt_lang) if method is not None else EngineInfo(self.name)
+
+    def translate_document(self, document: Document, tgt_lang: str) -> list[str]:
+        return self.engine.translate_document(document, tgt_lang)
+
+    def cache_key_parts(self, src_lang: str, tgt_lang: str) -> Any:
+        method = getattr(self.engine, "cache_key_parts", None)
+        return method(src_lang, tgt_lang) if method is not None else None
+
+    def check_directions(self, directions: Sequence[tuple[str, str]]) -> None:
+        method = getattr(self.engine, "check_directions", None)
+        if method is not None:
+            method(directions)
+
+    def hub_models(self, directions: Sequence[tuple[str, str]]) -> list[str]:
+        method = getattr(self.engine, "hub_models", None)
+        return list(method(directions)) if method is not None else []
+
+
+def as_translator(engine: Any) -> TranslatorBase:
+    """The engine as the contract: itself when it subclasses TranslatorBase, else duck-typed."""
+    return engine if isinstance(engine, TranslatorBase) else DuckTypedTranslator(engine)
 
 
 def parse_direction_spec(spec: str | None) -> dict[str, str]:

@@ -10,26 +10,27 @@ is one entry, so a cached run sees exactly the output an uncached run would.
 
 from __future__ import annotations
 
-import inspect
 import json
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from ..cache import Cache, cache_key
 from ..errors import EngineError
-from .base import EngineInfo, TranslatorBase, capability
+from .base import EngineInfo, Progress, TranslatorBase, as_translator
 
 
 class CachedTranslator(TranslatorBase):
+    """Any engine, with a cache in front; declares what the engine declares."""
+
     def __init__(self, inner: Any, cache: Cache, chunk_size: int = 256, version: str | None = None) -> None:
-        self.inner = inner
+        self.inner = inner = as_translator(inner)
         self.cache = cache
         self.chunk_size = chunk_size
         self.version = version
         self.name = inner.name
-        self.translates_any_text = capability(inner, "translates_any_text")
-        self.independent_segments = capability(inner, "independent_segments")
-        self.cacheable = capability(inner, "cacheable")
-        self.reads_line_parallel_file = capability(inner, "reads_line_parallel_file")
+        self.translates_any_text = inner.translates_any_text
+        self.independent_segments = inner.independent_segments
+        self.cacheable = inner.cacheable
+        self.reads_line_parallel_file = inner.reads_line_parallel_file
         self.hits = self.misses = 0  # segments of the last call served from the cache / translated
         self.not_cached: str | None = None  # why the last call did not use the cache
 
@@ -43,26 +44,22 @@ class CachedTranslator(TranslatorBase):
         return self.inner.translate_document(document, tgt_lang)
 
     def hub_models(self, directions: Sequence[tuple[str, str]]) -> list[str]:
-        method = getattr(self.inner, "hub_models", None)
-        return list(method(directions)) if method is not None else []
+        return list(self.inner.hub_models(directions))
 
     def check_directions(self, directions: Sequence[tuple[str, str]]) -> None:
-        check = getattr(self.inner, "check_directions", None)
-        if check is not None:
-            check(directions)
+        self.inner.check_directions(directions)
 
     def _key_base(self, src_lang: str, tgt_lang: str) -> list | None:
         """Everything but the text; None when nothing determines the output that the engine can name."""
         if not self.cacheable:
             return None
-        method = getattr(self.inner, "cache_key_parts", None)
-        parts = method(src_lang, tgt_lang) if method is not None else None
+        parts = self.inner.cache_key_parts(src_lang, tgt_lang)
         if parts is None and self.version is None:
             return None
         return ["translation", self.inner.name, parts, self.version, src_lang, tgt_lang]
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str,
-                  progress: Callable[[int, int], None] | None = None) -> list[str]:
+    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
+                  progress: Progress | None = None) -> list[str]:
         texts = list(texts)
         base = self._key_base(src_lang, tgt_lang)
         self.hits, self.misses, self.not_cached = 0, len(texts), None
@@ -113,6 +110,4 @@ class CachedTranslator(TranslatorBase):
         return out
 
     def _call(self, texts: list[str], src_lang: str, tgt_lang: str, progress) -> list[str]:
-        if progress is not None and "progress" in inspect.signature(self.inner.translate).parameters:
-            return self.inner.translate(texts, src_lang, tgt_lang, progress=progress)
-        return self.inner.translate(texts, src_lang, tgt_lang)
+        return self.inner.translate(texts, src_lang, tgt_lang, progress=progress)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from ..errors import EngineError, InputError
-from .base import EngineInfo, TranslatorBase
+from .base import EngineInfo, Progress, TranslatorBase
 
 # Characters other programs may treat as line ends; here only "\n" ends a line.
 _OTHER_LINE_BREAKS = {"\r": "CR", "\u2028": "U+2028", "\u2029": "U+2029", "\x85": "U+0085", "\x0b": "VT", "\x0c": "FF"}
@@ -118,7 +118,8 @@ class CommandTranslator(TranslatorBase):
                 "language codes into the command as {src} and {tgt}"
             )
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str) -> list[str]:
+    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
+                  progress: Progress | None = None) -> list[str]:
         if not texts:
             return []
         if any("\n" in t for t in texts):

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from ..errors import EngineError, InputError, ModelUnavailableError
 from ..hub import model_fingerprint
-from .base import EngineInfo, TranslatorBase, parse_direction_spec
+from .base import EngineInfo, Progress, TranslatorBase, parse_direction_spec
 from .marian import opus_mt_model, split_to_fit
 
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
@@ -144,7 +144,8 @@ class CTranslate2Translator(TranslatorBase):
         self._loaded[name] = (tokenizer, translator, compute_type, _max_length(directory))
         return self._loaded[name]
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, progress=None) -> list[str]:
+    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
+                  progress: Progress | None = None) -> list[str]:
         """Identical texts once, over-long ones in sentence pieces; CTranslate2 sorts batches by length."""
         if not texts:
             return []

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..documents import check_line_parallel, read_lines
 from ..errors import InputError
-from .base import EngineInfo, TranslatorBase, for_direction, parse_direction_spec
+from .base import EngineInfo, Progress, TranslatorBase, for_direction, parse_direction_spec
 
 if TYPE_CHECKING:
     from ..documents import Document
@@ -61,7 +61,8 @@ class FileTranslator(TranslatorBase):
             raise InputError(f"{error}{self._fix(document.lang, tgt_lang)}") from None
         return [" ".join(lines[segment.line - 1].split()) for segment in document.segments]
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str) -> list[str]:
+    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
+                  progress: Progress | None = None) -> list[str]:
         """One hypothesis line per text, in order (the file has exactly as many lines as ``texts``)."""
         path = self.path_for(src_lang, tgt_lang)
         lines = read_lines(path)

@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 from ..accelerator import is_out_of_memory, release_cached_memory
 from ..errors import EngineError, InputError, ModelUnavailableError
 from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path, model_fingerprint
-from .base import EngineInfo, TranslatorBase, for_direction, parse_direction_spec
+from .base import EngineInfo, Progress, TranslatorBase, for_direction, parse_direction_spec
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-{src}-{tgt}"
 
@@ -112,7 +112,8 @@ class MarianTranslator(TranslatorBase):
             "or --engine file --hypothesis PATH)"
         )
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, progress=None) -> list[str]:
+    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
+                  progress: Progress | None = None) -> list[str]:
         """Translate in length-sorted batches; identical texts once; over-long texts in pieces."""
         if not texts:
             return []

@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from ..errors import InputError
-from .base import Translator
+from .base import Translator, as_translator
 
 ENTRY_POINT_GROUP = "tqcheck.translators"
 
@@ -43,7 +43,7 @@ def create_translator(name: str, options: dict[str, Any] | None = None) -> Trans
         raise InputError(f"unknown engine {name!r}; choose one of: {', '.join(engines)}")
     factory = _load(engines[name])
     options = coerce_options(factory, options or {}, what=f"engine {name!r}")
-    return factory(**options)
+    return as_translator(factory(**options))
 
 
 def coerce_options(factory, options: dict[str, Any], what: str) -> dict[str, Any]:

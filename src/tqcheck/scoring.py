@@ -1,0 +1,90 @@
+"""Scoring: the metrics of a run over its units (aligned pairs, sentence pairs or plain lines),
+with what each metric could not do said as a warning or a skip reason."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+from .errors import ModelUnavailableError
+from .metrics import MetricResult, ScoringSettings, TranslationTriple, create_metric
+from .metrics.registry import NEURAL_METRICS, label
+from .report.model import SegmentResult
+from .translation import Progress, announce
+
+
+class ScoringUnit(Protocol):
+    """What a scored segment came from: lines of both files (and, in sentence mode, sentence ids)."""
+
+    source_lines: tuple[int, ...]
+    reference_lines: tuple[int, ...]
+    source_sentences: tuple[str, ...]
+    reference_sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LinePair:
+    """Line k of line-parallel files (tqcheck score)."""
+
+    source_lines: tuple[int, ...]
+    reference_lines: tuple[int, ...]
+    source_sentences: tuple[str, ...] = ()
+    reference_sentences: tuple[str, ...] = ()
+
+
+def score_triples(triples: Sequence[TranslationTriple], settings: ScoringSettings, *, tgt_lang: str,
+                  progress: Progress | None = None, cache=None) -> tuple[list[MetricResult], dict[str, str], dict[str, float]]:
+    """Score with each metric of ``settings``. A neural metric that was not asked for explicitly and
+    cannot be loaded is skipped with its reason instead of failing the run."""
+    results: list[MetricResult] = []
+    skipped: dict[str, str] = {}
+    seconds: dict[str, float] = {}
+    for name in settings.metrics:
+        metric = create_metric(name, settings, tgt_lang=tgt_lang, cache=cache)
+        announce(progress, f"{label(name)}: loading the model (unless every segment is cached) and scoring "
+                           f"{len(triples)} segments" if name in NEURAL_METRICS else f"scoring {name} on {len(triples)} segments")
+        started = time.perf_counter()
+        try:
+            results.append(metric.score(triples))
+        except ModelUnavailableError as error:
+            if name in settings.explicit:
+                raise
+            skipped[name] = str(error)
+        seconds[name] = round(time.perf_counter() - started, 3)
+    return results, skipped, seconds
+
+
+def metric_warnings(results: list[MetricResult], segments: list[SegmentResult]) -> list[str]:
+    """Say which segments a neural metric saw only in part (its encoder takes 512 tokens), and
+    which model may not be used commercially."""
+    warnings = [r.details["licence_note"] for r in results if r.details.get("licence_note")]
+    for result in results:
+        truncated = result.details.get("truncated_segments") or []
+        if truncated:
+            lines = ", ".join(",".join(map(str, segments[k].reference_lines)) for k in truncated[:10])
+            warnings.append(
+                f"{result.name}: {len(truncated)} segment(s) are longer than its encoder's 512 tokens and were "
+                f"scored on their first 512 tokens only (reference lines {lines}{', ...' if len(truncated) > 10 else ''})"
+            )
+    return warnings
+
+
+def segment_results(triples: Sequence[TranslationTriple], results: list[MetricResult],
+                    units: Sequence[ScoringUnit]) -> list[SegmentResult]:
+    """Segment results; ``units`` say where each triple came from (aligned pairs or sentence pairs)."""
+    return [
+        SegmentResult(
+            source_lines=unit.source_lines,
+            reference_lines=unit.reference_lines,
+            source_sentences=unit.source_sentences,
+            reference_sentences=unit.reference_sentences,
+            source=triple.source,
+            hypothesis=triple.hypothesis,
+            reference=triple.reference,
+            scores={r.name: r.segment_scores[index] for r in results},
+            error_spans={r.name: r.details["error_spans"][index] for r in results
+                         if r.details.get("error_spans") and r.details["error_spans"][index]},
+        )
+        for index, (triple, unit) in enumerate(zip(triples, units))
+    ]
