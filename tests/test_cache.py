@@ -11,7 +11,7 @@ from tqcheck.cache import Cache
 from tqcheck.errors import EngineError
 from tqcheck.metrics import ScoringSettings, TranslationTriple, create_metric
 from tqcheck.translate import create_translator
-from tqcheck.translate.cache import CachedTranslator
+from tqcheck.translate.cached import CachedTranslator
 
 TEXTS = [f"segment number {k} of the test" for k in range(12)]
 

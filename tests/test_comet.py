@@ -99,7 +99,7 @@ def test_checkpoint_missing_a_parameter_is_loaded_again_with_initialisation(tiny
     import comet
     import torch
 
-    from tqcheck.metrics.comet_metric import _load_without_random_init
+    from tqcheck.metrics.comet_loading import _load_without_random_init
 
     folder = tmp_path / "comet"
     shutil.copytree(tiny_models["comet_dir"], folder)

@@ -69,7 +69,7 @@ def cached_locally(repo_id: str) -> bool:
     try:
         snapshot_download(repo_id=repo_id, local_files_only=True)
         return True
-    except Exception:
+    except (OSError, ValueError):  # not in the cache (LocalEntryNotFoundError), or not a repo id at all
         return False
 
 
@@ -100,7 +100,7 @@ def model_fingerprint(name_or_path: str) -> str:
 
         found = (try_to_load_from_cache(name_or_path, "config.json")          # transformers models
                  or try_to_load_from_cache(name_or_path, "hparams.yaml"))     # COMET checkpoints
-    except Exception:
+    except (OSError, ValueError):  # a name that is no repo id has no revision
         found = None
     if isinstance(found, str) and "snapshots" in Path(found).parts:
         parts = Path(found).parts

@@ -109,7 +109,7 @@ def preflight_models(translator: Translator, directions: Sequence[tuple[str, str
 
 def translation_cache_summary(translator: Translator) -> dict[str, object] | None:
     """How many segments of the last translation came from the cache (None without a cache)."""
-    from .translate.cache import CachedTranslator
+    from .translate.cached import CachedTranslator
 
     if not isinstance(translator, CachedTranslator):
         return None

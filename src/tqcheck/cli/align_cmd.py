@@ -14,7 +14,6 @@ from ..pipeline import plan_directions
 from ..translation import translate_document
 from ..config import load_config
 from . import options as o
-from .app import command
 
 
 def alignment_tsv(alignment: Alignment, source: Document, reference: Document) -> str:
@@ -23,7 +22,6 @@ def alignment_tsv(alignment: Alignment, source: Document, reference: Document) -
     return "".join(f"{','.join(map(str, s))}\t{','.join(map(str, r))}\n" for s, r in rows)
 
 
-@command("align")
 def align(
     source: Annotated[str, typer.Argument(metavar="SOURCE", help="Source document.")],
     reference: Annotated[str, typer.Argument(metavar="REFERENCE", help="Its translation.")],

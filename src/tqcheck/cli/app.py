@@ -118,7 +118,23 @@ def _root(
     """Check a translation against its source."""
 
 
-from . import align_cmd, audit_cmd, check, compare_cmd, models_cmd, score, translate_cmd  # noqa: E402,F401  (registers the commands)
+def _register_commands() -> None:
+    """Every command, by name, in one place (the command modules do not know the app)."""
+    from . import align_cmd, audit_cmd, check_cmd, compare_cmd, models_cmd, score_cmd, translate_cmd
+
+    for name, function in (
+        ("check", check_cmd.check), ("score", score_cmd.score), ("compare", compare_cmd.compare),
+        ("audit", audit_cmd.audit), ("align", align_cmd.align), ("translate", translate_cmd.translate),
+    ):
+        command(name)(function)
+    models_app = typer.Typer(help="Manage models: list what is cached, pre-download for offline runs.", no_args_is_help=True)
+    app.add_typer(models_app, name="models")
+    for name, function in (("pull", models_cmd.models_pull), ("list", models_cmd.models_list),
+                           ("convert", models_cmd.models_convert)):
+        command(name, group=models_app)(function)
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -12,10 +12,8 @@ from ..config import load_config
 from ..pipeline import plan_directions
 from ..settings import preflight_checkpoints, scoring_settings
 from . import options as o
-from .app import command
 
 
-@command("audit")
 def audit(
     source: Annotated[Optional[str], typer.Argument(metavar="SOURCE", help="Source document (default: the bundled Swedish seed).", show_default=False)] = None,
     reference: Annotated[Optional[str], typer.Argument(metavar="REFERENCE", help="The human translation to audit (default: the bundled English seed).", show_default=False)] = None,

@@ -16,10 +16,8 @@ from ..report.json_report import comparison_to_dict, read_json_report
 from ..report.markdown import comparison_to_markdown
 from ..report.terminal import render_comparison
 from . import options as o
-from .app import command
 
 
-@command("compare")
 def compare(
     reports: Annotated[list[str], typer.Argument(metavar="BASELINE.json OTHER.json...", help="JSON reports of the same documents (written with --json); the first is the baseline.")],
     metrics: Annotated[Optional[str], typer.Option("--metrics", help="Comma-separated metrics to compare (default: every metric all reports have).")] = None,

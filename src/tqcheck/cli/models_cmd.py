@@ -8,15 +8,11 @@ import typer
 
 from rich.table import Table
 
-from ..models import list_cached, pull
+from ..model_store import list_cached, pull
 from . import options as o
-from .app import app, command
-
-models_app = typer.Typer(help="Manage models: list what is cached, pre-download for offline runs.", no_args_is_help=True)
-app.add_typer(models_app, name="models")
 
 
-@command("pull", group=models_app)
+
 def models_pull(names: Annotated[list[str], typer.Argument(metavar="NAME", help="Hub names, e.g. Helsinki-NLP/opus-mt-sv-en Unbabel/wmt22-comet-da.")]) -> None:
     """Download models into the local cache so that later runs work offline (HF_HUB_OFFLINE=1)."""
     for name in names:
@@ -24,7 +20,6 @@ def models_pull(names: Annotated[list[str], typer.Argument(metavar="NAME", help=
             typer.echo(f"{name}: {path}")
 
 
-@command("list", group=models_app)
 def models_list() -> None:
     """List the models in the local Hugging Face cache: kind, revision, size and licence (non-commercial ones flagged)."""
     models = list_cached()
@@ -43,7 +38,6 @@ def models_list() -> None:
         console.print("Models marked NON-COMMERCIAL may not be used in commercial work (e.g. CometKiwi, XCOMET).", style="yellow")
 
 
-@command("convert", group=models_app)
 def models_convert(
     model: Annotated[str, typer.Argument(metavar="MARIAN_MODEL", help="Hub name (in the local cache) or folder of a Marian model.")],
     output: Annotated[str | None, typer.Option("--output", "-o", help="Folder for the CTranslate2 model (default: in the cache folder, where the ctranslate2 engine looks).")] = None,

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from ..errors import InputError
-from ..metrics.registry import DEFAULT_METRICS, parse_metric_names
+from ..metrics.registry import DEFAULT_METRICS
 
 EngineOpt = Annotated[Optional[str], typer.Option("--engine", "-e", help="MT engine: marian (default), ctranslate2, command, file, or a plugin's name.", show_default=False)]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", "-m", help="marian: hub name or local directory; per direction as sv-en=NAME,en-sv=NAME.")]
@@ -138,7 +138,7 @@ def translator_for(engine: str, options: dict[str, object], cache):
     translator = create_translator(engine, options)
     if cache is None:
         return translator
-    from ..translate.cache import CachedTranslator
+    from ..translate.cached import CachedTranslator
 
     return CachedTranslator(translator, cache, version=None if version is None else str(version))
 

@@ -14,10 +14,8 @@ from ..pipeline import line_parallel
 from ..translation import translate_document
 from ..config import load_config
 from . import options as o
-from .app import command
 
 
-@command("translate")
 def translate(
     source: Annotated[str, typer.Argument(metavar="SOURCE", help="Document to translate, one paragraph per line.")],
     to: Annotated[str, typer.Option("--to", help="Target language (ISO 639-1, e.g. en).")],

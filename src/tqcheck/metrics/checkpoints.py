@@ -37,11 +37,11 @@ def preflight_local_checkpoint(name: str | None, *, flag: str, reference_free: b
     checkpoint = _local_checkpoint(name, flag)
     if not reference_free:
         return
-    try:
-        import yaml
+    import yaml
 
+    try:
         hparams = yaml.safe_load((checkpoint.parents[1] / "hparams.yaml").read_text(encoding="utf-8")) or {}
-    except Exception:  # unreadable hparams: the loader says what is wrong with the checkpoint
+    except (OSError, ValueError, yaml.YAMLError):  # unreadable hparams: the loader says what is wrong
         return
     kind = hparams.get("class_identifier") if isinstance(hparams, dict) else None
     if kind in REFERENCE_BASED_CLASSES:

@@ -2,224 +2,26 @@
 
 One class for every comet model kind: reference-based (wmt22-comet-da), reference-free quality
 estimation (CometKiwi: referenceless_regression_metric / unified_metric checkpoints), and
-XCOMET (xcomet_metric), whose error spans are kept with the segment scores.
-
-The model is loaded once per process and per checkpoint. Loading is local-only and
-instant when the hub is unreachable (see ``tqcheck.hub``).
+XCOMET (xcomet_metric), whose error spans are kept with the segment scores. Loading lives in
+``comet_loading``, the inference loop in ``comet_inference``; this is the metric: cache,
+batches, signature.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import logging
-import warnings
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Sequence
 
-from ..accelerator import is_out_of_memory, release_cached_memory
+from ..accelerator import with_batch_backoff
 from ..cache import cache_key
-from ..errors import EngineError, InputError, ModelUnavailableError, TqcheckError
-from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path, model_fingerprint
+from ..errors import EngineError, InputError
+from ..hub import is_local_path, model_fingerprint
 from .base import Metric, MetricResult, TranslationTriple
-from .checkpoints import _local_checkpoint
-
-DEFAULT_COMET_MODEL = "Unbabel/wmt22-comet-da"
-DEFAULT_QE_MODEL = "Unbabel/wmt22-cometkiwi-da"
-
-_NOISY_LOGGERS = ("pytorch_lightning", "lightning", "lightning.pytorch", "lightning_fabric", "comet")
-
-
-@dataclass(frozen=True)
-class LoadedComet:
-    model: Any
-    model_id: str
-    checkpoint: str
-    version: str
-
-
-def _quiet_libraries() -> None:
-    for name in _NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
-    # torchmetrics 0.10.3 (pinned by unbabel-comet) imports the deprecated pkg_resources.
-    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-    warnings.filterwarnings("ignore", message=".*Consider increasing the value of the `num_workers`.*")
-    warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)` is deprecated.*")
-
-
-def _not_cached(name: str, flag: str, metric: str) -> ModelUnavailableError:
-    return ModelUnavailableError(
-        f"COMET model {name} is not in the local cache and the hub is unreachable; "
-        f"run `tqcheck models pull {name}` where there is network, pass {flag} PATH "
-        f"to a local checkpoint, or leave {metric} out of --metrics"
-    )
-
-
-class _NotCached(Exception):
-    """Raised inside the cached loader; load_comet words it for the option that chose the model."""
-
-
-def _encoder_name(checkpoint: str) -> str:
-    try:
-        import yaml
-
-        hparams = yaml.safe_load((Path(checkpoint).parents[1] / "hparams.yaml").read_text()) or {}
-        return str(hparams.get("pretrained_model", "its encoder"))
-    except Exception:
-        return "its encoder"
-
-
-def _load_without_random_init(comet, checkpoint: str, offline: bool):
-    """comet.load_from_checkpoint without first filling 560M parameters with random numbers that
-    the checkpoint then overwrites (about half of the load time of an XLM-R-large COMET on a CPU).
-
-    comet loads with strict=False; if Lightning reports a parameter missing from the checkpoint,
-    the model is loaded again the ordinary way, so nothing can stay uninitialised."""
-    from transformers.modeling_utils import no_init_weights
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        with no_init_weights():
-            model = comet.load_from_checkpoint(checkpoint, local_files_only=offline)
-    if any("not in the checkpoint" in str(w.message) for w in caught):
-        model = comet.load_from_checkpoint(checkpoint, local_files_only=offline)
-    return model
-
-
-def load_comet(name_or_path: str, *, flag: str = "--comet-model", metric: str = "comet") -> LoadedComet:
-    """Resolve a hub name, checkpoint directory or .ckpt path, and load it once per process.
-    ``flag`` and ``metric``: the option that chose the model and the metric using it, for error messages."""
-    checkpoint = _local_checkpoint(name_or_path, flag) if is_local_path(name_or_path) else None
-    try:
-        return _load_comet(name_or_path, str(checkpoint) if checkpoint is not None else None)
-    except _NotCached:
-        raise _not_cached(name_or_path, flag, metric) from None
-
-
-def _damaged(name: str, error: BaseException) -> InputError:
-    first = (str(error).splitlines() or [type(error).__name__])[0][:200]
-    return InputError(f"COMET checkpoint {name} cannot be loaded ({type(error).__name__}: {first}); it is damaged or "
-                      "not a COMET checkpoint: download it again, or pass another checkpoint")
-
-
-@lru_cache(maxsize=4)
-def _load_comet(name_or_path: str, checkpoint: str | None) -> LoadedComet:
-    """Load once per process. A local checkpoint that is not one (a text file, a damaged pickle, a
-    broken hparams.yaml) is bad input, whatever the library raises while reading it."""
-    checkpoint_given = checkpoint is not None
-    try:
-        return _load_comet_checked(name_or_path, checkpoint, checkpoint_given)
-    except (TqcheckError, _NotCached):
-        raise
-    except Exception as error:
-        if checkpoint_given:
-            raise _damaged(name_or_path, error) from None
-        raise
-
-
-def _load_comet_checked(name_or_path: str, checkpoint: str | None, checkpoint_given: bool) -> LoadedComet:
-    offline = ensure_offline_if_unreachable()
-    if checkpoint is None and offline and not cached_locally(name_or_path):
-        raise _NotCached
-    _quiet_libraries()
-    import comet
-    from importlib.metadata import version
-
-    _quiet_libraries()
-    if checkpoint is None:
-        try:
-            checkpoint = comet.download_model(name_or_path, local_files_only=offline)
-        except Exception:
-            if offline:
-                raise _NotCached from None
-            raise ModelUnavailableError(f"COMET model {name_or_path} could not be downloaded; check the name (e.g. {DEFAULT_COMET_MODEL})") from None
-    try:
-        model = _load_without_random_init(comet, str(checkpoint), offline)
-    except (OSError, ValueError, KeyError) as error:
-        if checkpoint_given and not isinstance(error, OSError):
-            raise _damaged(name_or_path, error) from None
-        encoder = _encoder_name(checkpoint)
-        reason = "is not cached and the hub is unreachable" if offline else f"could not be loaded ({str(error).splitlines()[0]})"
-        raise ModelUnavailableError(
-            f"COMET model {name_or_path} needs its encoder {encoder}, which {reason}; "
-            f"run `tqcheck models pull {name_or_path}` where there is network"
-        ) from None
-    return LoadedComet(model=model, model_id=name_or_path, checkpoint=str(checkpoint), version=version("unbabel-comet"))
-
-
-def _to_device(inputs, device: str):
-    """Move a prepared batch to the device: a dict of tensors, or (unified/XCOMET models) a tuple of them."""
-    if isinstance(inputs, dict):
-        return {name: _to_device(value, device) for name, value in inputs.items()}
-    if isinstance(inputs, (list, tuple)):
-        return type(inputs)(_to_device(value, device) for value in inputs)
-    return inputs.to(device, non_blocking=True) if hasattr(inputs, "to") else inputs
-
-
-def _error_spans(prediction, size: int) -> list | None:
-    """XCOMET (and word-level unified models) return error spans in the prediction's metadata."""
-    metadata = prediction.get("metadata") if hasattr(prediction, "get") else None
-    spans = metadata.get("error_spans") if metadata is not None and hasattr(metadata, "get") else None
-    return list(spans) if spans is not None and len(spans) == size else None
-
-
-def predict_without_trainer(model, samples: list[dict[str, str]], batch_size: int, device: str,
-                            precision: str = "fp32") -> tuple[list[float], list[list[dict]] | None]:
-    """COMET's own predict_step on batches sorted by length, without a Lightning Trainer per call.
-
-    The same model code and inputs as ``model.predict``; what goes is the Trainer's set-up, the
-    DataLoader workers, and padding waste (batches are sorted by the longest text of each sample).
-    Returns the scores and, for models that mark errors (XCOMET), each segment's error spans."""
-    import torch
-
-    model.eval()
-    model.to(device)
-    order = sorted(range(len(samples)), key=lambda k: -max(len(text) for text in samples[k].values()))
-    scores: list[float] = [0.0] * len(samples)
-    spans: list[list[dict]] | None = None
-    autocast = torch.autocast("cuda", dtype=torch.float16) if precision == "fp16" else contextlib.nullcontext()
-    with torch.inference_mode(), autocast:
-        for start in range(0, len(order), batch_size):
-            indices = order[start:start + batch_size]
-            inputs = _to_device(model.prepare_for_inference([samples[k] for k in indices]), device)
-            prediction = model.predict_step(inputs)
-            batch_spans = _error_spans(prediction, len(indices))
-            if batch_spans is not None and spans is None:
-                spans = [[] for _ in samples]
-            for position, (k, score) in enumerate(zip(indices, prediction["scores"].float().cpu().tolist())):
-                scores[k] = float(score)
-                if batch_spans is not None:
-                    spans[k] = batch_spans[position]
-    return scores, spans
-
-
-def clean_spans(spans: list[dict], mt: str) -> list[dict]:
-    """comet's spans as plain JSON: severity, confidence, character offsets, and the MT text they cover.
-    Spans that cover no character (only a special token such as <s>) are left out."""
-    return [
-        {"severity": str(span["severity"]), "confidence": round(float(span["confidence"]), 4),
-         "start": int(span["start"]), "end": int(span["end"]), "text": mt[int(span["start"]):int(span["end"])]}
-        for span in spans
-        if int(span["end"]) > int(span["start"])
-    ]
-
-
-def licence_note(model_name: str) -> str | None:
-    """A line for the report when the model may not be used commercially (CometKiwi and XCOMET are CC BY-NC-SA)."""
-    from ..models import model_licence
-
-    licence = model_licence(model_name)
-    if licence and ("-nc" in licence.lower() or "non-commercial" in licence.lower()):
-        return f"{model_name} is licensed {licence}: non-commercial use only"
-    return None
-
-
-def comet_version() -> str:
-    from importlib.metadata import version
-
-    return version("unbabel-comet")
+from .comet_inference import _error_spans, clean_spans, predict_without_trainer
+from .comet_loading import (  # noqa: F401  (importable from here, as before)
+    DEFAULT_COMET_MODEL, DEFAULT_QE_MODEL, LoadedComet, _not_cached, _quiet_libraries, comet_version, licence_note,
+    load_comet,
+)
 
 
 class CometMetric(Metric):
@@ -329,23 +131,18 @@ class CometMetric(Metric):
             raise InputError("--comet-precision fp16 needs a GPU; on the CPU score in fp32")
         truncated = set(self._count_truncated(model, samples))
         _quiet_libraries()
-        batch_size = self.batch_size
-        while True:
-            try:
-                if self.fast and gpus <= 1:
-                    scores, spans = predict_without_trainer(model, samples, batch_size, "cuda" if gpus else "cpu", self.precision)
-                else:
-                    output = model.predict(samples, batch_size=batch_size, gpus=gpus, progress_bar=False)
-                    scores, spans = list(output.scores), _error_spans(output, len(samples))
-                break
-            except RuntimeError as error:
-                if is_out_of_memory(error) and batch_size > 1:
-                    release_cached_memory()
-                    batch_size //= 2
-                    continue
-                if is_out_of_memory(error):
-                    raise EngineError("COMET ran out of GPU memory even at batch size 1; score on the CPU with --comet-gpus 0") from None
-                raise EngineError(f"COMET scoring failed ({str(error).splitlines()[0]}); try --comet-batch-size 4 or --comet-gpus 0") from None
+
+        def predict(batch_size: int) -> tuple[list, list | None]:
+            if self.fast and gpus <= 1:
+                return predict_without_trainer(model, samples, batch_size, "cuda" if gpus else "cpu", self.precision)
+            output = model.predict(samples, batch_size=batch_size, gpus=gpus, progress_bar=False)
+            return list(output.scores), _error_spans(output, len(samples))
+
+        (scores, spans), batch_size = with_batch_backoff(
+            predict, self.batch_size,
+            too_big=lambda: EngineError("COMET ran out of GPU memory even at batch size 1; score on the CPU with --comet-gpus 0"),
+            failed=lambda error: EngineError(f"COMET scoring failed ({str(error).splitlines()[0]}); "
+                                             "try --comet-batch-size 4 or --comet-gpus 0"))
         self.batch_size = batch_size  # what fitted, for the next chunk
         cleaned = ([clean_spans(segment_spans, sample["mt"]) for segment_spans, sample in zip(spans, samples)]
                    if spans is not None else [None] * len(samples))

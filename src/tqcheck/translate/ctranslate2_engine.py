@@ -62,7 +62,7 @@ def convert_marian(name: str, output_dir: str | os.PathLike | None = None, quant
     try:
         TransformersConverter(source, copy_files=available, load_as_float16=False).convert(
             str(output), quantization=quantization, force=True)
-    except Exception as error:
+    except (OSError, ValueError, KeyError, RuntimeError, NotImplementedError) as error:  # not a Marian model, or unreadable
         raise ModelUnavailableError(
             f"cannot convert {name} to CTranslate2 ({str(error).splitlines()[0] if str(error) else type(error).__name__}); "
             f"it must be a Marian model in the local cache or a folder (run `tqcheck models pull {name}` where there is network)"

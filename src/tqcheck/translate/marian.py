@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from ..accelerator import is_out_of_memory, release_cached_memory
+from ..accelerator import with_batch_backoff
 from ..errors import EngineError, InputError, ModelUnavailableError
 from ..hub import cached_locally, ensure_offline_if_unreachable, is_local_path, model_fingerprint
 from .base import EngineInfo, Progress, TranslatorBase, for_direction, parse_direction_spec
@@ -136,20 +136,20 @@ class MarianTranslator(TranslatorBase):
         translated: dict[str, str] = {}
         batch_size, start = self.batch_size, 0
         while start < len(ordered):
-            batch = ordered[start : start + batch_size]
-            encoded = tokenizer(batch, return_tensors="pt", padding=True).to(device)
-            try:
+
+            def generate(size: int, start: int = start):
+                encoded = tokenizer(ordered[start : start + size], return_tensors="pt", padding=True).to(device)
                 with torch.inference_mode():
-                    output = model.generate(**encoded, **generate_args)
-            except RuntimeError as error:
-                if is_out_of_memory(error) and batch_size > 1:
-                    release_cached_memory()
-                    batch_size //= 2  # and keep it smaller: the longest segments come first
-                    continue
-                if is_out_of_memory(error):
-                    raise EngineError(f"Marian ran out of {device} memory even for one segment ({lengths[batch[0]]} tokens); "
-                                      "use --device cpu, or split that paragraph") from None
-                raise EngineError(f"Marian generation failed ({str(error).splitlines()[0]}); try --batch-size 4 or --device cpu") from None
+                    return model.generate(**encoded, **generate_args)
+
+            # a smaller batch that fitted stays: the longest segments come first
+            output, batch_size = with_batch_backoff(
+                generate, batch_size,
+                too_big=lambda: EngineError(f"Marian ran out of {device} memory even for one segment "
+                                            f"({lengths[ordered[start]]} tokens); use --device cpu, or split that paragraph"),
+                failed=lambda error: EngineError(f"Marian generation failed ({str(error).splitlines()[0]}); "
+                                                 "try --batch-size 4 or --device cpu"))
+            batch = ordered[start : start + batch_size]
             for text, out in zip(batch, tokenizer.batch_decode(output, skip_special_tokens=True)):
                 translated[text] = out.strip()
             start += len(batch)

@@ -12,11 +12,9 @@ from ..langid import detect_language, language_mismatch
 from ..pipeline import new_report, score_lines
 from ..settings import preflight_checkpoints, scoring_settings
 from . import options as o
-from .app import command
 from .outputs import finish, gate_policy, outputs, read_baseline, run_files
 
 
-@command("score")
 def score(
     hyp: Annotated[str, typer.Option("--hyp", help="The translation to score, one segment per line.")],
     ref: Annotated[Optional[str], typer.Option("--ref", help="The reference, line-parallel with --hyp. Without it only reference-free metrics score (default then: cometkiwi, which needs --src).")] = None,

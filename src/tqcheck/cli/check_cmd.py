@@ -13,11 +13,9 @@ from ..pipeline import check_direction, line_parallel, new_report, plan_directio
 from ..settings import preflight_checkpoints, scoring_settings
 from ..translation import preflight_models
 from . import options as o
-from .app import command
 from .outputs import finish, gate_policy, outputs, read_baseline, run_files
 
 
-@command("check")
 def check(
     source: Annotated[Optional[str], typer.Argument(metavar="SOURCE", help="Source document (default: the bundled Swedish seed).", show_default=False)] = None,
     reference: Annotated[Optional[str], typer.Argument(metavar="REFERENCE", help="Its human translation (default: the bundled English seed).", show_default=False)] = None,

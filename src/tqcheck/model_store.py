@@ -22,7 +22,7 @@ def pull(name: str) -> list[str]:
 
     try:
         local = snapshot_download(repo_id=name)
-    except Exception as error:
+    except (OSError, ValueError) as error:  # hub errors are OSErrors; a malformed name is a ValueError
         raise ModelUnavailableError(f"cannot pull {name}: {str(error).splitlines()[0]}") from None
     paths = [local]
     hparams = Path(local) / "hparams.yaml"
@@ -33,7 +33,7 @@ def pull(name: str) -> list[str]:
         if encoder:
             try:
                 paths.append(snapshot_download(repo_id=encoder, allow_patterns=ENCODER_FILES))
-            except Exception as error:
+            except (OSError, ValueError) as error:
                 raise ModelUnavailableError(f"pulled {name} but not its encoder {encoder}: {str(error).splitlines()[0]}") from None
     return paths
 
@@ -87,7 +87,7 @@ def model_licence(name: str) -> str | None:
         from huggingface_hub import try_to_load_from_cache
 
         card = try_to_load_from_cache(name, "README.md")
-    except Exception:  # an odd name is no licence, not an error
+    except (OSError, ValueError):  # an odd name is no licence, not an error
         card = None
     found = _card_licence(Path(card).parent) if isinstance(card, str) else None
     return found or KNOWN_LICENCES.get(name.lower())
