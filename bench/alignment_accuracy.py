@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from alignment_data import clean_pairs, fetch_pages, perturb, with_short_runs  # noqa: E402
+from alignment_data import clean_pairs, fetch_pages, perturb, with_short_runs
 
-from tqcheck.align import DynamicProgrammingAligner  # noqa: E402
-from tqcheck.documents import document_from_texts  # noqa: E402
+from tqcheck.align import DynamicProgrammingAligner
+from tqcheck.documents import document_from_texts
 
 APERTIUM = "apertium -u swe-isl | apertium -u isl-eng"
 
@@ -36,8 +36,9 @@ def apertium(lines: list[str], cache: Path) -> list[str]:
     stored = cache / f"{key}.json"
     if stored.exists():
         return json.loads(stored.read_text())
-    out = subprocess.run(APERTIUM, shell=True, input="\n".join(lines) + "\n", capture_output=True, text=True,
-                         check=True).stdout.split("\n")[: len(lines)]
+    out = subprocess.run(
+        APERTIUM, shell=True, input="\n".join(lines) + "\n", capture_output=True, text=True, check=True
+    ).stdout.split("\n")[: len(lines)]
     cache.mkdir(parents=True, exist_ok=True)
     stored.write_text(json.dumps(out))
     return out
@@ -57,7 +58,7 @@ def align(pair, translations):
     source = document_from_texts(pair.source, "sv")
     reference = document_from_texts(pair.reference, "en")
     alignment = DynamicProgrammingAligner().align(source, reference, translations)
-    return [(tuple(l - 1 for l in p.source_lines), tuple(l - 1 for l in p.reference_lines)) for p in alignment.pairs]
+    return [(tuple(x - 1 for x in p.source_lines), tuple(x - 1 for x in p.reference_lines)) for p in alignment.pairs]
 
 
 def _tokenized(line: str) -> str:
@@ -75,8 +76,13 @@ def hunalign(pair, binary: str) -> list:
         (folder / "null.dic").write_text("")
         (folder / "src").write_text("\n".join(_tokenized(x) for x in pair.source) + "\n")
         (folder / "ref").write_text("\n".join(_tokenized(x) for x in pair.reference) + "\n")
-        out = subprocess.run([binary, "-utf", str(folder / "null.dic"), str(folder / "src"), str(folder / "ref")],
-                             capture_output=True, text=True, check=True, cwd=folder).stdout  # it leaves a translate.txt
+        out = subprocess.run(
+            [binary, "-utf", str(folder / "null.dic"), str(folder / "src"), str(folder / "ref")],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=folder,
+        ).stdout  # it leaves a translate.txt
     rungs = [tuple(map(int, line.split("\t")[:2])) for line in out.splitlines() if line.strip()]
     beads = []
     for (i0, j0), (i1, j1) in zip(rungs, rungs[1:]):
@@ -92,7 +98,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--hunalign", help="path to a hunalign binary, for its column")
-    parser.add_argument("--dump", type=Path, help="write every pair's beads here (JSON), to compare two versions exactly")
+    parser.add_argument(
+        "--dump", type=Path, help="write every pair's beads here (JSON), to compare two versions exactly"
+    )
     args = parser.parse_args()
     pairs = clean_pairs(fetch_pages(args.data))
     if args.limit:
@@ -119,17 +127,25 @@ def main() -> None:
                 scores.append((score(pair, beads), pair.name))
             f1 = [s[2] for s, _ in scores]
             results[(set_name, evidence)] = {
-                "pairs": len(items), "f1_mean": statistics.mean(f1), "f1_min": min(f1),
-                "precision": statistics.mean(s[0] for s, _ in scores), "recall": statistics.mean(s[1] for s, _ in scores),
-                "under_0.95": sum(x < 0.95 for x in f1), "seconds": round(time.perf_counter() - started, 1),
+                "pairs": len(items),
+                "f1_mean": statistics.mean(f1),
+                "f1_min": min(f1),
+                "precision": statistics.mean(s[0] for s, _ in scores),
+                "recall": statistics.mean(s[1] for s, _ in scores),
+                "under_0.95": sum(x < 0.95 for x in f1),
+                "seconds": round(time.perf_counter() - started, 1),
             }
             worst[(set_name, evidence)] = sorted(scores, key=lambda item: item[0][2])[:3]
     print(f"{len(pairs)} page pairs ({sum(len(p.source) for p in pairs)} sv lines), seed {args.seed}\n")
     print("| set | aligner | strict F1 mean | min | precision | recall | pairs < 0.95 |\n|---|---|---|---|---|---|---|")
     for (set_name, evidence), r in results.items():
-        label = {"mt": "tqcheck, Apertium MT", "none": "tqcheck, no MT", "hunalign": "hunalign, no dictionary"}[evidence]
-        print(f"| {set_name} | {label} | {r['f1_mean']:.3f} | {r['f1_min']:.3f} | "
-              f"{r['precision']:.3f} | {r['recall']:.3f} | {r['under_0.95']} of {r['pairs']} |")
+        label = {"mt": "tqcheck, Apertium MT", "none": "tqcheck, no MT", "hunalign": "hunalign, no dictionary"}[
+            evidence
+        ]
+        print(
+            f"| {set_name} | {label} | {r['f1_mean']:.3f} | {r['f1_min']:.3f} | "
+            f"{r['precision']:.3f} | {r['recall']:.3f} | {r['under_0.95']} of {r['pairs']} |"
+        )
     print()
     for key, items in worst.items():
         print(key, [(name, round(s[2], 3)) for s, name in items])

@@ -42,10 +42,17 @@ def hunalign_run(n: int, binary: str) -> dict:
         for name, lines in (("src", source), ("ref", reference)):
             (folder / name).write_text("\n".join(" ".join(re.findall(r"\w+|[^\w\s]", x)) or "." for x in lines) + "\n")
         started = time.perf_counter()
-        out = subprocess.run([binary, "-utf", "null.dic", "src", "ref"], capture_output=True, text=True, check=True, cwd=folder)
+        out = subprocess.run(
+            [binary, "-utf", "null.dic", "src", "ref"], capture_output=True, text=True, check=True, cwd=folder
+        )
         seconds = time.perf_counter() - started
-    return {"lines": n, "aligner": "hunalign", "seconds": round(seconds, 1),
-            "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, "rungs": len(out.stdout.splitlines())}
+    return {
+        "lines": n,
+        "aligner": "hunalign",
+        "seconds": round(seconds, 1),
+        "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
+        "rungs": len(out.stdout.splitlines()),
+    }
 
 
 def one(n: int) -> dict:
@@ -54,9 +61,15 @@ def one(n: int) -> dict:
 
     source, reference = documents(n)
     started = time.perf_counter()
-    alignment = DynamicProgrammingAligner().align(document_from_texts(source, "sv"), document_from_texts(reference, "en"), None)
-    return {"lines": n, "seconds": round(time.perf_counter() - started, 1),
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "pairs": len(alignment.pairs)}
+    alignment = DynamicProgrammingAligner().align(
+        document_from_texts(source, "sv"), document_from_texts(reference, "en"), None
+    )
+    return {
+        "lines": n,
+        "seconds": round(time.perf_counter() - started, 1),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "pairs": len(alignment.pairs),
+    }
 
 
 if __name__ == "__main__":
@@ -66,10 +79,14 @@ if __name__ == "__main__":
         print(json.dumps(hunalign_run(int(sys.argv[3]), sys.argv[2])))
     else:
         binary = sys.argv[2] if sys.argv[1] == "--hunalign" else None
-        for size in sys.argv[3 if binary else 1:]:
+        for size in sys.argv[3 if binary else 1 :]:
             out = subprocess.run([sys.executable, __file__, "--one", size], capture_output=True, text=True, check=True)
             print(out.stdout.strip(), flush=True)
             if binary:
-                out = subprocess.run([sys.executable, __file__, "--hunalign-one", binary, size], capture_output=True,
-                                     text=True, check=True)
+                out = subprocess.run(
+                    [sys.executable, __file__, "--hunalign-one", binary, size],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 print(out.stdout.strip(), flush=True)

@@ -19,8 +19,18 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGES = ("baobab", "eog", "evince-common", "file-roller", "gedit-common", "gnome-calculator", "gnome-clocks",
-            "gnome-system-monitor", "gnome-terminal-data", "totem-common")
+PACKAGES = (
+    "baobab",
+    "eog",
+    "evince-common",
+    "file-roller",
+    "gedit-common",
+    "gnome-calculator",
+    "gnome-clocks",
+    "gnome-system-monitor",
+    "gnome-terminal-data",
+    "totem-common",
+)
 MALLARD = "{http://projectmallard.org/1.0/}"
 BLOCKS = {"title", "desc", "p", "subtitle"}
 SKIP = {"info", "code", "screen", "media", "comment"}
@@ -112,12 +122,17 @@ def perturb(pair: Pair, rng: random.Random, edits: int = 3) -> Pair:
             a, b = ref_ids[k], ref_ids[k + 1]
             bead_a = next((x for x in beads if a in x[1]), None)
             bead_b = next((x for x in beads if b in x[1]), None)
-            if bead_a is None or bead_b is None or bead_a is bead_b or len(bead_a[1]) + len(bead_b[1]) > 2 \
-                    or len(bead_a[0]) + len(bead_b[0]) > 2:
+            if (
+                bead_a is None
+                or bead_b is None
+                or bead_a is bead_b
+                or len(bead_a[1]) + len(bead_b[1]) > 2
+                or len(bead_a[0]) + len(bead_b[0]) > 2
+            ):
                 continue
             merged = new_id()
-            reference[k:k + 2] = [reference[k] + " " + reference[k + 1]]
-            ref_ids[k:k + 2] = [merged]
+            reference[k : k + 2] = [reference[k] + " " + reference[k + 1]]
+            ref_ids[k : k + 2] = [merged]
             beads.remove(bead_b)
             bead_a[0].extend(bead_b[0])
             bead_a[1][:] = [merged]
@@ -132,8 +147,8 @@ def perturb(pair: Pair, rng: random.Random, edits: int = 3) -> Pair:
             sentences = _SENTENCE_END.split(source[k])
             cut = rng.randrange(1, len(sentences))
             first, second = new_id(), new_id()
-            source[k:k + 1] = [" ".join(sentences[:cut]), " ".join(sentences[cut:])]
-            src_ids[k:k + 1] = [first, second]
+            source[k : k + 1] = [" ".join(sentences[:cut]), " ".join(sentences[cut:])]
+            src_ids[k : k + 1] = [first, second]
             bead[0][:] = [first, second]
         elif kind in ("delete_ref", "delete_src"):
             lines, ids, side = (reference, ref_ids, 1) if kind == "delete_ref" else (source, src_ids, 0)
@@ -160,9 +175,17 @@ def perturb(pair: Pair, rng: random.Random, edits: int = 3) -> Pair:
 
 def with_short_runs(pair: Pair, rng: random.Random) -> Pair:
     """Append a table of short cells (a run of one- and two-word lines) on both sides."""
-    cells = [("Inaktiverad", "Disabled"), ("Aktiverad", "Enabled"), ("Ja", "Yes"), ("Nej", "No"),
-             ("Växla till arbetsyta 1", "Switch to workspace 1"), ("Markera område", "Select area"),
-             ("Stäng fönster", "Close window"), ("Tangent", "Key"), ("Genväg", "Shortcut")]
+    cells = [
+        ("Inaktiverad", "Disabled"),
+        ("Aktiverad", "Enabled"),
+        ("Ja", "Yes"),
+        ("Nej", "No"),
+        ("Växla till arbetsyta 1", "Switch to workspace 1"),
+        ("Markera område", "Select area"),
+        ("Stäng fönster", "Close window"),
+        ("Tangent", "Key"),
+        ("Genväg", "Shortcut"),
+    ]
     rows = [rng.choice(cells) for _ in range(rng.randrange(4, 9))]
     n, m = len(pair.source), len(pair.reference)
     gold = pair.gold + [((n + k,), (m + k,)) for k in range(len(rows))]

@@ -31,7 +31,9 @@ def main(out: Path) -> None:
     marian_en_sv = build_marian(out / "marian-en-sv", en, sv, seed=2)
     encoder = build_xlmr_encoder(out / "xlmr", sv + en)
     comet = build_comet(out / "comet", encoder).parents[1]
-    kiwi = build_comet(out / "cometkiwi", encoder, class_identifier="unified_metric", input_segments=["mt", "src"]).parents[1]
+    kiwi = build_comet(
+        out / "cometkiwi", encoder, class_identifier="unified_metric", input_segments=["mt", "src"]
+    ).parents[1]
     print(f"--model sv-en={marian_sv_en},en-sv={marian_en_sv}")
     print(f"--comet-model {comet}")
     print(f"--qe-model {kiwi}")

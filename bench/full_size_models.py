@@ -30,7 +30,13 @@ def seed_lines(name: str) -> list[str]:
 def corpus() -> tuple[list[str], list[str]]:
     sv = seed_lines("russia-china-espionage.sv.txt")
     en = seed_lines("russia-china-espionage.en.txt")
-    mt = [x for x in (ROOT / "tests" / "data" / "russia-china-espionage.sv-en.apertium.txt").read_text(encoding="utf-8").split("\n") if x.strip()]
+    mt = [
+        x
+        for x in (ROOT / "tests" / "data" / "russia-china-espionage.sv-en.apertium.txt")
+        .read_text(encoding="utf-8")
+        .split("\n")
+        if x.strip()
+    ]
     return sv, en + mt
 
 
@@ -38,8 +44,16 @@ def build_comet_large(out: Path) -> Path:
     from tiny_models import build_comet, build_xlmr_encoder
 
     sv, en = corpus()
-    encoder = build_xlmr_encoder(out / "xlmr-large", sv + en, vocab_size=4000, hidden=1024, layers=24, heads=16,
-                                 intermediate=4096, model_vocab_size=250_002)
+    encoder = build_xlmr_encoder(
+        out / "xlmr-large",
+        sv + en,
+        vocab_size=4000,
+        hidden=1024,
+        layers=24,
+        heads=16,
+        intermediate=4096,
+        model_vocab_size=250_002,
+    )
     build_comet(out / "comet-large", encoder, hidden_sizes=(3072, 1024))
     return out / "comet-large"
 
@@ -48,8 +62,18 @@ def build_marian_base(out: Path) -> Path:
     from tiny_models import build_marian
 
     sv, en = corpus()
-    return build_marian(out / "marian-sv-en-base", sv, en, vocab_size=4000, d_model=512, layers=6, heads=8, ffn=2048,
-                        model_vocab_size=58_101, max_length=512)
+    return build_marian(
+        out / "marian-sv-en-base",
+        sv,
+        en,
+        vocab_size=4000,
+        d_model=512,
+        layers=6,
+        heads=8,
+        ffn=2048,
+        model_vocab_size=58_101,
+        max_length=512,
+    )
 
 
 if __name__ == "__main__":

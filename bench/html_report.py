@@ -28,8 +28,12 @@ def main(count: int = 10_000) -> None:
     def sentence() -> str:
         return " ".join(rng.choice(words) for _ in range(rng.randint(10, 60)))
 
-    segments = [SegmentResult((k,), (k,), sentence(), sentence(), sentence(),
-                              {"bleu": rng.random() * 100, "chrf": rng.random() * 100}) for k in range(1, count + 1)]
+    segments = [
+        SegmentResult(
+            (k,), (k,), sentence(), sentence(), sentence(), {"bleu": rng.random() * 100, "chrf": rng.random() * 100}
+        )
+        for k in range(1, count + 1)
+    ]
     metrics = [MetricResult(m, 50.0, "signature", [s.scores[m] for s in segments]) for m in ("bleu", "chrf")]
     report = Report("check", "bench", "now", [DirectionReport("sv", "en", "a", "b", None, None, metrics, segments)])
     times, size = [], 0

@@ -51,8 +51,12 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, int, subp
 
 def median_run(command: list[str], repeats: int, env: dict | None = None) -> dict:
     runs = [timed(command, env) for _ in range(repeats)]
-    return {"seconds": statistics.median(r[0] for r in runs), "all_seconds": [round(r[0], 3) for r in runs],
-            "peak_mib": round(max(r[1] for r in runs) / 1024, 1), "stdout": runs[-1][2].stdout}
+    return {
+        "seconds": statistics.median(r[0] for r in runs),
+        "all_seconds": [round(r[0], 3) for r in runs],
+        "peak_mib": round(max(r[1] for r in runs) / 1024, 1),
+        "stdout": runs[-1][2].stdout,
+    }
 
 
 def bench_startup(results: dict, repeats: int) -> None:
@@ -69,37 +73,89 @@ def bench_score(results: dict, repeats: int, work: Path, count: int = 100_000) -
         k = rnd.randrange(20)
         words = hyp[k].split()
         start = rnd.randrange(len(words))
-        hyps.append(" ".join(words[start:start + 25]))
-        refs.append(" ".join(ref[k].split()[start:start + 25]) or "x")
+        hyps.append(" ".join(words[start : start + 25]))
+        refs.append(" ".join(ref[k].split()[start : start + 25]) or "x")
     (work / "hyp.txt").write_text("\n".join(hyps) + "\n", encoding="utf-8")
     (work / "ref.txt").write_text("\n".join(refs) + "\n", encoding="utf-8")
-    sacrebleu = median_run([str(BIN / "sacrebleu"), str(work / "ref.txt"), "-i", str(work / "hyp.txt"),
-                            "-m", "bleu", "chrf", "ter", "-b", "-w", "4"], repeats)
-    tqcheck = median_run([str(BIN / "tqcheck"), "score", "--hyp", str(work / "hyp.txt"), "--ref", str(work / "ref.txt"),
-                          "--metrics", "bleu,chrf,ter", "--tgt-lang", "en", "--no-cache", "--json", str(work / "score.json")], repeats)
+    sacrebleu = median_run(
+        [
+            str(BIN / "sacrebleu"),
+            str(work / "ref.txt"),
+            "-i",
+            str(work / "hyp.txt"),
+            "-m",
+            "bleu",
+            "chrf",
+            "ter",
+            "-b",
+            "-w",
+            "4",
+        ],
+        repeats,
+    )
+    tqcheck = median_run(
+        [
+            str(BIN / "tqcheck"),
+            "score",
+            "--hyp",
+            str(work / "hyp.txt"),
+            "--ref",
+            str(work / "ref.txt"),
+            "--metrics",
+            "bleu,chrf,ter",
+            "--tgt-lang",
+            "en",
+            "--no-cache",
+            "--json",
+            str(work / "score.json"),
+        ],
+        repeats,
+    )
     ours = json.loads((work / "score.json").read_text())["directions"][0]["scores"]
     theirs = [float(x) for x in json.loads(sacrebleu["stdout"])]  # `sacrebleu -b` prints a JSON list of scores
     same = all(abs(round(ours[m]["score"], 4) - v) < 1e-4 for m, v in zip(("bleu", "chrf", "ter"), theirs))
     ratio = tqcheck["seconds"] / sacrebleu["seconds"]
-    results["score_100k"] = {"segments": count, "sacrebleu": {k: v for k, v in sacrebleu.items() if k != "stdout"},
-                             "tqcheck": {k: v for k, v in tqcheck.items() if k != "stdout"},
-                             "time_ratio": round(ratio, 3), "same_scores": same}
-    print(f"| BLEU+chrF+TER, {count:,} segments | sacrebleu CLI {sacrebleu['seconds']:.1f} s, {sacrebleu['peak_mib']:.0f} MiB | "
-          f"tqcheck score {tqcheck['seconds']:.1f} s, {tqcheck['peak_mib']:.0f} MiB | time ratio {ratio:.2f} (target ≤ 1.10); same scores: {same} |")
+    results["score_100k"] = {
+        "segments": count,
+        "sacrebleu": {k: v for k, v in sacrebleu.items() if k != "stdout"},
+        "tqcheck": {k: v for k, v in tqcheck.items() if k != "stdout"},
+        "time_ratio": round(ratio, 3),
+        "same_scores": same,
+    }
+    print(
+        f"| BLEU+chrF+TER, {count:,} segments | sacrebleu CLI {sacrebleu['seconds']:.1f} s, {sacrebleu['peak_mib']:.0f} MiB | "
+        f"tqcheck score {tqcheck['seconds']:.1f} s, {tqcheck['peak_mib']:.0f} MiB | time ratio {ratio:.2f} (target ≤ 1.10); same scores: {same} |"
+    )
 
 
 def bench_cached(results: dict, repeats: int, work: Path) -> None:
     cache = work / "cache"
-    command = [str(BIN / "tqcheck"), "check", "--direction", "sv-en", "--engine", "command", "--command",
-               "apertium -u swe-isl | apertium -u isl-eng", "--metrics", "bleu,chrf,ter", "--cache-dir", str(cache)]
+    command = [
+        str(BIN / "tqcheck"),
+        "check",
+        "--direction",
+        "sv-en",
+        "--engine",
+        "command",
+        "--command",
+        "apertium -u swe-isl | apertium -u isl-eng",
+        "--metrics",
+        "bleu,chrf,ter",
+        "--cache-dir",
+        str(cache),
+    ]
     cold = median_run(command + ["--no-cache"], repeats)
     timed(command)  # fill the cache
     warm = median_run(command, repeats)
-    results["cached_check"] = {"uncached": {k: v for k, v in cold.items() if k != "stdout"},
-                               "cached": {k: v for k, v in warm.items() if k != "stdout"},
-                               "speedup": round(cold["seconds"] / warm["seconds"], 2)}
-    print(f"| seed check sv→en (Apertium, BLEU/chrF/TER) | uncached {cold['seconds']:.2f} s | cached {warm['seconds']:.2f} s | "
-          f"{cold['seconds'] / warm['seconds']:.1f}× (target cached ≤ 1 s) |")
+    results["cached_check"] = {
+        "uncached": {k: v for k, v in cold.items() if k != "stdout"},
+        "cached": {k: v for k, v in warm.items() if k != "stdout"},
+        "speedup": round(cold["seconds"] / warm["seconds"], 2),
+    }
+    print(
+        f"| seed check sv→en (Apertium, BLEU/chrF/TER) | uncached {cold['seconds']:.2f} s | cached {warm['seconds']:.2f} s | "
+        f"{cold['seconds'] / warm['seconds']:.1f}× (target cached ≤ 1 s) |"
+    )
 
 
 def _translate_speed(engine: str, options: dict, texts: list[str], repeats: int) -> dict:
@@ -116,9 +172,14 @@ def _translate_speed(engine: str, options: dict, texts: list[str], repeats: int)
     seconds, peak, done = timed([PYTHON, "-c", code])
     data = json.loads(done.stdout.strip().splitlines()[-1])
     median = statistics.median(data["runs"])
-    return {"sentences_per_s": round(len(texts) / median, 2), "median_s": round(median, 3),
-            "runs": [round(r, 3) for r in data["runs"]], "peak_mib": round(peak / 1024, 1),
-            "load_s": round(data["load_and_first"], 2), "words_per_output": round(data["words"], 1)}
+    return {
+        "sentences_per_s": round(len(texts) / median, 2),
+        "median_s": round(median, 3),
+        "runs": [round(r, 3) for r in data["runs"]],
+        "peak_mib": round(peak / 1024, 1),
+        "load_s": round(data["load_and_first"], 2),
+        "words_per_output": round(data["words"], 1),
+    }
 
 
 def bench_mt(results: dict, repeats: int, models: Path, count: int = 64, new_tokens: int = 64) -> None:
@@ -127,11 +188,21 @@ def bench_mt(results: dict, repeats: int, models: Path, count: int = 64, new_tok
     model = str(models / "marian-sv-en-base" / "model")
     pinned = {"max_new_tokens": new_tokens, "min_new_tokens": new_tokens}
     rows = {
-        "marian (transformers, fp32, batch 16)": _translate_speed("marian", {"model": model, "device": "cpu", "batch_size": 16, **pinned}, texts, repeats),
-        "marian (transformers, fp32, batch 64)": _translate_speed("marian", {"model": model, "device": "cpu", "batch_size": 64, **pinned}, texts, repeats),
-        "ctranslate2 (int8, batch 32)": _translate_speed("ctranslate2", {"model": model, "device": "cpu", "batch_size": 32, **pinned}, texts, repeats),
-        "ctranslate2 (int8, batch 64)": _translate_speed("ctranslate2", {"model": model, "device": "cpu", "batch_size": 64, **pinned}, texts, repeats),
-        "ctranslate2 (float32, batch 64)": _translate_speed("ctranslate2", {"model": model, "device": "cpu", "compute_type": "float32", **pinned}, texts, repeats),
+        "marian (transformers, fp32, batch 16)": _translate_speed(
+            "marian", {"model": model, "device": "cpu", "batch_size": 16, **pinned}, texts, repeats
+        ),
+        "marian (transformers, fp32, batch 64)": _translate_speed(
+            "marian", {"model": model, "device": "cpu", "batch_size": 64, **pinned}, texts, repeats
+        ),
+        "ctranslate2 (int8, batch 32)": _translate_speed(
+            "ctranslate2", {"model": model, "device": "cpu", "batch_size": 32, **pinned}, texts, repeats
+        ),
+        "ctranslate2 (int8, batch 64)": _translate_speed(
+            "ctranslate2", {"model": model, "device": "cpu", "batch_size": 64, **pinned}, texts, repeats
+        ),
+        "ctranslate2 (float32, batch 64)": _translate_speed(
+            "ctranslate2", {"model": model, "device": "cpu", "compute_type": "float32", **pinned}, texts, repeats
+        ),
     }
     base = rows["marian (transformers, fp32, batch 16)"]["sentences_per_s"]
     best = rows["marian (transformers, fp32, batch 64)"]["sentences_per_s"]
@@ -140,8 +211,10 @@ def bench_mt(results: dict, repeats: int, models: Path, count: int = 64, new_tok
         row["ratio_vs_marian_batch64"] = round(row["sentences_per_s"] / best, 2)
     results["mt_cpu"] = {"sentences": count, "new_tokens": new_tokens, "engines": rows}
     for name, row in rows.items():
-        print(f"| {name} | {row['sentences_per_s']:.2f} sentences/s | {row['ratio_vs_marian_batch16']:.2f}× | {row['ratio_vs_marian_batch64']:.2f}× | "
-              f"peak {row['peak_mib']:.0f} MiB | load {row['load_s']:.1f} s |")
+        print(
+            f"| {name} | {row['sentences_per_s']:.2f} sentences/s | {row['ratio_vs_marian_batch16']:.2f}× | {row['ratio_vs_marian_batch64']:.2f}× | "
+            f"peak {row['peak_mib']:.0f} MiB | load {row['load_s']:.1f} s |"
+        )
 
 
 def bench_comet(results: dict, repeats: int, models: Path, work: Path, count: int = 48) -> None:
@@ -152,24 +225,68 @@ def bench_comet(results: dict, repeats: int, models: Path, work: Path, count: in
     rows = [(s, f"{m} ({k})", r) for k, (s, m, r) in enumerate(rows)]  # distinct triples
     for name, column in (("src", 0), ("mt", 1), ("ref", 2)):
         (work / f"{name}.txt").write_text("\n".join(r[column] for r in rows) + "\n", encoding="utf-8")
-    comet = median_run([str(BIN / "comet-score"), "-s", str(work / "src.txt"), "-t", str(work / "mt.txt"),
-                        "-r", str(work / "ref.txt"), "--model", str(checkpoint), "--gpus", "0", "--batch_size", "16",
-                        "--quiet", "--only_system"], repeats)
-    ours = median_run([str(BIN / "tqcheck"), "score", "--src", str(work / "src.txt"), "--hyp", str(work / "mt.txt"),
-                       "--ref", str(work / "ref.txt"), "--src-lang", "sv", "--tgt-lang", "en", "--metrics", "comet",
-                       "--comet-model", str(checkpoint), "--comet-batch-size", "16", "--comet-gpus", "0", "--no-cache",
-                       "--json", str(work / "comet.json")], repeats)
+    comet = median_run(
+        [
+            str(BIN / "comet-score"),
+            "-s",
+            str(work / "src.txt"),
+            "-t",
+            str(work / "mt.txt"),
+            "-r",
+            str(work / "ref.txt"),
+            "--model",
+            str(checkpoint),
+            "--gpus",
+            "0",
+            "--batch_size",
+            "16",
+            "--quiet",
+            "--only_system",
+        ],
+        repeats,
+    )
+    ours = median_run(
+        [
+            str(BIN / "tqcheck"),
+            "score",
+            "--src",
+            str(work / "src.txt"),
+            "--hyp",
+            str(work / "mt.txt"),
+            "--ref",
+            str(work / "ref.txt"),
+            "--src-lang",
+            "sv",
+            "--tgt-lang",
+            "en",
+            "--metrics",
+            "comet",
+            "--comet-model",
+            str(checkpoint),
+            "--comet-batch-size",
+            "16",
+            "--comet-gpus",
+            "0",
+            "--no-cache",
+            "--json",
+            str(work / "comet.json"),
+        ],
+        repeats,
+    )
     their_score = float(comet["stdout"].strip().split()[-1])
     our_score = json.loads((work / "comet.json").read_text())["directions"][0]["scores"]["comet"]["score"]
     results["comet_cpu"] = {
-        "segments": count, "comet-score": {k: v for k, v in comet.items() if k != "stdout"},
+        "segments": count,
+        "comet-score": {k: v for k, v in comet.items() if k != "stdout"},
         "tqcheck": {k: v for k, v in ours.items() if k != "stdout"},
         "throughput_ratio": round(comet["seconds"] / ours["seconds"], 2),
         "system_score": {"comet-score": their_score, "tqcheck": our_score, "abs_diff": abs(their_score - our_score)},
     }
-    print(f"| COMET (XLM-R-large shape), {count} segments, CPU | comet-score {count / comet['seconds']:.2f} seg/s, {comet['peak_mib']:.0f} MiB | "
-          f"tqcheck {count / ours['seconds']:.2f} seg/s, {ours['peak_mib']:.0f} MiB | {comet['seconds'] / ours['seconds']:.2f}× | "
-          f"|Δ system score| {abs(their_score - our_score):.1e} |")
+    print(
+        f"| COMET (XLM-R-large shape), {count} segments, CPU | comet-score {count / comet['seconds']:.2f} seg/s, {comet['peak_mib']:.0f} MiB | "
+        f"tqcheck {count / ours['seconds']:.2f} seg/s, {ours['peak_mib']:.0f} MiB | {comet['seconds'] / ours['seconds']:.2f}× | "
+        f"|Δ system score| {abs(their_score - our_score):.1e} |"
+    )
 
 
 def main() -> None:
@@ -179,8 +296,12 @@ def main() -> None:
     which = set(sys.argv[3:]) or {"startup", "score", "cached", "mt", "comet"}
     repeats = int(os.environ.get("BENCH_REPEATS", "3"))
     results = json.loads(out.read_text()) if out.exists() else {}
-    results["machine"] = {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
-                          "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    results["machine"] = {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         if "startup" in which:

@@ -12,23 +12,42 @@ from pathlib import Path
 import pytest
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-extensions", "--disable-default-apps", "--no-first-run", "--no-default-browser-check",
-    "--metrics-recording-only", "--mute-audio", "--virtual-time-budget=5000",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--metrics-recording-only",
+    "--mute-audio",
+    "--virtual-time-budget=5000",
 ]
 
 
 def chromium() -> str | None:
-    return next((path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))), None)
+    return next(
+        (path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))), None
+    )
 
 
-needs_chromium = pytest.mark.skipif(chromium() is None, reason="headless Chromium is not installed (Debian: apt-get install chromium)")
+needs_chromium = pytest.mark.skipif(
+    chromium() is None, reason="headless Chromium is not installed (Debian: apt-get install chromium)"
+)
 
 
 def _run(page: Path, *arguments: str) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory(prefix="tqcheck-chromium-") as profile:
-        return subprocess.run([chromium(), *FLAGS, f"--user-data-dir={profile}", *arguments, page.resolve().as_uri()],
-                              capture_output=True, text=True, timeout=120, check=True)
+        return subprocess.run(
+            [chromium(), *FLAGS, f"--user-data-dir={profile}", *arguments, page.resolve().as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
 
 
 def dump_dom(page: Path) -> str:
@@ -48,8 +67,8 @@ def png_facts(png: Path) -> tuple[int, int, int]:
     width, height = struct.unpack(">II", data[16:24])
     pixels, position = b"", 8
     while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
         if kind == b"IDAT":
-            pixels += data[position + 8:position + 8 + length]
+            pixels += data[position + 8 : position + 8 + length]
         position += 12 + length
     return width, height, len(set(zlib.decompress(pixels)))

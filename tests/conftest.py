@@ -16,7 +16,7 @@ os.environ.setdefault("COLUMNS", "120")
 os.environ.pop("TQCHECK_DEBUG", None)
 os.environ["TQCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="tqcheck-test-cache-")  # never the user's cache
 
-import pytest  # noqa: E402
+import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -65,8 +65,9 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
         "comet_dir": build_comet(root / "comet", encoder).parents[1],
         "comet_ckpt": root / "comet" / "checkpoints" / "model.ckpt",
         "qe_dir": build_comet(root / "qe", encoder, class_identifier="referenceless_regression_metric").parents[1],
-        "kiwi_dir": build_comet(root / "kiwi", encoder, class_identifier="unified_metric",
-                                input_segments=["mt", "src"]).parents[1],
+        "kiwi_dir": build_comet(
+            root / "kiwi", encoder, class_identifier="unified_metric", input_segments=["mt", "src"]
+        ).parents[1],
         "xcomet_dir": build_comet(root / "xcomet", encoder, class_identifier="xcomet_metric").parents[1],
     }
 

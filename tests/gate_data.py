@@ -19,7 +19,13 @@ NOISY[10] = NOISY[10].replace(" of ", " from ", 1)
 def write_parallel(folder) -> dict[str, object]:
     """src.txt, ref.txt, hyp.txt, degraded.txt, noisy.txt in ``folder``."""
     files = {}
-    for name, lines in (("src", SOURCES), ("ref", REFERENCES), ("hyp", HYPOTHESES), ("degraded", DEGRADED), ("noisy", NOISY)):
+    for name, lines in (
+        ("src", SOURCES),
+        ("ref", REFERENCES),
+        ("hyp", HYPOTHESES),
+        ("degraded", DEGRADED),
+        ("noisy", NOISY),
+    ):
         path = folder / f"{name}.txt"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         files[name] = path

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import random
 
-JUNK_EN = ["Subscribe to our newsletter for the latest news.", "Photo: Alexander Kazakov / AP", "Advertisement",
-           "Share this article on Facebook and Twitter"]
+JUNK_EN = [
+    "Subscribe to our newsletter for the latest news.",
+    "Photo: Alexander Kazakov / AP",
+    "Advertisement",
+    "Share this article on Facebook and Twitter",
+]
 JUNK_SV = ["Prenumerera på vårt nyhetsbrev.", "Foto: TT", "Annons", "Dela artikeln på Facebook"]
 OPERATIONS = ("del_ref", "del_src", "ins_ref", "ins_src", "merge_ref", "merge_src", "split_ref")
 

@@ -1,9 +1,9 @@
 """Alignment: the seed pair's gold alignment, and one-sided, merged and split lines."""
 
 import pytest
+from conftest import APERTIUM_COMMAND, APERTIUM_SV_EN, EN, GOLD_SV_EN, SV, needs_apertium, seed_lines
 from sacrebleu.metrics import CHRF
 
-from conftest import APERTIUM_COMMAND, APERTIUM_SV_EN, EN, GOLD_SV_EN, SV, needs_apertium, seed_lines
 from tqcheck.align import DynamicProgrammingAligner
 from tqcheck.align.similarity import NgramProfiles, anchors, chrf_from_profiles
 from tqcheck.documents import document_from_texts, load_document
@@ -88,12 +88,15 @@ def test_reverse_direction_without_mt_still_aligns_what_it_matches_correctly():
     assert len(alignment.pairs) >= 12
 
 
-@pytest.mark.parametrize("hyp,ref", [
-    ("Read more:", "Read more:"),
-    ("The Chinese are also accused of spying.", "The Chinese are accused of spying on Russian companies."),
-    ("Björn Jerdén säger", "Björn Jerdén says"),
-    ("abc", "xyz"),
-])
+@pytest.mark.parametrize(
+    "hyp,ref",
+    [
+        ("Read more:", "Read more:"),
+        ("The Chinese are also accused of spying.", "The Chinese are accused of spying on Russian companies."),
+        ("Björn Jerdén säger", "Björn Jerdén says"),
+        ("abc", "xyz"),
+    ],
+)
 def test_similarity_is_sacrebleus_chrf_beta_1(hyp, ref):
     profiles_h, profiles_r = NgramProfiles([hyp]), NgramProfiles([ref])
     ours = chrf_from_profiles(profiles_h.span(0, 1), profiles_r.span(0, 1))
@@ -142,8 +145,15 @@ def test_rows_cover_every_line_once_in_order():
 
     alignment = Alignment(pairs=[pair((2,), (1,)), pair((3, 4), (3,)), pair((6,), (5, 6))])
     assert alignment.rows(7, 7) == [
-        ((1,), ()), ((2,), (1,)), ((), (2,)), ((3, 4), (3,)), ((5,), ()), ((), (4,)),
-        ((6,), (5, 6)), ((7,), ()), ((), (7,)),
+        ((1,), ()),
+        ((2,), (1,)),
+        ((), (2,)),
+        ((3, 4), (3,)),
+        ((5,), ()),
+        ((), (4,)),
+        ((6,), (5, 6)),
+        ((7,), ()),
+        ((), (7,)),
     ]
 
 
@@ -178,8 +188,25 @@ def test_bulk_band_similarities_equal_the_span_by_span_ones():
     from tqcheck.align.scorer import BeadScorer
 
     rng = random.Random(7)
-    words = ("Kina FSB spionage 2024 ryska företag hemliga uppgifter the China spying on Russian companies "
-             "secret data aaaa").split()
+    words = [
+        "Kina",
+        "FSB",
+        "spionage",
+        "2024",
+        "ryska",
+        "företag",
+        "hemliga",
+        "uppgifter",
+        "the",
+        "China",
+        "spying",
+        "on",
+        "Russian",
+        "companies",
+        "secret",
+        "data",
+        "aaaa",
+    ]
 
     def line() -> str:
         return " ".join(rng.choices(words, k=rng.randint(1, 14))) + rng.choice([".", "", " 17.", " “x”", "!!"])
@@ -193,7 +220,7 @@ def test_bulk_band_similarities_equal_the_span_by_span_ones():
             for i in range(table.shape[0]):
                 for offset in range(table.shape[1]):
                     j = int(scorer.band.start[i]) + offset
-                    if i + a <= len(source) and 0 <= j and j + b <= len(reference):
+                    if i + a <= len(source) and j >= 0 and j + b <= len(reference):
                         assert channel.similarity(i, i + a, j, j + b) == channel._compute(i, i + a, j, j + b)
                         checked += 1
     assert checked > 3000
@@ -208,7 +235,9 @@ def test_a_long_one_sided_run_in_a_long_document_keeps_the_path():
     reference = [f"{k} {en[k % 20 + 1]}" for k in range(400)]
     extra = [f"Extra {k}: {en[(k * 7) % len(en)][::-1]}" for k in range(30)]
     reference[200:200] = extra
-    result = DynamicProgrammingAligner().align(document_from_texts(source, "sv"), document_from_texts(reference, "en"), None)
+    result = DynamicProgrammingAligner().align(
+        document_from_texts(source, "sv"), document_from_texts(reference, "en"), None
+    )
     pairs = {(p.source_lines, p.reference_lines) for p in result.pairs}
     before = sum(((k + 1,), (k + 1,)) in pairs for k in range(200))
     after = sum(((k + 1,), (k + 31,)) in pairs for k in range(200, 400))

@@ -13,19 +13,23 @@ from tqcheck.documents import document_from_texts
 # (Swedish source, rough MT of it, English reference)
 PAGE = [
     ("Säkerhetskopiera dina filer", "Back up your files", "Back up your files"),
-    ("Det är klokt att regelbundet göra säkerhetskopior av viktiga filer, till exempel dokument, foton och e-post, "
-     "så att du kan återställa dem om hårddisken går sönder.",
-     "It is wise to regularly do backups of important files, for example documents, photos and e-mail, so that you "
-     "can restore them if the hard drive goes broken.",
-     "It is wise to back up important files such as documents, photos and email regularly, so that you can restore "
-     "them if the hard disk fails."),
+    (
+        "Det är klokt att regelbundet göra säkerhetskopior av viktiga filer, till exempel dokument, foton och e-post, "
+        "så att du kan återställa dem om hårddisken går sönder.",
+        "It is wise to regularly do backups of important files, for example documents, photos and e-mail, so that you "
+        "can restore them if the hard drive goes broken.",
+        "It is wise to back up important files such as documents, photos and email regularly, so that you can restore "
+        "them if the hard disk fails.",
+    ),
     ("Välj en plats", "Choose a place", "Choose a location"),
-    ("Spara säkerhetskopian på en extern disk eller en nätverksserver, aldrig på samma disk som originalen. "
-     "Programmet Säkerhetskopiering kontrollerar att platsen har tillräckligt med utrymme innan det börjar.",
-     "Save the backup on an external disk or a network server, never on the same disk as the originals. "
-     "The program Backup checks that the place has enough with space before it begins.",
-     "Store the backup on an external drive or a network server, never on the same disk as the originals. "
-     "The Backups application checks that the location has enough space before it starts."),
+    (
+        "Spara säkerhetskopian på en extern disk eller en nätverksserver, aldrig på samma disk som originalen. "
+        "Programmet Säkerhetskopiering kontrollerar att platsen har tillräckligt med utrymme innan det börjar.",
+        "Save the backup on an external disk or a network server, never on the same disk as the originals. "
+        "The program Backup checks that the place has enough with space before it begins.",
+        "Store the backup on an external drive or a network server, never on the same disk as the originals. "
+        "The Backups application checks that the location has enough space before it starts.",
+    ),
     ("Inställning", "Setting", "Setting"),
     ("Värde", "Value", "Value"),
     ("Automatiskt", "Automatically", "Automatic"),
@@ -35,12 +39,14 @@ PAGE = [
     ("Behåll", "Keep", "Keep"),
     ("Sex månader", "Six months", "Six months"),
     ("Återställa filer", "Restore files", "Restoring files"),
-    ("Öppna Säkerhetskopiering, klicka på Återställ och välj den dag du vill återställa filerna från. "
-     "Filerna kopieras tillbaka till sina ursprungliga mappar.",
-     "Open Backup, click on Restore and choose the day you want to restore the files from. "
-     "The files are copied back to their original folders.",
-     "Open Backups, click Restore and pick the day you want to restore the files from. "
-     "The files are copied back to their original folders."),
+    (
+        "Öppna Säkerhetskopiering, klicka på Återställ och välj den dag du vill återställa filerna från. "
+        "Filerna kopieras tillbaka till sina ursprungliga mappar.",
+        "Open Backup, click on Restore and choose the day you want to restore the files from. "
+        "The files are copied back to their original folders.",
+        "Open Backups, click Restore and pick the day you want to restore the files from. "
+        "The files are copied back to their original folders.",
+    ),
 ]
 SV = [s for s, _, _ in PAGE]
 MT = [t for _, t, _ in PAGE]
@@ -48,7 +54,9 @@ EN = [e for _, _, e in PAGE]
 
 
 def align(source, mt, reference):
-    result = DynamicProgrammingAligner().align(document_from_texts(source, "sv"), document_from_texts(reference, "en"), mt)
+    result = DynamicProgrammingAligner().align(
+        document_from_texts(source, "sv"), document_from_texts(reference, "en"), mt
+    )
     return {(p.source_lines, p.reference_lines) for p in result.pairs}, result
 
 
@@ -125,9 +133,16 @@ def _similarity_calls(monkeypatch, n: int) -> int:
         monkeypatch.setattr(module, "band_tables", counted_bulk)
     monkeypatch.setattr(scorer_module, "chrf_from_profiles", counted_single)
     rng = random.Random(n)
-    source = [" ".join(rng.choices("alfa beta gamma delta epsilon zeta eta theta".split(), k=10)) + f" {k}" for k in range(n)]
-    reference = [" ".join(rng.choices("house river stone light tree road".split(), k=8)) for _ in range(n // 3)]
-    result = DynamicProgrammingAligner().align(document_from_texts(source, "sv"), document_from_texts(reference, "en"), None)
+    source = [
+        " ".join(rng.choices(["alfa", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"], k=10)) + f" {k}"
+        for k in range(n)
+    ]
+    reference = [
+        " ".join(rng.choices(["house", "river", "stone", "light", "tree", "road"], k=8)) for _ in range(n // 3)
+    ]
+    result = DynamicProgrammingAligner().align(
+        document_from_texts(source, "sv"), document_from_texts(reference, "en"), None
+    )
     assert len(result.pairs) <= 2  # unrelated: at most a chance 2σ match or two, never a path by position
     return calls[0]
 

@@ -3,9 +3,9 @@
 import json
 
 import pytest
-
 from browser import dump_dom, needs_chromium
 from conftest import APERTIUM_COMMAND, APERTIUM_SV_EN, EN, SV, needs_apertium, seed_lines
+
 from tqcheck.audit import audit_reference, rank_suspicion
 from tqcheck.documents import load_document
 from tqcheck.metrics.comet_metric import CometMetric
@@ -52,10 +52,16 @@ def test_audit_scores_the_reference_with_comet_itself(tiny_models):
 
     audit = _seed_audit(tiny_models)
     assert len(audit.segments) == 20 and audit.mt_qe is not None
-    model = comet.load_from_checkpoint(str(tiny_models["kiwi_dir"] / "checkpoints" / "model.ckpt"), local_files_only=True)
-    expected = model.predict([{"src": s.source, "mt": s.reference} for s in audit.segments], batch_size=8, gpus=0, progress_bar=False)
+    model = comet.load_from_checkpoint(
+        str(tiny_models["kiwi_dir"] / "checkpoints" / "model.ckpt"), local_files_only=True
+    )
+    expected = model.predict(
+        [{"src": s.source, "mt": s.reference} for s in audit.segments], batch_size=8, gpus=0, progress_bar=False
+    )
     assert [s.reference_qe for s in audit.segments] == pytest.approx(expected.scores, abs=1e-5)
-    expected_mt = model.predict([{"src": s.source, "mt": s.mt} for s in audit.segments], batch_size=8, gpus=0, progress_bar=False)
+    expected_mt = model.predict(
+        [{"src": s.source, "mt": s.mt} for s in audit.segments], batch_size=8, gpus=0, progress_bar=False
+    )
     assert [s.mt_qe for s in audit.segments] == pytest.approx(expected_mt.scores, abs=1e-5)
     top = audit.most_suspicious(5)
     assert [audit.segments[k].suspicion for k in top] == sorted((s.suspicion for s in audit.segments), reverse=True)[:5]
@@ -64,7 +70,7 @@ def test_audit_scores_the_reference_with_comet_itself(tiny_models):
 def test_a_truncated_reference_line_comes_first(tiny_models, tmp_path):
     english = seed_lines(EN)
     words = english[8].split()
-    english[8] = " ".join(words[:len(words) // 3])  # a translation that stops a third of the way in
+    english[8] = " ".join(words[: len(words) // 3])  # a translation that stops a third of the way in
     audit = _seed_audit(tiny_models, english, tmp_path)
     planted = next(k for k, s in enumerate(audit.segments) if s.reference == english[8])
     assert audit.most_suspicious(1) == [planted]
@@ -82,13 +88,32 @@ def test_an_unrelated_reference_line_in_its_place_is_audited_first(tiny_models, 
     assert (audit.segments[planted].source_lines, audit.segments[planted].reference_lines) == ((8,), (9,))
     assert audit.most_suspicious(1) == [planted] and audit.segments[planted].reasons[0] == ORPHAN_REASON
     assert not any(u.side == "reference" and u.line == 9 for u in audit.alignment.unmatched)
-    assert sorted((u.side, u.line) for u in audit.alignment.unmatched) == [("reference", 1), ("source", 21), ("source", 22)]
+    assert sorted((u.side, u.line) for u in audit.alignment.unmatched) == [
+        ("reference", 1),
+        ("source", 21),
+        ("source", 22),
+    ]
 
 
 def test_audit_cli_writes_json_and_html(invoke, tiny_models, tmp_path):
     report, page = tmp_path / "audit.json", tmp_path / "audit.html"
-    result = invoke("audit", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--qe-model", tiny_models["xcomet_dir"],
-                    "--top", "3", "--json", report, "--html", page)
+    result = invoke(
+        "audit",
+        SV,
+        EN,
+        "--engine",
+        "file",
+        "--hypothesis",
+        APERTIUM_SV_EN,
+        "--qe-model",
+        tiny_models["xcomet_dir"],
+        "--top",
+        "3",
+        "--json",
+        report,
+        "--html",
+        page,
+    )
     assert result.exit_code == 0, result.stderr
     assert "The 3 most suspicious reference segments" in result.stdout
     top = json.loads(report.read_text(encoding="utf-8"))
@@ -98,7 +123,11 @@ def test_audit_cli_writes_json_and_html(invoke, tiny_models, tmp_path):
     assert sorted(data["most_suspicious"]) == list(range(20))
     assert data["reference_qe"]["signature"].startswith(f"model:{tiny_models['xcomet_dir']}|ref:no")
     assert any(s["error_spans"] for s in data["segments"])  # XCOMET marks errors in the reference
-    assert sorted((u["side"], u["line"]) for u in data["unmatched"]) == [("reference", 1), ("source", 21), ("source", 22)]
+    assert sorted((u["side"], u["line"]) for u in data["unmatched"]) == [
+        ("reference", 1),
+        ("source", 21),
+        ("source", 22),
+    ]
     text = page.read_text(encoding="utf-8")
     assert text.count('<tr data-index="') == 20
 
@@ -106,8 +135,21 @@ def test_audit_cli_writes_json_and_html(invoke, tiny_models, tmp_path):
 @needs_chromium
 def test_audit_html_renders_and_sorts_by_reference_qe(invoke, tiny_models, tmp_path):
     report, page = tmp_path / "audit.json", tmp_path / "audit.html"
-    result = invoke("audit", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--qe-model", tiny_models["kiwi_dir"],
-                    "--json", report, "--html", page)
+    result = invoke(
+        "audit",
+        SV,
+        EN,
+        "--engine",
+        "file",
+        "--hypothesis",
+        APERTIUM_SV_EN,
+        "--qe-model",
+        tiny_models["kiwi_dir"],
+        "--json",
+        report,
+        "--html",
+        page,
+    )
     assert result.exit_code == 0, result.stderr
     data = json.loads(report.read_text(encoding="utf-8"))["directions"][0]
     import re
@@ -116,8 +158,12 @@ def test_audit_html_renders_and_sorts_by_reference_qe(invoke, tiny_models, tmp_p
     ranked = [data["segments"][k]["reference_qe"] for k in data["most_suspicious"]]
     rows = [int(k) for k in re.findall(r'<tr data-index="(\d+)"', dom)]
     assert rows == list(range(1, 21))
-    page.write_text(page.read_text(encoding="utf-8").replace(
-        "</body>", "<script>document.querySelector('th[data-sort=\"refqe\"]').click();</script></body>"), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "</body>", "<script>document.querySelector('th[data-sort=\"refqe\"]').click();</script></body>"
+        ),
+        encoding="utf-8",
+    )
     rows = [int(k) for k in re.findall(r'<tr data-index="(\d+)"', dump_dom(page))]
     assert [ranked[k - 1] for k in rows] == sorted(ranked)
 
@@ -140,8 +186,19 @@ def test_audit_with_a_reference_based_model_exits_2(invoke, tiny_models):
 
 def test_audit_by_sentence_names_the_sentences(invoke, tiny_models, tmp_path):
     report = tmp_path / "audit.json"
-    result = invoke("audit", SV, EN, "--model", tiny_models["marian_sv_en"], "--qe-model", tiny_models["kiwi_dir"],
-                    "--unit", "sentence", "--json", report)
+    result = invoke(
+        "audit",
+        SV,
+        EN,
+        "--model",
+        tiny_models["marian_sv_en"],
+        "--qe-model",
+        tiny_models["kiwi_dir"],
+        "--unit",
+        "sentence",
+        "--json",
+        report,
+    )
     assert result.exit_code == 0, result.stderr
     assert "src↔ref sentences" in result.stdout
     data = json.loads(report.read_text(encoding="utf-8"))["directions"][0]
@@ -162,8 +219,13 @@ def test_a_wrong_sentence_inside_a_good_paragraph_comes_first_by_sentence(tiny_m
     qe = CometMetric(model=str(tiny_models["kiwi_dir"]), gpus=0, reference_free=True)
 
     def audit(unit):
-        return audit_reference(load_document(SV, "sv"), load_document(reference, "en"), qe,
-                               CommandTranslator(command=APERTIUM_COMMAND), unit=unit)
+        return audit_reference(
+            load_document(SV, "sv"),
+            load_document(reference, "en"),
+            qe,
+            CommandTranslator(command=APERTIUM_COMMAND),
+            unit=unit,
+        )
 
     by_sentence = audit("sentence")
     top = by_sentence.segments[by_sentence.most_suspicious(1)[0]]
@@ -183,8 +245,11 @@ def test_documents_that_share_no_line_are_bad_input(invoke, tiny_models, tmp_pat
     """Check and audit share the translate-and-align step; neither scores a pair that does not exist."""
     for name, text in (("sv.txt", UNRELATED_SV), ("en.txt", UNRELATED_EN), ("mt.txt", UNRELATED_MT)):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    engine = ["--no-mt", "--qe-model", tiny_models["qe_dir"]] if command == "audit" else \
-        ["--engine", "file", "--hypothesis", tmp_path / "mt.txt", "--metrics", "bleu"]
+    engine = (
+        ["--no-mt", "--qe-model", tiny_models["qe_dir"]]
+        if command == "audit"
+        else ["--engine", "file", "--hypothesis", tmp_path / "mt.txt", "--metrics", "bleu"]
+    )
     result = invoke(command, tmp_path / "sv.txt", tmp_path / "en.txt", *engine)
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "could be aligned" in result.stderr
@@ -194,6 +259,7 @@ def test_documents_that_share_no_line_are_bad_input(invoke, tiny_models, tmp_pat
 def test_an_audit_report_is_refused_as_a_baseline(invoke, tiny_models, tmp_path):
     audit = tmp_path / "audit.json"
     assert invoke("audit", SV, EN, "--no-mt", "--qe-model", tiny_models["qe_dir"], "--json", audit).exit_code == 0
-    result = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "bleu",
-                    "--baseline", audit)
+    result = invoke(
+        "check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "bleu", "--baseline", audit
+    )
     assert result.exit_code == 2 and "is a reference audit" in result.stderr

@@ -78,7 +78,9 @@ def test_interrupted_run_resumes(tmp_path):
     """The engine dies on its second chunk; the first chunk is kept and not translated again."""
     cache, log, allow = Cache(tmp_path / "c"), tmp_path / "log", tmp_path / "allow"
     script = tmp_path / "flaky.sh"  # the script is part of the key; the log and flag it reads are its own business
-    script.write_text(f"echo call >> {log}; if [ $(wc -l < {log}) -gt 1 ] && [ ! -e {allow} ]; then exit 1; fi; tr a-z A-Z\n")
+    script.write_text(
+        f"echo call >> {log}; if [ $(wc -l < {log}) -gt 1 ] && [ ! -e {allow} ]; then exit 1; fi; tr a-z A-Z\n"
+    )
     command = f"sh {script}"
     engine = CachedTranslator(line_by_line(command), cache, chunk_size=5)
     with pytest.raises(EngineError):
@@ -107,7 +109,9 @@ def test_concurrent_writers(tmp_path):
     assert [p.exitcode for p in workers] == [0, 0, 0, 0]
     cache = Cache(tmp_path / "c")
     assert cache.count("translations") == 300
-    assert all(v.split(":")[1] == k[3:] for k, v in cache.get_many("translations", [f"key{k}" for k in range(300)]).items())
+    assert all(
+        v.split(":")[1] == k[3:] for k, v in cache.get_many("translations", [f"key{k}" for k in range(300)]).items()
+    )
 
 
 def test_comet_scores_are_cached(tmp_path, tiny_models, monkeypatch):
@@ -118,12 +122,21 @@ def test_comet_scores_are_cached(tmp_path, tiny_models, monkeypatch):
     cache = Cache(tmp_path / "c")
     predicted = []
     original = comet_metric.predict_without_trainer
-    monkeypatch.setattr(comet_metric, "predict_without_trainer",
-                        lambda model, samples, *a, **kw: predicted.append(len(samples)) or original(model, samples, *a, **kw))
-    first = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"])), cache=cache).score(triples)
-    assert first.segment_scores == pytest.approx(plain.segment_scores, abs=1e-6) and first.score == pytest.approx(plain.score, abs=1e-6)
+    monkeypatch.setattr(
+        comet_metric,
+        "predict_without_trainer",
+        lambda model, samples, *a, **kw: predicted.append(len(samples)) or original(model, samples, *a, **kw),
+    )
+    first = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"])), cache=cache).score(
+        triples
+    )
+    assert first.segment_scores == pytest.approx(plain.segment_scores, abs=1e-6) and first.score == pytest.approx(
+        plain.score, abs=1e-6
+    )
     assert first.signature == plain.signature
-    second = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"])), cache=cache).score(triples)
+    second = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"])), cache=cache).score(
+        triples
+    )
     assert second.segment_scores == first.segment_scores and predicted == [6]
     changed = triples[:5] + [TranslationTriple("källa 5", "another hypothesis", "reference 5")]
     create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"])), cache=cache).score(changed)
@@ -136,14 +149,33 @@ def test_cached_rerun_of_check_through_the_cli(tmp_path):
 
     log = tmp_path / "log"
     replay = f"echo call >> {log}; cat > /dev/null; grep -v '^$' {APERTIUM_SV_EN}"  # Apertium's MT, recorded
-    args = [sys.executable, "-m", "tqcheck", "check", str(SV), str(EN), "--metrics", "bleu", "--engine", "command",
-            "--command", replay, "--cache-dir", str(tmp_path / "c"), "--json"]
+    args = [
+        sys.executable,
+        "-m",
+        "tqcheck",
+        "check",
+        str(SV),
+        str(EN),
+        "--metrics",
+        "bleu",
+        "--engine",
+        "command",
+        "--command",
+        replay,
+        "--cache-dir",
+        str(tmp_path / "c"),
+        "--json",
+    ]
     first = subprocess.run(args + [str(tmp_path / "1.json")], capture_output=True, text=True)
     second = subprocess.run(args + [str(tmp_path / "2.json")], capture_output=True, text=True)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert calls(log) == 1
-    assert (tmp_path / "1.json").read_text().split('"created"')[0] == (tmp_path / "2.json").read_text().split('"created"')[0]
-    no_cache = subprocess.run(args[:-3] + ["--no-cache", "--json", str(tmp_path / "3.json")], capture_output=True, text=True)
+    assert (tmp_path / "1.json").read_text().split('"created"')[0] == (tmp_path / "2.json").read_text().split(
+        '"created"'
+    )[0]
+    no_cache = subprocess.run(
+        args[:-3] + ["--no-cache", "--json", str(tmp_path / "3.json")], capture_output=True, text=True
+    )
     assert no_cache.returncode == 0 and calls(log) == 2
 
 
@@ -158,6 +190,7 @@ def test_unusable_cache_folder_says_how_to_fix(tmp_path):
 
 def test_alignment_is_cached_and_identical(tmp_path, monkeypatch):
     from conftest import APERTIUM_SV_EN, EN, SV
+
     from tqcheck.align import DynamicProgrammingAligner
     from tqcheck.documents import load_document
     from tqcheck.pipeline import check_direction
@@ -171,7 +204,9 @@ def test_alignment_is_cached_and_identical(tmp_path, monkeypatch):
     first, _ = check_direction(source, reference, engine, ["bleu"], cache=cache)
     second, _ = check_direction(source, reference, engine, ["bleu"], cache=cache)
     assert calls == [1] and second.alignment == first.alignment
-    changed = create_translator("command", {"command": f"cat > /dev/null; grep -v '^$' {APERTIUM_SV_EN} | sed 's/the/a/g'"})
+    changed = create_translator(
+        "command", {"command": f"cat > /dev/null; grep -v '^$' {APERTIUM_SV_EN} | sed 's/the/a/g'"}
+    )
     check_direction(source, reference, changed, ["bleu"], cache=cache)  # other MT: aligned again
     assert calls == [1, 1]
 
@@ -212,7 +247,12 @@ def test_upgrading_the_executable_on_path_misses(tmp_path, monkeypatch):
     tool.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
     cache = Cache(tmp_path / "c")
-    assert CachedTranslator(create_translator("command", {"command": "toymt | cat"}), cache).translate(TEXTS, "sv", "en")[0] == TEXTS[0].upper()
+    assert (
+        CachedTranslator(create_translator("command", {"command": "toymt | cat"}), cache).translate(TEXTS, "sv", "en")[
+            0
+        ]
+        == TEXTS[0].upper()
+    )
     tool.write_text("#!/bin/sh\ntr a-z A-Z | tr S Z\n")
     upgraded = CachedTranslator(create_translator("command", {"command": "toymt | cat"}), cache)
     assert upgraded.translate(TEXTS, "sv", "en")[0] == TEXTS[0].upper().replace("S", "Z") and upgraded.hits == 0

@@ -5,9 +5,8 @@ import subprocess
 import sys
 
 import pytest
-from sacrebleu.metrics import BLEU, CHRF, TER
-
 from conftest import APERTIUM_COMMAND, APERTIUM_SV_EN, EN, GOLD_SV_EN, SV, needs_apertium
+from sacrebleu.metrics import BLEU, CHRF, TER
 
 FILE_ENGINE = ["--engine", "file", "--hypothesis", APERTIUM_SV_EN]
 
@@ -28,7 +27,10 @@ def test_check_with_file_engine_and_tiny_comet(invoke, tiny_models, tmp_path):
     assert direction["direction"] == "sv-en"
     assert [(tuple(s["source_lines"]), tuple(s["reference_lines"])) for s in direction["segments"]] == GOLD_SV_EN
     assert sorted((u["side"], u["line"]) for u in direction["alignment"]["unmatched"]) == [
-        ("reference", 1), ("source", 21), ("source", 22)]
+        ("reference", 1),
+        ("source", 21),
+        ("source", 22),
+    ]
     hyps = [s["hypothesis"] for s in direction["segments"]]
     refs = [s["reference"] for s in direction["segments"]]
     assert direction["scores"]["bleu"]["score"] == pytest.approx(BLEU(trg_lang="en").corpus_score(hyps, [refs]).score)
@@ -41,8 +43,17 @@ def test_check_with_file_engine_and_tiny_comet(invoke, tiny_models, tmp_path):
 def test_check_seed_pair_both_directions_with_tiny_marian(invoke, tiny_models, tmp_path):
     report, saved = tmp_path / "report.json", tmp_path / "mt.txt"
     models = f"sv-en={tiny_models['marian_sv_en']},en-sv={tiny_models['marian_en_sv']}"
-    result = invoke("check", "--model", models, "--comet-model", tiny_models["comet_ckpt"],
-                    "--json", report, "--save-translation", saved)
+    result = invoke(
+        "check",
+        "--model",
+        models,
+        "--comet-model",
+        tiny_models["comet_ckpt"],
+        "--json",
+        report,
+        "--save-translation",
+        saved,
+    )
     assert result.exit_code == 0, result.stderr
     data = read_json(report)
     assert [d["direction"] for d in data["directions"]] == ["sv-en", "en-sv"]
@@ -77,8 +88,19 @@ def test_default_marian_unavailable_exits_3_and_names_the_fix(invoke):
 @needs_apertium
 def test_check_with_apertium_command_engine(invoke, tmp_path):
     report = tmp_path / "r.json"
-    result = invoke("check", "--direction", "sv-en", "--engine", "command", "--command", APERTIUM_COMMAND,
-                    "--metrics", "bleu,chrf,ter", "--json", report)
+    result = invoke(
+        "check",
+        "--direction",
+        "sv-en",
+        "--engine",
+        "command",
+        "--command",
+        APERTIUM_COMMAND,
+        "--metrics",
+        "bleu,chrf,ter",
+        "--json",
+        report,
+    )
     assert result.exit_code == 0, result.stderr
     segments = read_json(report)["directions"][0]["segments"]
     assert [(tuple(s["source_lines"]), tuple(s["reference_lines"])) for s in segments] == GOLD_SV_EN
@@ -90,7 +112,9 @@ def test_score_command_and_comet_with_source(invoke, tiny_models, tmp_path):
     hyp.write_text("\n".join(APERTIUM_SV_EN.read_text().splitlines()[:20]) + "\n")
     ref.write_text("\n".join(EN.read_text().splitlines()[1:21]) + "\n")
     report = tmp_path / "r.json"
-    result = invoke("score", "--hyp", hyp, "--ref", ref, "--src", src, "--comet-model", tiny_models["comet_dir"], "--json", report)
+    result = invoke(
+        "score", "--hyp", hyp, "--ref", ref, "--src", src, "--comet-model", tiny_models["comet_dir"], "--json", report
+    )
     assert result.exit_code == 0, result.stderr
     direction = read_json(report)["directions"][0]
     assert set(direction["scores"]) == {"bleu", "chrf", "ter", "comet"}
@@ -120,12 +144,16 @@ def test_align_writes_every_line_once(invoke, tmp_path):
     source = tmp_path / "sv.txt"
     source.write_text(SV.read_text(encoding="utf-8").replace("\nLäs mer:", "\n\nLäs mer:"), encoding="utf-8")
     hypothesis = tmp_path / "hyp.txt"
-    hypothesis.write_text(APERTIUM_SV_EN.read_text(encoding="utf-8").replace("\nRead more:", "\n\nRead more:"), encoding="utf-8")
+    hypothesis.write_text(
+        APERTIUM_SV_EN.read_text(encoding="utf-8").replace("\nRead more:", "\n\nRead more:"), encoding="utf-8"
+    )
     tsv = tmp_path / "align.tsv"
     result = invoke("align", source, EN, "--engine", "file", "--hypothesis", hypothesis, "--tsv", tsv)
     assert result.exit_code == 0, result.stderr
     rows = [line.split("\t") for line in tsv.read_text().splitlines()]
-    expected = [["", "1"]] + [[str(i), str(i + 1)] for i in range(1, 20)] + [["20", ""], ["21", "21"], ["22", ""], ["23", ""]]
+    expected = (
+        [["", "1"]] + [[str(i), str(i + 1)] for i in range(1, 20)] + [["20", ""], ["21", "21"], ["22", ""], ["23", ""]]
+    )
     assert rows == expected
     src_lines = [int(x) for r in rows for x in r[0].split(",") if x]
     ref_lines = [int(x) for r in rows for x in r[1].split(",") if x]
@@ -142,15 +170,21 @@ def test_translate_command_is_line_parallel(invoke, tmp_path):
     assert out.read_text(encoding="utf-8") == "Hello world.\n\nHello again, world.\n"
 
 
-@pytest.mark.parametrize("args,message", [
-    (["check", "/nonexistent/src.txt", EN], "/nonexistent/src.txt: no such file"),
-    (["check", SV], "pass both SOURCE and REFERENCE"),
-    (["check", EN, EN], "are both in language 'en'"),
-    (["check", "--direction", "de-en", "--engine", "command", "--command", "cat"], "--direction de-en does not match"),
-    (["check", "--metrics", "bleu,meteor"], "unknown metric meteor"),
-    (["check", "--engine", "nope"], "unknown engine 'nope'"),
-    (["score", "--hyp", SV.parent, "--ref", EN], "is a directory"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["check", "/nonexistent/src.txt", EN], "/nonexistent/src.txt: no such file"),
+        (["check", SV], "pass both SOURCE and REFERENCE"),
+        (["check", EN, EN], "are both in language 'en'"),
+        (
+            ["check", "--direction", "de-en", "--engine", "command", "--command", "cat"],
+            "--direction de-en does not match",
+        ),
+        (["check", "--metrics", "bleu,meteor"], "unknown metric meteor"),
+        (["check", "--engine", "nope"], "unknown engine 'nope'"),
+        (["score", "--hyp", SV.parent, "--ref", EN], "is a directory"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(invoke, args, message):
     result = invoke(*args)
     assert result.exit_code == 2, result.stdout + result.stderr
@@ -158,10 +192,13 @@ def test_bad_input_exits_2_with_one_line(invoke, args, message):
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"", "has no text"),
-    (b"\x00\x01binary\x00", "binary file"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "has no text"),
+        (b"\x00\x01binary\x00", "binary file"),
+    ],
+)
 def test_bad_files_exit_2(invoke, tmp_path, content, message):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
@@ -179,8 +216,14 @@ def test_models_pull_without_a_hub_exits_3(invoke):
 def test_worst_segments_are_indices_even_for_identical_segments():
     from tqcheck.pipeline import score_lines
 
-    report = score_lines(["Read more:", "a b c", "Read more:"], ["Read more:", "x y z", "Read more:"], None,
-                         ["chrf"], src_lang="sv", tgt_lang="en")
+    report = score_lines(
+        ["Read more:", "a b c", "Read more:"],
+        ["Read more:", "x y z", "Read more:"],
+        None,
+        ["chrf"],
+        src_lang="sv",
+        tgt_lang="en",
+    )
     by, indices = report.worst_segments(3)
     assert by == "chrf" and indices[0] == 1 and sorted(indices) == [0, 1, 2]
 
@@ -192,8 +235,9 @@ def test_engine_failure_exits_3(invoke):
 
 def test_debug_shows_the_traceback():
     env = {"TQCHECK_DEBUG": "1", "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-m", "tqcheck", "check", "/nonexistent", str(EN)],
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "tqcheck", "check", "/nonexistent", str(EN)], capture_output=True, text=True, env=env
+    )
     assert done.returncode != 0 and "Traceback" in done.stderr
 
 
@@ -216,11 +260,14 @@ def test_light_commands_never_import_torch(args):
     assert done.stdout.split() == ["0", "none"]
 
 
-@pytest.mark.parametrize("args,message", [
-    (["check", "--bogus"], "No such option: --bogus"),
-    (["score", "--ref", "r.txt"], "Missing option '--hyp'"),
-    (["check", "--comet-batch-size", "many"], "Invalid value for '--comet-batch-size'"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["check", "--bogus"], "No such option: --bogus"),
+        (["score", "--ref", "r.txt"], "Missing option '--hyp'"),
+        (["check", "--comet-batch-size", "many"], "Invalid value for '--comet-batch-size'"),
+    ],
+)
 def test_usage_errors_are_one_line_exit_2(args, message):
     done = subprocess.run([sys.executable, "-m", "tqcheck", *args], capture_output=True, text=True)
     assert done.returncode == 2

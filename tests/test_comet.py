@@ -1,9 +1,8 @@
 """COMET through unbabel-comet on a tiny local checkpoint, compared with calling comet directly."""
 
-
 import pytest
-
 from conftest import APERTIUM_SV_EN, EN, SV, seed_lines
+
 from tqcheck.errors import InputError, ModelUnavailableError
 from tqcheck.metrics import TranslationTriple
 from tqcheck.metrics.comet_metric import CometMetric
@@ -18,8 +17,9 @@ def direct_comet(checkpoint):
     import comet
 
     model = comet.load_from_checkpoint(str(checkpoint), local_files_only=True)
-    return model.predict([{"src": s, "mt": h, "ref": r} for s, h, r in zip(SRC, HYP, REF)],
-                         batch_size=8, gpus=0, progress_bar=False)
+    return model.predict(
+        [{"src": s, "mt": h, "ref": r} for s, h, r in zip(SRC, HYP, REF)], batch_size=8, gpus=0, progress_bar=False
+    )
 
 
 @pytest.mark.parametrize("form", ["comet_dir", "comet_ckpt"])
@@ -65,8 +65,21 @@ def test_segments_longer_than_the_encoder_are_reported(tiny_models, invoke, tmp_
     hyp.write_text(f"{HYP[0]}\n{HYP[1]}\n")
     ref.write_text(f"{REF[0]}\n{REF[1]}\n")
     report = tmp_path / "r.json"
-    result = invoke("score", "--hyp", hyp, "--ref", ref, "--src", src, "--metrics", "comet",
-                    "--comet-model", tiny_models["comet_dir"], "--json", report)
+    result = invoke(
+        "score",
+        "--hyp",
+        hyp,
+        "--ref",
+        ref,
+        "--src",
+        src,
+        "--metrics",
+        "comet",
+        "--comet-model",
+        tiny_models["comet_dir"],
+        "--json",
+        report,
+    )
     assert result.exit_code == 0, result.stderr
     direction = json.loads(report.read_text())["directions"][0]
     assert direction["scores"]["comet"]["details"]["truncated_segments"] == [1]
@@ -126,11 +139,31 @@ def test_every_metric_in_the_json_has_details(invoke, tiny_models, tmp_path):
     from conftest import APERTIUM_SV_EN, EN, SV
 
     report = tmp_path / "r.json"
-    result = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "bleu,chrf,ter,comet",
-                    "--comet-model", tiny_models["comet_dir"], "--no-cache", "--json", report)
+    result = invoke(
+        "check",
+        SV,
+        EN,
+        "--engine",
+        "file",
+        "--hypothesis",
+        APERTIUM_SV_EN,
+        "--metrics",
+        "bleu,chrf,ter,comet",
+        "--comet-model",
+        tiny_models["comet_dir"],
+        "--no-cache",
+        "--json",
+        report,
+    )
     assert result.exit_code == 0, result.stderr
     scores = json.loads(report.read_text())["directions"][0]["scores"]
-    assert set(scores) == {"bleu", "chrf", "ter", "comet"} and all(isinstance(s["details"], dict) for s in scores.values())
+    assert set(scores) == {"bleu", "chrf", "ter", "comet"} and all(
+        isinstance(s["details"], dict) for s in scores.values()
+    )
     comet = scores["comet"]["details"]
-    assert comet["model"] == str(tiny_models["comet_dir"]) and comet["segments"] == 20 and comet["scored_by_the_model"] == 20
+    assert (
+        comet["model"] == str(tiny_models["comet_dir"])
+        and comet["segments"] == 20
+        and comet["scored_by_the_model"] == 20
+    )
     assert comet["truncated_segments"] == [] and comet["precision"] == "fp32"

@@ -20,16 +20,25 @@ def repo(tmp_path):
 
 
 def test_pyproject_section_found_from_a_subfolder(repo):
-    write(repo / "pyproject.toml", '[project]\nname = "x"\n\n[tool.tqcheck]\nmetrics = ["bleu", "chrf"]\nbaseline = "ci/base.json"\n'
-                                   'fail_under = { bleu = 30, "sv-en" = { bleu = 35 } }\nmax_drop = { comet = true }\n')
+    write(
+        repo / "pyproject.toml",
+        '[project]\nname = "x"\n\n[tool.tqcheck]\nmetrics = ["bleu", "chrf"]\nbaseline = "ci/base.json"\n'
+        'fail_under = { bleu = 30, "sv-en" = { bleu = 35 } }\nmax_drop = { comet = true }\n',
+    )
     (repo / "docs" / "deep").mkdir(parents=True)
     config = load_config(start=repo / "docs" / "deep")
     assert config.path == repo / "pyproject.toml"
     assert config.pick("metrics", None) == "bleu,chrf"
     assert config.pick("metrics", "ter") == "ter"  # the flag wins
     assert config.pick("baseline", None) == str(repo / "ci" / "base.json")  # relative to the file
-    assert sorted(config.limits(), key=repr) == sorted([
-        Limit("fail_under", "bleu", 30.0), Limit("fail_under", "bleu", 35.0, "sv-en"), Limit("max_drop", "comet", None)], key=repr)
+    assert sorted(config.limits(), key=repr) == sorted(
+        [
+            Limit("fail_under", "bleu", 30.0),
+            Limit("fail_under", "bleu", 35.0, "sv-en"),
+            Limit("max_drop", "comet", None),
+        ],
+        key=repr,
+    )
     assert Limit("fail_under", "bleu", 20.0) in config.limits(["bleu=20"])
     assert Limit("fail_under", "bleu", 30.0) not in config.limits(["bleu=20"])
 
@@ -53,15 +62,18 @@ def test_search_stops_at_the_repository_root(tmp_path):
     assert find_config(tmp_path / "repo") is None
 
 
-@pytest.mark.parametrize("text,message", [
-    ("fail_undr = { bleu = 3 }\n", "unknown key 'fail_undr' in .*tqcheck.toml; known keys: source"),
-    ("comet_batch_size = 'big'\n", "'comet_batch_size' in .*: expected int, got 'big'"),
-    ("fail_under = 30\n", "'fail_under' in .*: expected table"),
-    ("fail_under = { bleu = 'high' }\n", "'fail_under.bleu' in .*: expected a number"),
-    ("fail_under = { ter = 60 }\n", "lower-is-better; use --fail-over"),
-    ("fail_over = { 'sv-en' = { ter = true } }\n", "'fail_over.sv-en.ter' in .*: expected a number"),
-    ("metrics = [\n", "is not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("fail_undr = { bleu = 3 }\n", "unknown key 'fail_undr' in .*tqcheck.toml; known keys: source"),
+        ("comet_batch_size = 'big'\n", "'comet_batch_size' in .*: expected int, got 'big'"),
+        ("fail_under = 30\n", "'fail_under' in .*: expected table"),
+        ("fail_under = { bleu = 'high' }\n", "'fail_under.bleu' in .*: expected a number"),
+        ("fail_under = { ter = 60 }\n", "lower-is-better; use --fail-over"),
+        ("fail_over = { 'sv-en' = { ter = true } }\n", "'fail_over.sv-en.ter' in .*: expected a number"),
+        ("metrics = [\n", "is not valid TOML"),
+    ],
+)
 def test_bad_settings_name_the_key(repo, text, message):
     write(repo / "tqcheck.toml", text)
     with pytest.raises(InputError, match=message):
@@ -75,8 +87,14 @@ def test_explicit_config_must_exist(tmp_path):
 
 def test_a_bad_path_from_the_settings_file_says_where_it_came_from(invoke, tmp_path, monkeypatch):
     (tmp_path / ".git").mkdir()
-    (tmp_path / "tqcheck.toml").write_text('source = "docs/missing.sv.txt"\nreference = "docs/missing.en.txt"\n', encoding="utf-8")
+    (tmp_path / "tqcheck.toml").write_text(
+        'source = "docs/missing.sv.txt"\nreference = "docs/missing.en.txt"\n', encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     result = invoke("check", "--metrics", "bleu")
     assert result.exit_code == 2
-    assert "missing.sv.txt: no such file" in result.stderr and "'source' in" in result.stderr and "tqcheck.toml" in result.stderr
+    assert (
+        "missing.sv.txt: no such file" in result.stderr
+        and "'source' in" in result.stderr
+        and "tqcheck.toml" in result.stderr
+    )

@@ -4,8 +4,8 @@ import json
 import shutil
 
 import pytest
-
 from conftest import EN, SV, seed_lines
+
 from tqcheck.errors import ModelUnavailableError
 from tqcheck.translate import create_translator
 
@@ -28,8 +28,12 @@ def converted(tiny_models, tmp_path_factory, request):
 
 
 def test_float32_output_equals_the_marian_engine(converted, tiny_models):
-    marian = create_translator("marian", {"model": str(tiny_models["marian_sv_en"]), "beam_size": 1}).translate(SOURCE, "sv", "en")
-    ct2 = create_translator("ctranslate2", {"model": str(converted), "compute_type": "float32"}).translate(SOURCE, "sv", "en")
+    marian = create_translator("marian", {"model": str(tiny_models["marian_sv_en"]), "beam_size": 1}).translate(
+        SOURCE, "sv", "en"
+    )
+    ct2 = create_translator("ctranslate2", {"model": str(converted), "compute_type": "float32"}).translate(
+        SOURCE, "sv", "en"
+    )
     assert ct2 == marian
 
 
@@ -42,7 +46,9 @@ def test_int8_default_on_cpu_and_engine_info(converted):
 
 def test_marian_folder_is_converted_on_first_use(tiny_models, tmp_path, monkeypatch):
     monkeypatch.setenv("TQCHECK_CACHE_DIR", str(tmp_path / "cache"))
-    translator = create_translator("ctranslate2", {"model": str(tiny_models["marian_sv_en"]), "compute_type": "float32"})
+    translator = create_translator(
+        "ctranslate2", {"model": str(tiny_models["marian_sv_en"]), "compute_type": "float32"}
+    )
     assert len(translator.translate(SOURCE[:3], "sv", "en")) == 3
     (converted,) = (tmp_path / "cache" / "ctranslate2").iterdir()
     assert (converted / "model.bin").is_file() and (converted / "source.spm").is_file()
@@ -50,7 +56,9 @@ def test_marian_folder_is_converted_on_first_use(tiny_models, tmp_path, monkeypa
 
 def test_check_end_to_end_with_ctranslate2(invoke, converted, tmp_path):
     report = tmp_path / "r.json"
-    result = invoke("check", SV, EN, "--engine", "ctranslate2", "--model", converted, "--metrics", "bleu,chrf", "--json", report)
+    result = invoke(
+        "check", SV, EN, "--engine", "ctranslate2", "--model", converted, "--metrics", "bleu,chrf", "--json", report
+    )
     assert result.exit_code == 0, result.stderr
     direction = json.loads(report.read_text())["directions"][0]
     assert direction["engine"]["engine"] == "ctranslate2" and direction["engine"]["options"]["compute_type"] == "int8"

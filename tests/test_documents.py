@@ -7,8 +7,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from conftest import EN, SV
+
 from tqcheck.documents import load_document, read_lines
 from tqcheck.errors import InputError
 
@@ -85,7 +85,10 @@ def test_unreadable_file_exits_2_with_the_fix():
             command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
         assert done.returncode == 2, done.stderr
-        assert done.stderr == f"tqcheck: error: {secret}: permission denied; make the file readable (chmod +r) or copy it\n"
+        assert (
+            done.stderr
+            == f"tqcheck: error: {secret}: permission denied; make the file readable (chmod +r) or copy it\n"
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

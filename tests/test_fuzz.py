@@ -4,11 +4,11 @@ and leaves known-inserted lines unmatched."""
 
 import random
 
+from conftest import APERTIUM_SV_EN, EN, SV, seed_lines
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
-from conftest import APERTIUM_SV_EN, EN, SV, seed_lines
 from perturb import perturb
+
 from tqcheck.align import DynamicProgrammingAligner
 from tqcheck.documents import decode_text, document_from_texts, load_document
 from tqcheck.errors import InputError
@@ -17,8 +17,12 @@ SV_TEXT = seed_lines(SV)[:20]
 SV_MT = seed_lines(APERTIUM_SV_EN)[:20]
 EN_TEXT = seed_lines(EN)[1:21]
 # derandomize: CI gates merges, so the same examples every run (a new case found locally is added by hand)
-FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 # Share of the gold pairs that must be found. Measured over 150 perturbations (seeds 7919·k): with MT
 # the worst was 0.88 (median 1.0); on the source alone the worst was 0.78 and 3 of 150 fell below 0.8
 # (median 0.94), e.g. seed 935: 14 of 19 with one wrong pair.
@@ -60,8 +64,10 @@ def test_loading_arbitrary_unicode_keeps_line_numbers(tmp_path_factory, lines):
 
 
 @FUZZ
-@given(st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=25),
-       st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=25))
+@given(
+    st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=25),
+    st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=25),
+)
 def test_alignment_of_arbitrary_unicode_covers_every_line_once(source, reference):
     src = document_from_texts([" ".join(t.split()) or "x" for t in source], "sv")
     ref = document_from_texts([" ".join(t.split()) or "y" for t in reference], "en")
@@ -82,9 +88,18 @@ def test_perturbed_documents_align_every_line_once(seed, with_mt):
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.integers(min_value=0, max_value=20),
-                          st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs", "So")),
-                                  min_size=3, max_size=60)), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=20),
+            st.text(
+                alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs", "So")), min_size=3, max_size=60
+            ),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_inserted_unicode_lines_come_out_unmatched(insertions):
     reference = list(EN_TEXT)
     inserted = []
@@ -94,7 +109,9 @@ def test_inserted_unicode_lines_come_out_unmatched(insertions):
     for number, line in enumerate(reference, start=1):
         if line.startswith("⟦"):
             inserted.append(number)
-    alignment = DynamicProgrammingAligner().align(document_from_texts(SV_TEXT, "sv"), document_from_texts(reference, "en"), SV_MT)
+    alignment = DynamicProgrammingAligner().align(
+        document_from_texts(SV_TEXT, "sv"), document_from_texts(reference, "en"), SV_MT
+    )
     assert every_line_once(alignment, len(SV_TEXT), len(reference))
     unmatched = {u.line for u in alignment.unmatched_on("reference")}
     assert set(inserted) <= unmatched

@@ -4,9 +4,9 @@ import json
 import re
 
 import pytest
-
 from browser import dump_dom, needs_chromium, png_facts, screenshot
 from conftest import APERTIUM_SV_EN, EN, SV
+
 from tqcheck.report.html import Mark, highlight, histogram, word_differences
 
 FILE_ENGINE = ["--engine", "file", "--hypothesis", APERTIUM_SV_EN]
@@ -15,8 +15,8 @@ FILE_ENGINE = ["--engine", "file", "--hypothesis", APERTIUM_SV_EN]
 def test_word_differences_mark_only_the_words_that_differ():
     mt, ref = "the cat sat on a mat", "the cat sat on the red mat"
     mt_marks, ref_marks = word_differences(mt, ref)
-    assert [mt[m.start:m.end] for m in mt_marks] == ["a"]
-    assert [ref[m.start:m.end] for m in ref_marks] == ["the red"]
+    assert [mt[m.start : m.end] for m in mt_marks] == ["a"]
+    assert [ref[m.start : m.end] for m in ref_marks] == ["the red"]
     assert word_differences("same words", "same words") == ([], [])
 
 
@@ -27,7 +27,10 @@ def test_highlight_escapes_and_combines_overlapping_marks():
     assert '<span class="x" title="first">a </span>' in out
     assert '<span class="x y" title="first">&lt;b&gt;</span>' in out
     assert '<span class="y"> &amp; c</span>' in out
-    assert highlight("abc", [Mark(1, 2, "err err-major", "major")]) == 'a<span class="err err-major" title="major">b</span>c'
+    assert (
+        highlight("abc", [Mark(1, 2, "err err-major", "major")])
+        == 'a<span class="err err-major" title="major">b</span>c'
+    )
     assert re.sub(r"<[^>]+>", "", out).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == text
 
 
@@ -49,8 +52,21 @@ def seed_html(tiny_models, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("html")
     page, report = folder / "report.html", folder / "report.json"
-    result = CliRunner().invoke(app, ["check", str(SV), str(EN), *map(str, FILE_ENGINE), "--comet-model",
-                                      str(tiny_models["xcomet_dir"]), "--html", str(page), "--json", str(report)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "check",
+            str(SV),
+            str(EN),
+            *map(str, FILE_ENGINE),
+            "--comet-model",
+            str(tiny_models["xcomet_dir"]),
+            "--html",
+            str(page),
+            "--json",
+            str(report),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     return page, json.loads(report.read_text(encoding="utf-8"))["directions"][0]
 
@@ -64,8 +80,8 @@ def test_html_is_self_contained(seed_html):
 
 
 def _row_order(dom: str, table_id: str) -> list[int]:
-    table = dom[dom.index(f'id="{table_id}"'):]
-    table = table[:table.index("</table>")]
+    table = dom[dom.index(f'id="{table_id}"') :]
+    table = table[: table.index("</table>")]
     return [int(k) for k in re.findall(r'<tr data-index="(\d+)"', table)]
 
 
@@ -78,29 +94,43 @@ def test_html_renders_in_chromium_and_the_table_sorts(seed_html, tmp_path):
     for metric in ("bleu", "chrf", "ter", "comet"):
         assert f'<tr data-metric="{metric}">' in dom
         assert direction["scores"][metric]["signature"] in dom
-    assert len(re.findall(r'<tr data-side="source">', dom)) == 2 and len(re.findall(r'<tr data-side="reference">', dom)) == 1
+    assert (
+        len(re.findall(r'<tr data-side="source">', dom)) == 2
+        and len(re.findall(r'<tr data-side="reference">', dom)) == 1
+    )
     assert _row_order(dom, "segments-sv-en") == list(range(1, len(segments) + 1))
     assert dom.count('class="bar"') == 4 * 10
     assert 'class="diff-mt"' in dom and 'class="diff-ref"' in dom
     spans = sum(len(s.get("error_spans", {}).get("comet", [])) for s in segments)
-    assert spans > 0 and dom.count("error-span") == sum(min(6, len(s.get("error_spans", {}).get("comet", []))) for s in segments)
+    assert spans > 0 and dom.count("error-span") == sum(
+        min(6, len(s.get("error_spans", {}).get("comet", []))) for s in segments
+    )
 
     # the table sorts: click the BLEU header once (worst first), then again (best first)
     bleu = [s["scores"]["bleu"] for s in segments]
     ascending = sorted(range(1, len(bleu) + 1), key=lambda k: (bleu[k - 1], k))
     clicker = page.with_name("clicked.html")
-    click = 'document.querySelector(\'#segments-sv-en th[data-sort="bleu"]\').click();'
-    clicker.write_text(page.read_text(encoding="utf-8").replace("</body>", f"<script>{click}</script></body>"), encoding="utf-8")
+    click = "document.querySelector('#segments-sv-en th[data-sort=\"bleu\"]').click();"
+    clicker.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", f"<script>{click}</script></body>"), encoding="utf-8"
+    )
     clicked = dump_dom(clicker)
     assert _row_order(clicked, "segments-sv-en") == ascending
     assert 'data-sort="bleu" data-type="num" data-higher-is-better="true" aria-sort="ascending"' in clicked
-    clicker.write_text(page.read_text(encoding="utf-8").replace("</body>", f"<script>{click}{click}</script></body>"), encoding="utf-8")
+    clicker.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", f"<script>{click}{click}</script></body>"), encoding="utf-8"
+    )
     assert [bleu[k - 1] for k in _row_order(dump_dom(clicker), "segments-sv-en")] == sorted(bleu, reverse=True)
 
     # TER is lower-is-better: its first click puts the highest TER (the worst) first
     ter = [s["scores"]["ter"] for s in segments]
-    clicker.write_text(page.read_text(encoding="utf-8").replace(
-        "</body>", '<script>document.querySelector(\'#segments-sv-en th[data-sort="ter"]\').click();</script></body>'), encoding="utf-8")
+    clicker.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "</body>",
+            "<script>document.querySelector('#segments-sv-en th[data-sort=\"ter\"]').click();</script></body>",
+        ),
+        encoding="utf-8",
+    )
     assert [ter[k - 1] for k in _row_order(dump_dom(clicker), "segments-sv-en")] == sorted(ter, reverse=True)
 
     png = screenshot(page, tmp_path / "report.png")

@@ -5,8 +5,8 @@ Offline CI has no hub, so these skip with the reason; the tiny-model tests cover
 import json
 
 import pytest
-
 from conftest import APERTIUM_SV_EN, EN, GOLD_SV_EN, SV
+
 from tqcheck.hub import cached_locally
 
 pytestmark = pytest.mark.slow
@@ -18,7 +18,9 @@ COMET = "Unbabel/wmt22-comet-da"
 def require(*names):
     missing = [n for n in names if not cached_locally(n)]
     if missing:
-        pytest.skip(f"not in the local Hugging Face cache: {', '.join(missing)} (run `tqcheck models pull {' '.join(missing)}` where there is network)")
+        pytest.skip(
+            f"not in the local Hugging Face cache: {', '.join(missing)} (run `tqcheck models pull {' '.join(missing)}` where there is network)"
+        )
 
 
 def test_real_opus_mt_aligns_both_directions_to_gold(invoke, tmp_path):
@@ -37,11 +39,12 @@ def test_real_opus_mt_aligns_both_directions_to_gold(invoke, tmp_path):
 def test_real_comet_scores_the_seed_pair(invoke, tmp_path):
     require(COMET, "xlm-roberta-large")
     report = tmp_path / "r.json"
-    result = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "comet", "--json", report)
+    result = invoke(
+        "check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "comet", "--json", report
+    )
     assert result.exit_code == 0, result.stderr
     score = json.loads(report.read_text())["directions"][0]["scores"]["comet"]["score"]
     assert 0.3 < score < 0.9
-
 
 
 COMETKIWI = "Unbabel/wmt22-cometkiwi-da"
@@ -53,8 +56,9 @@ MACHINE_MADE_EN_LINES = {3, 10}
 def test_real_cometkiwi_audit_points_at_the_machine_made_reference_lines(invoke, tmp_path):
     require(COMETKIWI, "microsoft/infoxlm-large")
     report = tmp_path / "audit.json"
-    result = invoke("audit", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--qe-model", COMETKIWI,
-                    "--json", report)
+    result = invoke(
+        "audit", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--qe-model", COMETKIWI, "--json", report
+    )
     assert result.exit_code == 0, result.stderr
     assert "non-commercial use only" in result.stdout
     data = json.loads(report.read_text())
@@ -65,8 +69,21 @@ def test_real_cometkiwi_audit_points_at_the_machine_made_reference_lines(invoke,
 def test_real_xcomet_marks_error_spans(invoke, tmp_path):
     require("Unbabel/XCOMET-XL", "facebook/xlm-roberta-xl")
     report = tmp_path / "r.json"
-    result = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "comet",
-                    "--comet-model", "Unbabel/XCOMET-XL", "--json", report)
+    result = invoke(
+        "check",
+        SV,
+        EN,
+        "--engine",
+        "file",
+        "--hypothesis",
+        APERTIUM_SV_EN,
+        "--metrics",
+        "comet",
+        "--comet-model",
+        "Unbabel/XCOMET-XL",
+        "--json",
+        report,
+    )
     assert result.exit_code == 0, result.stderr
     segments = json.loads(report.read_text())["directions"][0]["segments"]
     assert sum(len(s.get("error_spans", {}).get("comet", [])) for s in segments) > 0

@@ -7,7 +7,8 @@ import textwrap
 
 
 def test_entry_point_engine_is_found_and_used(tmp_path):
-    (tmp_path / "reverse_engine.py").write_text(textwrap.dedent('''
+    (tmp_path / "reverse_engine.py").write_text(
+        textwrap.dedent("""
         from dataclasses import dataclass
         from tqcheck.translate import EngineInfo
 
@@ -27,7 +28,8 @@ def test_entry_point_engine_is_found_and_used(tmp_path):
             def translate(self, texts, src_lang, tgt_lang):
                 out = [t[::-1] for t in texts]
                 return [t.upper() for t in out] if self.upper else out
-    '''))
+    """)
+    )
     dist = tmp_path / "reverse_engine-0.1.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: reverse-engine\nVersion: 0.1\n")

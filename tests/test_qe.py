@@ -5,8 +5,8 @@ import json
 import shutil
 
 import pytest
-
 from conftest import APERTIUM_SV_EN, EN, SV, seed_lines
+
 from tqcheck.errors import InputError
 from tqcheck.metrics import TranslationTriple
 from tqcheck.metrics.comet_metric import CometMetric, licence_note
@@ -58,9 +58,11 @@ def test_xcomet_error_spans_are_comets_own(tiny_models):
     assert len(spans) == len(triples) and sum(map(len, spans)) > 0
     for ours, theirs, mt in zip(spans, expected.metadata.error_spans, HYP):
         theirs = [t for t in theirs if t["end"] > t["start"]]  # a span over <s> alone covers no text
-        assert [(s["start"], s["end"], s["severity"]) for s in ours] == [(t["start"], t["end"], t["severity"]) for t in theirs]
+        assert [(s["start"], s["end"], s["severity"]) for s in ours] == [
+            (t["start"], t["end"], t["severity"]) for t in theirs
+        ]
         assert [s["confidence"] for s in ours] == pytest.approx([t["confidence"] for t in theirs], abs=1e-4)
-        assert all(s["text"] == mt[s["start"]:s["end"]] for s in ours)
+        assert all(s["text"] == mt[s["start"] : s["end"]] for s in ours)
 
 
 def test_error_spans_come_back_from_the_cache(tiny_models, tmp_path):
@@ -77,7 +79,10 @@ def test_error_spans_come_back_from_the_cache(tiny_models, tmp_path):
 
 
 def test_non_commercial_licence_is_noted():
-    assert licence_note("Unbabel/wmt22-cometkiwi-da") == "Unbabel/wmt22-cometkiwi-da is licensed cc-by-nc-sa-4.0: non-commercial use only"
+    assert (
+        licence_note("Unbabel/wmt22-cometkiwi-da")
+        == "Unbabel/wmt22-cometkiwi-da is licensed cc-by-nc-sa-4.0: non-commercial use only"
+    )
     assert licence_note("Unbabel/wmt22-comet-da") is None
 
 
@@ -101,10 +106,13 @@ def test_score_without_reference_uses_quality_estimation(invoke, tiny_models, tm
     assert any("non-commercial use only" in w for w in direction["warnings"])
 
 
-@pytest.mark.parametrize("arguments, message", [
-    (["--metrics", "bleu"], "BLEU needs --ref"),
-    (["--metrics", "cometkiwi", "--no-src"], "CometKiwi needs --src"),
-])
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--metrics", "bleu"], "BLEU needs --ref"),
+        (["--metrics", "cometkiwi", "--no-src"], "CometKiwi needs --src"),
+    ],
+)
 def test_score_without_what_a_metric_needs_exits_2(invoke, tmp_path, arguments, message):
     src, hyp = tmp_path / "src.txt", tmp_path / "hyp.txt"
     src.write_text("en mening\n", encoding="utf-8")
@@ -117,8 +125,21 @@ def test_score_without_what_a_metric_needs_exits_2(invoke, tmp_path, arguments, 
 
 def test_check_shows_xcomet_error_spans_in_worst_segments(invoke, tiny_models, tmp_path):
     report = tmp_path / "report.json"
-    result = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "chrf,comet",
-                    "--comet-model", tiny_models["xcomet_dir"], "--json", report)
+    result = invoke(
+        "check",
+        SV,
+        EN,
+        "--engine",
+        "file",
+        "--hypothesis",
+        APERTIUM_SV_EN,
+        "--metrics",
+        "chrf,comet",
+        "--comet-model",
+        tiny_models["xcomet_dir"],
+        "--json",
+        report,
+    )
     assert result.exit_code == 0, result.stderr
     assert "ERR " in result.stdout
     from tqcheck.report.json_report import read_json_report
@@ -133,14 +154,40 @@ def test_check_shows_xcomet_error_spans_in_worst_segments(invoke, tiny_models, t
 
 def test_check_adds_cometkiwi_when_a_qe_model_is_named_and_gates_on_it(invoke, tiny_models, tmp_path):
     report = tmp_path / "report.json"
-    result = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--comet-model", tiny_models["comet_dir"],
-                    "--qe-model", tiny_models["kiwi_dir"], "--json", report)
+    result = invoke(
+        "check",
+        SV,
+        EN,
+        "--engine",
+        "file",
+        "--hypothesis",
+        APERTIUM_SV_EN,
+        "--comet-model",
+        tiny_models["comet_dir"],
+        "--qe-model",
+        tiny_models["kiwi_dir"],
+        "--json",
+        report,
+    )
     assert result.exit_code == 0, result.stderr
     direction = json.loads(report.read_text(encoding="utf-8"))["directions"][0]
     assert list(direction["scores"]) == ["bleu", "chrf", "ter", "comet", "cometkiwi"]
     kiwi = direction["scores"]["cometkiwi"]["score"]
-    failed = invoke("check", SV, EN, "--engine", "file", "--hypothesis", APERTIUM_SV_EN, "--metrics", "bleu,cometkiwi",
-                    "--qe-model", tiny_models["kiwi_dir"], "--fail-under", f"cometkiwi={kiwi + 0.01:.4f}")
+    failed = invoke(
+        "check",
+        SV,
+        EN,
+        "--engine",
+        "file",
+        "--hypothesis",
+        APERTIUM_SV_EN,
+        "--metrics",
+        "bleu,cometkiwi",
+        "--qe-model",
+        tiny_models["kiwi_dir"],
+        "--fail-under",
+        f"cometkiwi={kiwi + 0.01:.4f}",
+    )
     assert failed.exit_code == 1
     assert "CometKiwi" in failed.stderr and "under the threshold" in failed.stderr
 
@@ -150,9 +197,21 @@ def test_a_reference_based_qe_model_is_refused_before_any_translation(invoke, ti
     """Read from the checkpoint's hparams.yaml: the engine (which would fail with exit 3) never runs."""
     from conftest import EN, SV
 
-    result = invoke(command, SV, EN, "--direction" if command == "check" else "--src-lang", "sv-en" if command == "check" else "sv",
-                    "--engine", "command", "--command", "exit 9", "--qe-model", tiny_models["comet_dir"], "--no-cache",
-                    *(["--metrics", "bleu,cometkiwi"] if command == "check" else []))
+    result = invoke(
+        command,
+        SV,
+        EN,
+        "--direction" if command == "check" else "--src-lang",
+        "sv-en" if command == "check" else "sv",
+        "--engine",
+        "command",
+        "--command",
+        "exit 9",
+        "--qe-model",
+        tiny_models["comet_dir"],
+        "--no-cache",
+        *(["--metrics", "bleu,cometkiwi"] if command == "check" else []),
+    )
     assert result.exit_code == 2, result.stderr
     assert "is a reference-based COMET model (regression_metric)" in result.stderr and "--qe-model" in result.stderr
 
@@ -165,13 +224,32 @@ def test_the_offline_demo_models_cover_audit(tmp_path):
 
     from conftest import ROOT
 
-    built = subprocess.run([sys.executable, str(ROOT / "bench" / "build_random_models.py"), str(tmp_path / "demo")],
-                           capture_output=True, text=True, timeout=600)
+    built = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "build_random_models.py"), str(tmp_path / "demo")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert built.returncode == 0, built.stderr
     flags = dict(line.split(" ", 1) for line in built.stdout.splitlines() if line.startswith("--"))
     assert set(flags) == {"--model", "--comet-model", "--qe-model"}
     report = tmp_path / "audit.json"
-    audit = subprocess.run([sys.executable, "-m", "tqcheck", "audit", "--no-mt", "--qe-model", flags["--qe-model"], "--no-cache",
-                            "--json", str(report)], capture_output=True, text=True, timeout=600)
+    audit = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tqcheck",
+            "audit",
+            "--no-mt",
+            "--qe-model",
+            flags["--qe-model"],
+            "--no-cache",
+            "--json",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert audit.returncode == 0, audit.stderr
     assert f"model:{flags['--qe-model']}|ref:no" in report.read_text()

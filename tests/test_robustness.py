@@ -9,9 +9,9 @@ import sys
 import time
 
 import pytest
-
 from conftest import EN, SV
 from robustness_cases import CASES, run_case
+
 from tqcheck.errors import EngineError, TqcheckError
 
 
@@ -47,7 +47,10 @@ def test_disk_full_while_writing_a_report_keeps_the_old_file(tmp_path, monkeypat
     with pytest.raises(TqcheckError) as caught:
         atomic.write_text_atomic(target, "the new report\n")
     assert caught.value.exit_code == 3
-    assert str(caught.value) == f"{target}: could not be written (No space left on device); nothing was replaced: free space or choose another path"
+    assert (
+        str(caught.value)
+        == f"{target}: could not be written (No space left on device); nothing was replaced: free space or choose another path"
+    )
     assert target.read_text() == "the earlier report\n" and [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 
@@ -61,7 +64,9 @@ def test_marian_out_of_memory_retries_with_smaller_batches(tiny_models, monkeypa
     from tqcheck.translate import create_translator
 
     texts = [f"Rysslands säkerhetstjänst varnar för spionage nummer {k}." for k in range(10)]
-    plain = create_translator("marian", {"model": str(tiny_models["marian_sv_en"]), "batch_size": 8}).translate(texts, "sv", "en")
+    plain = create_translator("marian", {"model": str(tiny_models["marian_sv_en"]), "batch_size": 8}).translate(
+        texts, "sv", "en"
+    )
     translator = create_translator("marian", {"model": str(tiny_models["marian_sv_en"]), "batch_size": 8})
     _, model, _ = translator._load(str(tiny_models["marian_sv_en"]))
     original, sizes = model.generate, []
@@ -83,7 +88,9 @@ def test_marian_out_of_memory_at_batch_one_fails_clearly(tiny_models, monkeypatc
     translator = create_translator("marian", {"model": str(tiny_models["marian_sv_en"]), "batch_size": 2})
     _, model, _ = translator._load(str(tiny_models["marian_sv_en"]))
     monkeypatch.setattr(model, "generate", lambda **kwargs: (_ for _ in ()).throw(_out_of_memory()))
-    with pytest.raises(EngineError, match=r"Marian ran out of cpu memory even for one segment \(\d+ tokens\); use --device cpu"):
+    with pytest.raises(
+        EngineError, match=r"Marian ran out of cpu memory even for one segment \(\d+ tokens\); use --device cpu"
+    ):
         translator.translate(["Hej.", "Hej då."], "sv", "en")
 
 
@@ -92,7 +99,9 @@ def test_comet_out_of_memory_retries_with_smaller_batches(tiny_models, monkeypat
     from tqcheck.metrics.comet_metric import load_comet
 
     triples = [TranslationTriple(f"källa {k}", f"hypothesis {k}", f"reference {k}") for k in range(5)]
-    plain = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"]), comet_batch_size=8)).score(triples)
+    plain = create_metric(
+        "comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"]), comet_batch_size=8)
+    ).score(triples)
     model = load_comet(str(tiny_models["comet_dir"])).model
     original, sizes = type(model).predict_step, []
 
@@ -103,7 +112,9 @@ def test_comet_out_of_memory_retries_with_smaller_batches(tiny_models, monkeypat
         return original(self, batch, *args, **kwargs)
 
     monkeypatch.setattr(type(model), "predict_step", predict_step)
-    result = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"]), comet_batch_size=8)).score(triples)
+    result = create_metric(
+        "comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"]), comet_batch_size=8)
+    ).score(triples)
     assert sizes == [5, 4, 2, 2, 1]  # 5 segments in one batch of 8, then 4, then batches of 2
     assert result.segment_scores == pytest.approx(plain.segment_scores, abs=1e-5)
 
@@ -116,11 +127,32 @@ def test_ctrl_c_exits_130_and_the_next_run_resumes(tmp_path):
     reference.write_text("".join(f"This is sentence number {k} about Russia and China.\n" for k in range(600)))
     log, allow = tmp_path / "calls", tmp_path / "allow"
     script = tmp_path / "toy-mt.sh"  # a line-by-line rule-based "MT" that hangs on its second call until allowed
-    script.write_text(f"echo call >> {log}; if [ $(wc -l < {log}) -ge 2 ] && [ ! -e {allow} ]; then sleep 60; fi; "
-                      "sed -e 's/Det här är mening nummer/This is sentence number/' -e 's/om Ryssland och Kina/about Russia and China/'\n")
-    args = [sys.executable, "-m", "tqcheck", "check", str(source), str(reference), "--src-lang", "sv", "--tgt-lang", "en",
-            "--engine", "command", "--command", f"sh {script}", "--engine-option", "independent=true",
-            "--metrics", "bleu", "--cache-dir", str(tmp_path / "cache")]
+    script.write_text(
+        f"echo call >> {log}; if [ $(wc -l < {log}) -ge 2 ] && [ ! -e {allow} ]; then sleep 60; fi; "
+        "sed -e 's/Det här är mening nummer/This is sentence number/' -e 's/om Ryssland och Kina/about Russia and China/'\n"
+    )
+    args = [
+        sys.executable,
+        "-m",
+        "tqcheck",
+        "check",
+        str(source),
+        str(reference),
+        "--src-lang",
+        "sv",
+        "--tgt-lang",
+        "en",
+        "--engine",
+        "command",
+        "--command",
+        f"sh {script}",
+        "--engine-option",
+        "independent=true",
+        "--metrics",
+        "bleu",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    ]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 30
     while (not log.exists() or len(log.read_text().splitlines()) < 2) and time.time() < deadline:
@@ -129,8 +161,9 @@ def test_ctrl_c_exits_130_and_the_next_run_resumes(tmp_path):
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr
-    assert stderr.strip().splitlines()[-1] == ("tqcheck: interrupted; finished translations and scores are in the cache: "
-                                               "run the same command again to resume")
+    assert stderr.strip().splitlines()[-1] == (
+        "tqcheck: interrupted; finished translations and scores are in the cache: run the same command again to resume"
+    )
     allow.touch()
     done = subprocess.run(args, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -149,6 +182,7 @@ def test_unexpected_errors_are_one_line_without_locals(invoke, monkeypatch):
     monkeypatch.setattr(pipeline, "score_triples", explode)
     result = invoke("score", "--hyp", EN, "--ref", EN, "--metrics", "bleu", "--no-cache")
     assert result.exit_code == 3
-    assert result.stderr == ("tqcheck: error: unexpected ValueError: something broke inside "
-                             "(rerun with TQCHECK_DEBUG=1 for the traceback)\n")
+    assert result.stderr == (
+        "tqcheck: error: unexpected ValueError: something broke inside (rerun with TQCHECK_DEBUG=1 for the traceback)\n"
+    )
     assert "s3cr3t" not in result.stdout + result.stderr

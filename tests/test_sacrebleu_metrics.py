@@ -4,9 +4,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import APERTIUM_SV_EN, EN, seed_lines
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from conftest import APERTIUM_SV_EN, EN, seed_lines
 from tqcheck.metrics import TranslationTriple, create_metric
 
 HYPS = seed_lines(APERTIUM_SV_EN)[:20]
@@ -22,8 +22,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("name,lang,corpus_metric,sentence_metric", CASES,
-                         ids=[f"{c[0]}-{c[1]}" for c in CASES])
+@pytest.mark.parametrize("name,lang,corpus_metric,sentence_metric", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
 def test_scores_equal_sacrebleu_api(name, lang, corpus_metric, sentence_metric):
     triples = [TranslationTriple("", h, r) for h, r in zip(HYPS, REFS)]
     result = create_metric(name, tgt_lang=lang).score(triples)
@@ -31,7 +30,8 @@ def test_scores_equal_sacrebleu_api(name, lang, corpus_metric, sentence_metric):
     assert result.score == pytest.approx(expected.score, abs=1e-9)
     assert result.signature == corpus_metric.get_signature().format()
     assert result.segment_scores == pytest.approx(
-        [sentence_metric.sentence_score(h, [r]).score for h, r in zip(HYPS, REFS)], abs=1e-9)
+        [sentence_metric.sentence_score(h, [r]).score for h, r in zip(HYPS, REFS)], abs=1e-9
+    )
     assert result.higher_is_better == (name != "ter")
 
 
@@ -49,7 +49,9 @@ def test_tqcheck_score_equals_the_sacrebleu_cli(tmp_path, invoke):
     ref.write_text("\n".join(REFS) + "\n", encoding="utf-8")
     out = subprocess.run(
         [sys.executable, "-m", "sacrebleu", str(ref), "-i", str(hyp), "-m", "bleu", "chrf", "ter", "-w", "4"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     cli = dict(zip(["bleu", "chrf", "ter"], json.loads(out)))
     report = tmp_path / "report.json"
@@ -65,10 +67,19 @@ EDGE_HYPS = ["", "exactly the same words", "no overlap at all", "Ett kort svar .
 EDGE_REFS = ["a reference with words", "exactly the same words", "completely different text here", "", "a"]
 
 
-@pytest.mark.parametrize("name,corpus_metric,sentence_metric", [
-    ("bleu", BLEU(trg_lang="en"), BLEU(trg_lang="en", effective_order=True)), ("chrf", CHRF(), CHRF()), ("ter", TER(), TER())])
+@pytest.mark.parametrize(
+    "name,corpus_metric,sentence_metric",
+    [
+        ("bleu", BLEU(trg_lang="en"), BLEU(trg_lang="en", effective_order=True)),
+        ("chrf", CHRF(), CHRF()),
+        ("ter", TER(), TER()),
+    ],
+)
 def test_segment_scores_from_statistics_equal_sentence_score_on_edge_cases(name, corpus_metric, sentence_metric):
-    result = create_metric(name, tgt_lang="en").score([TranslationTriple("", h, r) for h, r in zip(EDGE_HYPS, EDGE_REFS)])
+    result = create_metric(name, tgt_lang="en").score(
+        [TranslationTriple("", h, r) for h, r in zip(EDGE_HYPS, EDGE_REFS)]
+    )
     assert result.score == pytest.approx(corpus_metric.corpus_score(EDGE_HYPS, [EDGE_REFS]).score, abs=1e-9)
     assert result.segment_scores == pytest.approx(
-        [sentence_metric.sentence_score(h, [r]).score for h, r in zip(EDGE_HYPS, EDGE_REFS)], abs=1e-9)
+        [sentence_metric.sentence_score(h, [r]).score for h, r in zip(EDGE_HYPS, EDGE_REFS)], abs=1e-9
+    )

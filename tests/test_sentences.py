@@ -3,24 +3,57 @@
 import json
 
 import pytest
-
 from conftest import APERTIUM_COMMAND, APERTIUM_SV_EN, EN, SV, needs_apertium
+
 from tqcheck.align.sentences import SentenceBead, align_sentences, split_sentences
 
 # Sentences per Swedish seed line 1-20; the English seed has the same sentences one line down.
-SEED_SENTENCES = {1: 3, 2: 2, 3: 3, 4: 1, 5: 2, 6: 1, 7: 1, 8: 3, 9: 1, 10: 1,
-                  11: 1, 12: 1, 13: 1, 14: 1, 15: 2, 16: 1, 17: 1, 18: 2, 19: 1, 20: 1}
+SEED_SENTENCES = {
+    1: 3,
+    2: 2,
+    3: 3,
+    4: 1,
+    5: 2,
+    6: 1,
+    7: 1,
+    8: 3,
+    9: 1,
+    10: 1,
+    11: 1,
+    12: 1,
+    13: 1,
+    14: 1,
+    15: 2,
+    16: 1,
+    17: 1,
+    18: 2,
+    19: 1,
+    20: 1,
+}
 GOLD = [((f"{line}.{k}",), (f"{line + 1}.{k}",)) for line, count in SEED_SENTENCES.items() for k in range(1, count + 1)]
 
 
-@pytest.mark.parametrize("lang, text, expected", [
-    ("sv", "Det kostade 5 kr. t.ex. igår. Dr. Svensson kom kl. 10 i går. Sedan gick han.",
-     ["Det kostade 5 kr. t.ex. igår.", "Dr. Svensson kom kl. 10 i går.", "Sedan gick han."]),
-    ("en", "Mr. Smith came at 10 a.m. He left. U.S. officials said so.",
-     ["Mr. Smith came at 10 a.m.", "He left.", "U.S. officials said so."]),
-    ("ja", "これはペンです。それは本です。", ["これはペンです。", "それは本です。"]),  # no Moses prefixes: sentencex
-    ("sv", "Läs mer:", ["Läs mer:"]),
-])
+@pytest.mark.parametrize(
+    "lang, text, expected",
+    [
+        (
+            "sv",
+            "Det kostade 5 kr. t.ex. igår. Dr. Svensson kom kl. 10 i går. Sedan gick han.",
+            ["Det kostade 5 kr. t.ex. igår.", "Dr. Svensson kom kl. 10 i går.", "Sedan gick han."],
+        ),
+        (
+            "en",
+            "Mr. Smith came at 10 a.m. He left. U.S. officials said so.",
+            ["Mr. Smith came at 10 a.m.", "He left.", "U.S. officials said so."],
+        ),
+        (
+            "ja",
+            "これはペンです。それは本です。",
+            ["これはペンです。", "それは本です。"],
+        ),  # no Moses prefixes: sentencex
+        ("sv", "Läs mer:", ["Läs mer:"]),
+    ],
+)
 def test_split_sentences(lang, text, expected):
     assert split_sentences(text, lang) == expected
 
@@ -33,9 +66,18 @@ def test_equal_sentence_counts_align_one_to_one():
 
 def test_a_split_sentence_becomes_a_one_to_two_bead():
     src = ["Kort mening.", "En mycket lång mening som översättaren valde att dela i två delar, med semikolon.", "Slut."]
-    ref = ["Short sentence.", "A very long sentence that the translator split in two.", "With a semicolon, in parts.", "End."]
+    ref = [
+        "Short sentence.",
+        "A very long sentence that the translator split in two.",
+        "With a semicolon, in parts.",
+        "End.",
+    ]
     beads = align_sentences(src, None, ref)
-    assert [(b.source_stop - b.source_start, b.reference_stop - b.reference_start) for b in beads] == [(1, 1), (1, 2), (1, 1)]
+    assert [(b.source_stop - b.source_start, b.reference_stop - b.reference_start) for b in beads] == [
+        (1, 1),
+        (1, 2),
+        (1, 1),
+    ]
 
 
 def test_mt_evidence_decides_what_lengths_cannot():
@@ -49,8 +91,20 @@ def test_mt_evidence_decides_what_lengths_cannot():
 
 def _check(invoke, tmp_path, *engine):
     report = tmp_path / "report.json"
-    result = invoke("check", SV, EN, "--direction", "sv-en", *engine, "--unit", "sentence",
-                    "--metrics", "bleu,chrf", "--json", report)
+    result = invoke(
+        "check",
+        SV,
+        EN,
+        "--direction",
+        "sv-en",
+        *engine,
+        "--unit",
+        "sentence",
+        "--metrics",
+        "bleu,chrf",
+        "--json",
+        report,
+    )
     assert result.exit_code == 0, result.stderr
     return result, json.loads(report.read_text(encoding="utf-8"))["directions"][0]
 
@@ -80,8 +134,21 @@ def test_check_by_sentence_with_apertium_matches_sacrebleu(invoke, tmp_path):
 
 
 def test_sentence_mode_needs_an_engine_that_translates(invoke):
-    result = invoke("check", SV, EN, "--direction", "sv-en", "--engine", "file", "--hypothesis", APERTIUM_SV_EN,
-                    "--unit", "sentence", "--metrics", "bleu")
+    result = invoke(
+        "check",
+        SV,
+        EN,
+        "--direction",
+        "sv-en",
+        "--engine",
+        "file",
+        "--hypothesis",
+        APERTIUM_SV_EN,
+        "--unit",
+        "sentence",
+        "--metrics",
+        "bleu",
+    )
     assert result.exit_code == 2
     assert "--unit sentence translates the source sentence by sentence" in result.stderr
 

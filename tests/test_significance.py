@@ -3,10 +3,10 @@ COMET path (segment-score means) equals sacrebleu's bootstrap algorithm written 
 
 import numpy as np
 import pytest
+from gate_data import DEGRADED, HYPOTHESES, NOISY, REFERENCES, SOURCES
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.significance import PairedTest
 
-from gate_data import DEGRADED, HYPOTHESES, NOISY, REFERENCES, SOURCES
 from tqcheck.errors import InputError
 from tqcheck.metrics.base import MetricResult
 from tqcheck.pipeline import score_lines
@@ -31,8 +31,13 @@ def test_lexical_metrics_equal_sacrebleu_paired_test(test, system):
     baseline, candidate = scored(HYPOTHESES), scored(system)
     ours = paired_tests(baseline, candidate, ["bleu", "chrf", "ter"], pair_segments(baseline, candidate), test=test)
     metrics = {"BLEU": BLEU(trg_lang="en"), "chrF2": CHRF(), "TER": TER()}
-    _, theirs = PairedTest([("baseline", HYPOTHESES), ("system", system)], metrics, [REFERENCES],
-                           test_type=test, n_ar_confidence=1000 if test == "ar" else -1)()
+    _, theirs = PairedTest(
+        [("baseline", HYPOTHESES), ("system", system)],
+        metrics,
+        [REFERENCES],
+        test_type=test,
+        n_ar_confidence=1000 if test == "ar" else -1,
+    )()
     for name, key in (("bleu", "BLEU"), ("chrf", "chrF2"), ("ter", "TER")):
         old, new = theirs[key]
         assert ours[name].p_value == pytest.approx(new.p_value)
@@ -87,12 +92,15 @@ def test_other_reference_is_refused():
         pair_segments(baseline, candidate)
 
 
-@pytest.mark.parametrize("old,new,expected", [
-    ("nrefs:1|tok:13a|version:2.6.0", "nrefs:1|tok:13a|version:2.6.0", None),
-    ("nrefs:1|tok:13a|version:2.6.0", "nrefs:1|tok:intl|version:2.6.0", "tok 13a → intl"),
-    ("nrefs:1|tok:13a|version:2.5.1", "nrefs:1|tok:13a|version:2.6.0", "version 2.5.1 → 2.6.0"),
-    ("model:a|comet:2.2.7", "model:b|rev:1234|comet:2.2.7", "model a → b; rev (absent) → 1234"),
-])
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        ("nrefs:1|tok:13a|version:2.6.0", "nrefs:1|tok:13a|version:2.6.0", None),
+        ("nrefs:1|tok:13a|version:2.6.0", "nrefs:1|tok:intl|version:2.6.0", "tok 13a → intl"),
+        ("nrefs:1|tok:13a|version:2.5.1", "nrefs:1|tok:13a|version:2.6.0", "version 2.5.1 → 2.6.0"),
+        ("model:a|comet:2.2.7", "model:b|rev:1234|comet:2.2.7", "model a → b; rev (absent) → 1234"),
+    ],
+)
 def test_signature_difference_names_the_part(old, new, expected):
     assert signature_difference(old, new) == expected
 

@@ -1,7 +1,6 @@
-
 import pytest
-
 from conftest import APERTIUM_COMMAND, SV, needs_apertium, seed_lines
+
 from tqcheck.errors import EngineError, InputError, ModelUnavailableError
 from tqcheck.translate import available_translators, create_translator
 
@@ -30,8 +29,12 @@ def test_marian_per_direction_models(tiny_models):
 
 def test_marian_batching_does_not_change_output(tiny_models):
     texts = seed_lines(SV)[:6]
-    one = create_translator("marian", {"model": str(tiny_models["marian_sv_en"]), "batch_size": 1}).translate(texts, "sv", "en")
-    many = create_translator("marian", {"model": str(tiny_models["marian_sv_en"]), "batch_size": 4}).translate(texts, "sv", "en")
+    one = create_translator("marian", {"model": str(tiny_models["marian_sv_en"]), "batch_size": 1}).translate(
+        texts, "sv", "en"
+    )
+    many = create_translator("marian", {"model": str(tiny_models["marian_sv_en"]), "batch_size": 4}).translate(
+        texts, "sv", "en"
+    )
     assert one == many
 
 
@@ -51,10 +54,13 @@ def test_command_engine_pipes_lines_and_substitutes_languages():
     assert translator.translate(["a", "b"], "sv", "en") == ["sv>en: a", "sv>en: b"]
 
 
-@pytest.mark.parametrize("command,message", [
-    ("head -n 1", "printed 1 lines for 2 input lines"),
-    ("echo broken >&2; exit 4", "exited with status 4 (broken)"),
-])
+@pytest.mark.parametrize(
+    "command,message",
+    [
+        ("head -n 1", "printed 1 lines for 2 input lines"),
+        ("echo broken >&2; exit 4", "exited with status 4 (broken)"),
+    ],
+)
 def test_command_engine_failures(command, message):
     with pytest.raises(EngineError, match=message.replace("(", r"\(").replace(")", r"\)")):
         create_translator("command", {"command": command}).translate(["a", "b"], "sv", "en")
@@ -79,13 +85,16 @@ def test_file_engine_checks_line_count(tmp_path):
         create_translator("file", {"hypothesis": str(hyp)}).translate(["a", "b", "c"], "sv", "en")
 
 
-@pytest.mark.parametrize("engine,options,message", [
-    ("nope", {}, "unknown engine 'nope'"),
-    ("command", {}, "needs a pipeline"),
-    ("file", {}, "needs the translation"),
-    ("marian", {"beam": "4"}, "has no option 'beam'"),
-    ("marian", {"beam_size": "four"}, "beam_size='four' is not a valid int"),
-])
+@pytest.mark.parametrize(
+    "engine,options,message",
+    [
+        ("nope", {}, "unknown engine 'nope'"),
+        ("command", {}, "needs a pipeline"),
+        ("file", {}, "needs the translation"),
+        ("marian", {"beam": "4"}, "has no option 'beam'"),
+        ("marian", {"beam_size": "four"}, "beam_size='four' is not a valid int"),
+    ],
+)
 def test_engine_option_errors(engine, options, message):
     with pytest.raises(InputError, match=message):
         create_translator(engine, options)

@@ -16,15 +16,33 @@ def train_sentencepiece(texts: list[str], prefix: Path, vocab_size: int) -> Path
     corpus = prefix.with_suffix(".corpus.txt")
     corpus.write_text("\n".join(texts) + "\n", encoding="utf-8")
     spm.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(prefix), vocab_size=vocab_size, character_coverage=1.0,
-        model_type="unigram", hard_vocab_limit=False, minloglevel=2, num_threads=1,
+        input=str(corpus),
+        model_prefix=str(prefix),
+        vocab_size=vocab_size,
+        character_coverage=1.0,
+        model_type="unigram",
+        hard_vocab_limit=False,
+        minloglevel=2,
+        num_threads=1,
     )
     return prefix.with_suffix(".model")
 
 
-def build_marian(directory: Path, source_texts: list[str], target_texts: list[str], *, vocab_size: int = 400,
-                 d_model: int = 32, layers: int = 1, heads: int = 2, ffn: int = 64, seed: int = 0,
-                 model_vocab_size: int | None = None, max_length: int = 64, target_only: bool = True) -> Path:
+def build_marian(
+    directory: Path,
+    source_texts: list[str],
+    target_texts: list[str],
+    *,
+    vocab_size: int = 400,
+    d_model: int = 32,
+    layers: int = 1,
+    heads: int = 2,
+    ffn: int = 64,
+    seed: int = 0,
+    model_vocab_size: int | None = None,
+    max_length: int = 64,
+    target_only: bool = True,
+) -> Path:
     """A MarianMT with random weights and a shared vocabulary built from real sentencepiece models.
 
     ``model_vocab_size`` pads the vocabulary (and so the output layer) to a full-size model's."""
@@ -51,10 +69,21 @@ def build_marian(directory: Path, source_texts: list[str], target_texts: list[st
     tokenizer = MarianTokenizer(source_spm=str(source_spm), target_spm=str(target_spm), vocab=str(vocab_file))
     pad = pieces["<pad>"]
     config = MarianConfig(
-        vocab_size=len(pieces), d_model=d_model, encoder_layers=layers, decoder_layers=layers,
-        encoder_attention_heads=heads, decoder_attention_heads=heads, encoder_ffn_dim=ffn, decoder_ffn_dim=ffn,
-        max_position_embeddings=512, pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,
-        forced_eos_token_id=0, num_beams=1, max_length=max_length,
+        vocab_size=len(pieces),
+        d_model=d_model,
+        encoder_layers=layers,
+        decoder_layers=layers,
+        encoder_attention_heads=heads,
+        decoder_attention_heads=heads,
+        encoder_ffn_dim=ffn,
+        decoder_ffn_dim=ffn,
+        max_position_embeddings=512,
+        pad_token_id=pad,
+        eos_token_id=0,
+        decoder_start_token_id=pad,
+        forced_eos_token_id=0,
+        num_beams=1,
+        max_length=max_length,
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
@@ -75,9 +104,18 @@ def build_marian(directory: Path, source_texts: list[str], target_texts: list[st
     return out
 
 
-def build_xlmr_encoder(directory: Path, texts: list[str], *, vocab_size: int = 600, hidden: int = 32,
-                       layers: int = 2, heads: int = 2, intermediate: int = 64, seed: int = 0,
-                       model_vocab_size: int | None = None) -> Path:
+def build_xlmr_encoder(
+    directory: Path,
+    texts: list[str],
+    *,
+    vocab_size: int = 600,
+    hidden: int = 32,
+    layers: int = 2,
+    heads: int = 2,
+    intermediate: int = 64,
+    seed: int = 0,
+    model_vocab_size: int | None = None,
+) -> Path:
     """An XLM-R-shaped encoder with random weights and a sentencepiece tokenizer, saved locally.
 
     ``model_vocab_size`` sizes the embedding table like a full-size model's (250,002 for XLM-R)."""
@@ -88,9 +126,15 @@ def build_xlmr_encoder(directory: Path, texts: list[str], *, vocab_size: int = 6
     spm_model = train_sentencepiece(texts, directory / "spm", vocab_size)
     tokenizer = XLMRobertaTokenizerFast(vocab_file=str(spm_model))
     config = XLMRobertaConfig(
-        vocab_size=max(len(tokenizer), model_vocab_size or 0), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
-        intermediate_size=intermediate, max_position_embeddings=514, pad_token_id=tokenizer.pad_token_id,
-        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+        vocab_size=max(len(tokenizer), model_vocab_size or 0),
+        hidden_size=hidden,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        intermediate_size=intermediate,
+        max_position_embeddings=514,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
     )
     torch.manual_seed(seed)
     encoder = XLMRobertaModel(config, add_pooling_layer=False)
@@ -100,8 +144,15 @@ def build_xlmr_encoder(directory: Path, texts: list[str], *, vocab_size: int = 6
     return out
 
 
-def build_comet(directory: Path, encoder_dir: Path, *, class_identifier: str = "regression_metric",
-                hidden_sizes: tuple[int, ...] = (32,), seed: int = 0, **options) -> Path:
+def build_comet(
+    directory: Path,
+    encoder_dir: Path,
+    *,
+    class_identifier: str = "regression_metric",
+    hidden_sizes: tuple[int, ...] = (32,),
+    seed: int = 0,
+    **options,
+) -> Path:
     """A COMET checkpoint (checkpoints/model.ckpt + hparams.yaml) over a local encoder.
 
     ``class_identifier`` picks comet's model class: regression_metric (COMET-DA),
@@ -121,11 +172,20 @@ def build_comet(directory: Path, encoder_dir: Path, *, class_identifier: str = "
     else:
         shape = {"layer": "mix", "layer_transformation": "softmax", "pool": "avg"}
     model = model_class(
-        pretrained_model=str(encoder_dir), local_files_only=True, hidden_sizes=list(hidden_sizes),
-        load_pretrained_weights=True, **{**shape, **options},
+        pretrained_model=str(encoder_dir),
+        local_files_only=True,
+        hidden_sizes=list(hidden_sizes),
+        load_pretrained_weights=True,
+        **{**shape, **options},
     )
-    trainer = ptl.Trainer(accelerator="cpu", devices=1, logger=False, enable_checkpointing=False,
-                          enable_progress_bar=False, enable_model_summary=False)
+    trainer = ptl.Trainer(
+        accelerator="cpu",
+        devices=1,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+    )
     trainer.strategy.connect(model)
     (directory / "checkpoints").mkdir(parents=True, exist_ok=True)
     checkpoint = directory / "checkpoints" / "model.ckpt"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -19,8 +20,13 @@ def release_cached_memory() -> None:
         torch.cuda.empty_cache()
 
 
-def with_batch_backoff(run: Callable[[int], T], batch_size: int, *, too_big: Callable[[], Exception],
-                       failed: Callable[[RuntimeError], Exception]) -> tuple[T, int]:
+def with_batch_backoff(
+    run: Callable[[int], T],
+    batch_size: int,
+    *,
+    too_big: Callable[[], Exception],
+    failed: Callable[[RuntimeError], Exception],
+) -> tuple[T, int]:
     """``run(batch_size)``, halving the batch on out-of-memory until it fits. Returns the result and
     the batch size that fitted (keep it: the next batch is no smaller). Out of memory at batch size 1
     raises ``too_big()``; any other runtime error ``failed(error)``, both without the torch traceback."""

@@ -46,5 +46,7 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
         os.replace(temporary, target)
     except OSError as error:  # disk full, quota, I/O error: the old file (if any) is untouched
         Path(temporary).unlink(missing_ok=True)
-        raise TqcheckError(f"{target}: could not be written ({error.strerror}); nothing was replaced: "
-                           "free space or choose another path") from None
+        raise TqcheckError(
+            f"{target}: could not be written ({error.strerror}); nothing was replaced: "
+            "free space or choose another path"
+        ) from None

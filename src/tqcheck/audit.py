@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from .align import AlignedPair, Aligner, Alignment
 from .align.base import place
@@ -42,10 +42,10 @@ class AuditSegment:
     reference_qe: float
     mt_qe: float | None
     chrf_vs_mt: float | None  # sentence chrF of the reference against the MT, 0-100
-    suspicion: float          # higher: more likely a bad reference (a z-score, see audit_reference)
+    suspicion: float  # higher: more likely a bad reference (a z-score, see audit_reference)
     reasons: tuple[str, ...]
     error_spans: tuple[dict, ...] = ()  # in the reference, when the QE model is an XCOMET
-    source_sentences: tuple[str, ...] = ()     # --unit sentence: "LINE.K" ids
+    source_sentences: tuple[str, ...] = ()  # --unit sentence: "LINE.K" ids
     reference_sentences: tuple[str, ...] = ()
 
     def where(self) -> str:
@@ -90,8 +90,9 @@ def _standardise(values: Sequence[float], least_spread: float) -> list[float]:
     return [(v - centre) / spread for v in values]
 
 
-def rank_suspicion(reference_qe: Sequence[float], mt_qe: Sequence[float] | None,
-                   chrf_vs_mt: Sequence[float] | None) -> list[tuple[float, tuple[str, ...]]]:
+def rank_suspicion(
+    reference_qe: Sequence[float], mt_qe: Sequence[float] | None, chrf_vs_mt: Sequence[float] | None
+) -> list[tuple[float, tuple[str, ...]]]:
     """Per segment: a suspicion score and the reasons behind it.
 
     The score is the largest of three robust z-scores: how far the reference's QE is below the
@@ -101,7 +102,11 @@ def rank_suspicion(reference_qe: Sequence[float], mt_qe: Sequence[float] | None,
     low = [-z for z in _standardise(reference_qe, QE_LEAST_SPREAD)]
     gaps = [m - r for m, r in zip(mt_qe, reference_qe)] if mt_qe is not None else None
     lead = _standardise(gaps, QE_LEAST_SPREAD) if gaps is not None else [0.0] * len(reference_qe)
-    far = [-z for z in _standardise(chrf_vs_mt, CHRF_LEAST_SPREAD)] if chrf_vs_mt is not None else [0.0] * len(reference_qe)
+    far = (
+        [-z for z in _standardise(chrf_vs_mt, CHRF_LEAST_SPREAD)]
+        if chrf_vs_mt is not None
+        else [0.0] * len(reference_qe)
+    )
     median = statistics.median(reference_qe) if reference_qe else 0.0
     ranked = []
     for k, qe in enumerate(reference_qe):
@@ -111,7 +116,9 @@ def rank_suspicion(reference_qe: Sequence[float], mt_qe: Sequence[float] | None,
         if gaps is not None and lead[k] >= REASON_Z and gaps[k] > 0:
             reasons.append(f"the MT scores {gaps[k]:.4f} above the reference")
         if chrf_vs_mt is not None and far[k] >= REASON_Z:
-            reasons.append(f"far from the MT (chrF {chrf_vs_mt[k]:.1f}): a free or wrong translation, or a misalignment")
+            reasons.append(
+                f"far from the MT (chrF {chrf_vs_mt[k]:.1f}): a free or wrong translation, or a misalignment"
+            )
         ranked.append((max(low[k], lead[k], far[k]), tuple(reasons)))
     return ranked
 
@@ -119,8 +126,9 @@ def rank_suspicion(reference_qe: Sequence[float], mt_qe: Sequence[float] | None,
 ORPHAN_REASON = "the aligner left this pair unmatched: the reference does not read as a translation of its source"
 
 
-def sandwiched_orphans(alignment: Alignment, source: Document, reference: Document,
-                       translations: Sequence[str] | None) -> list[AlignedPair]:
+def sandwiched_orphans(
+    alignment: Alignment, source: Document, reference: Document, translations: Sequence[str] | None
+) -> list[AlignedPair]:
     """Pairs the aligner refused but the document order implies: exactly one unmatched source line
     and one unmatched reference line in the same gap between aligned pairs. The checker leaves them
     out (a bad pair would distort the scores); the audit looks at them, since a reference too poor to
@@ -133,9 +141,17 @@ def sandwiched_orphans(alignment: Alignment, source: Document, reference: Docume
         src = [u for u in alignment.unmatched_on("source") if src_low < u.line < src_high]
         ref = [u for u in alignment.unmatched_on("reference") if ref_low < u.line < ref_high]
         if len(src) == 1 and len(ref) == 1:
-            orphans.append(AlignedPair(source_lines=(src[0].line,), reference_lines=(ref[0].line,), source=src[0].text,
-                                       hypothesis=mt_by_line.get(src[0].line), reference=ref[0].text,
-                                       similarity=0.0, margin=0.0))
+            orphans.append(
+                AlignedPair(
+                    source_lines=(src[0].line,),
+                    reference_lines=(ref[0].line,),
+                    source=src[0].text,
+                    hypothesis=mt_by_line.get(src[0].line),
+                    reference=ref[0].text,
+                    similarity=0.0,
+                    margin=0.0,
+                )
+            )
     return orphans
 
 
@@ -156,8 +172,9 @@ def audit_reference(
     if not qe_metric.reference_free:
         raise InputError("the audit needs a reference-free (quality-estimation) metric")
     seconds: dict[str, float] = {}
-    translated, alignment = translate_and_align(translator, source, reference, unit, aligner=aligner, cache=cache,
-                                                progress=progress, seconds=seconds)
+    translated, alignment = translate_and_align(
+        translator, source, reference, unit, aligner=aligner, cache=cache, progress=progress, seconds=seconds
+    )
     translations = translated.paragraphs
     orphans = sandwiched_orphans(alignment, source, reference, translations)
     pairs = sorted([*alignment.pairs, *orphans], key=lambda p: p.source_lines)
@@ -184,13 +201,18 @@ def audit_reference(
     orphan = [p.source_lines in orphan_lines for p in units]
     segments = [
         AuditSegment(
-            source_lines=p.source_lines, reference_lines=p.reference_lines, source=p.source, reference=p.reference,
-            source_sentences=p.source_sentences, reference_sentences=p.reference_sentences,
+            source_lines=p.source_lines,
+            reference_lines=p.reference_lines,
+            source=p.source,
+            reference=p.reference,
+            source_sentences=p.source_sentences,
+            reference_sentences=p.reference_sentences,
             mt=p.hypothesis if translations is not None else None,
             reference_qe=reference_qe.segment_scores[k],
             mt_qe=mt_qe.segment_scores[k] if mt_qe else None,
             chrf_vs_mt=chrf_scores[k] if chrf_scores else None,
-            suspicion=max(ranked[k][0], REASON_Z) if orphan[k] else ranked[k][0], error_spans=tuple(spans[k]),
+            suspicion=max(ranked[k][0], REASON_Z) if orphan[k] else ranked[k][0],
+            error_spans=tuple(spans[k]),
             reasons=(ORPHAN_REASON, *ranked[k][1]) if orphan[k] else ranked[k][1],
         )
         for k, p in enumerate(units)
@@ -198,8 +220,17 @@ def audit_reference(
     if reference_qe.details.get("licence_note"):
         warnings.append(reference_qe.details["licence_note"])
     return AuditReport(
-        src_lang=source.lang, tgt_lang=reference.lang, source_path=source.path, reference_path=reference.path,
+        src_lang=source.lang,
+        tgt_lang=reference.lang,
+        source_path=source.path,
+        reference_path=reference.path,
         engine=translator.info(source.lang, reference.lang) if translator is not None else None,
-        reference_qe=reference_qe, mt_qe=mt_qe, chrf_signature=str(chrf.get_signature()) if chrf else None,
-        alignment=alignment, segments=segments, warnings=warnings, seconds=seconds, unit=unit,
+        reference_qe=reference_qe,
+        mt_qe=mt_qe,
+        chrf_signature=str(chrf.get_signature()) if chrf else None,
+        alignment=alignment,
+        segments=segments,
+        warnings=warnings,
+        seconds=seconds,
+        unit=unit,
     )

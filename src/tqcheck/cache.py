@@ -13,8 +13,9 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import TqcheckError
 
@@ -51,15 +52,17 @@ class Cache:
             for table in TABLES:
                 self._connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value)")
         except (OSError, sqlite3.Error) as error:
-            raise CacheError(f"cache {self.path} cannot be used ({error}); pass --cache-dir with a writable folder, "
-                             "delete the file if it is damaged, or run with --no-cache") from None
+            raise CacheError(
+                f"cache {self.path} cannot be used ({error}); pass --cache-dir with a writable folder, "
+                "delete the file if it is damaged, or run with --no-cache"
+            ) from None
 
     def get_many(self, table: str, keys: Iterable[str]) -> dict[str, Any]:
         wanted = list(dict.fromkeys(keys))
         found: dict[str, Any] = {}
         try:
             for start in range(0, len(wanted), _BATCH):
-                chunk = wanted[start:start + _BATCH]
+                chunk = wanted[start : start + _BATCH]
                 marks = ",".join("?" * len(chunk))
                 found.update(self._connection.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk))
         except sqlite3.Error as error:
@@ -73,10 +76,14 @@ class Cache:
         try:
             with self._connection:
                 self._connection.execute("BEGIN IMMEDIATE")
-                self._connection.executemany(f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)", items.items())
+                self._connection.executemany(
+                    f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)", items.items()
+                )
         except sqlite3.Error as error:
-            raise CacheError(f"cache {self.path} cannot be written ({error}); free disk space, pass --cache-dir, "
-                             "or run with --no-cache") from None
+            raise CacheError(
+                f"cache {self.path} cannot be written ({error}); free disk space, pass --cache-dir, "
+                "or run with --no-cache"
+            ) from None
 
     def count(self, table: str) -> int:
         return self._connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]

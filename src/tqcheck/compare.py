@@ -7,8 +7,8 @@ best score, and it is called clear only when it is significantly better than the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from .errors import InputError
 from .report.model import DirectionReport, Report
@@ -20,8 +20,8 @@ class SystemScore:
     name: str
     score: float
     ci: tuple[float, float]
-    delta: float | None = None      # against the baseline (the first report)
-    p_value: float | None = None    # against the baseline
+    delta: float | None = None  # against the baseline (the first report)
+    p_value: float | None = None  # against the baseline
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,14 @@ def _between(a: DirectionReport, a_pairing: Pairing, b: DirectionReport, b_pairi
     return Pairing(a_pairing.system_indices, b_pairing.system_indices, len(a.segments), len(b.segments))
 
 
-def compare_reports(reports: Sequence[tuple[str, Report]], *, metrics: Sequence[str] | None = None,
-                    test: str = "bs", samples: int = 0, alpha: float = 0.05) -> Comparison:
+def compare_reports(
+    reports: Sequence[tuple[str, Report]],
+    *,
+    metrics: Sequence[str] | None = None,
+    test: str = "bs",
+    samples: int = 0,
+    alpha: float = 0.05,
+) -> Comparison:
     if len(reports) < 2:
         raise InputError("compare needs at least two reports: BASELINE.json OTHER.json [...]")
     names = [name for name, _ in reports]
@@ -103,37 +109,57 @@ def compare_reports(reports: Sequence[tuple[str, Report]], *, metrics: Sequence[
             continue
         shared = [m.name for m in base.metrics if all(d.metric(m.name) is not None for d in directions[1:])]
         chosen = [m for m in shared if metrics is None or m in metrics]
-        comparison.notes.extend(f"{base.direction}: {m.name} is not in every report; left out"
-                                for m in base.metrics if m.name not in shared and (metrics is None or m.name in metrics))
+        comparison.notes.extend(
+            f"{base.direction}: {m.name} is not in every report; left out"
+            for m in base.metrics
+            if m.name not in shared and (metrics is None or m.name in metrics)
+        )
         if not chosen:
             continue
-        for name, d in zip(names[1:], directions[1:]):
+        for d in directions[1:]:
             check_signatures(base, d, chosen, baseline_name=names[0])
         pairings = _shared_pairings(directions, names)
         if any(not p.complete for p in pairings):
-            comparison.notes.append(f"{base.direction}: compared on the {len(pairings[0].system_indices)} segments all runs aligned the same way")
-        against_baseline = [paired_tests(base, d, chosen, p, test=test, samples=samples)
-                            for d, p in zip(directions[1:], pairings)]
+            comparison.notes.append(
+                f"{base.direction}: compared on the {len(pairings[0].system_indices)} segments all runs aligned the same way"
+            )
+        against_baseline = [
+            paired_tests(base, d, chosen, p, test=test, samples=samples) for d, p in zip(directions[1:], pairings)
+        ]
         for metric in chosen:
-            higher = base.metric(metric).higher_is_better
+            base_result = base.metric(metric)
+            assert base_result is not None  # ``chosen`` holds metrics every report has
+            higher = base_result.higher_is_better
             first_result = against_baseline[0][metric]
             systems = [SystemScore(names[0], first_result.baseline, first_result.baseline_ci)]
-            systems += [SystemScore(n, r[metric].system, r[metric].system_ci, r[metric].delta, r[metric].p_value)
-                        for n, r in zip(names[1:], against_baseline)]
+            systems += [
+                SystemScore(n, r[metric].system, r[metric].system_ci, r[metric].delta, r[metric].p_value)
+                for n, r in zip(names[1:], against_baseline)
+            ]
             order = sorted(range(len(systems)), key=lambda k: systems[k].score, reverse=higher)
             best, second = order[0], order[1]
             if best == 0 or second == 0:
-                p_value = systems[max(best, second)].p_value
+                p_value = systems[max(best, second)].p_value  # the one that is not the baseline has one
             else:
                 pairing = _between(directions[best], pairings[best - 1], directions[second], pairings[second - 1])
-                p_value = paired_tests(directions[second], directions[best], [metric], pairing,
-                                       test=test, samples=samples)[metric].p_value
-            comparison.rows.append(MetricComparison(
-                direction=base.direction, metric=metric, higher_is_better=higher, systems=systems,
-                winner=names[best], runner_up=names[second], winner_p_value=float(p_value),
-                segments=len(pairings[0].system_indices),
-            ))
+                p_value = paired_tests(
+                    directions[second], directions[best], [metric], pairing, test=test, samples=samples
+                )[metric].p_value
+            comparison.rows.append(
+                MetricComparison(
+                    direction=base.direction,
+                    metric=metric,
+                    higher_is_better=higher,
+                    systems=systems,
+                    winner=names[best],
+                    runner_up=names[second],
+                    winner_p_value=float(p_value if p_value is not None else "nan"),
+                    segments=len(pairings[0].system_indices),
+                )
+            )
     if not comparison.rows:
-        raise InputError("the reports have no direction and metric in common to compare; "
-                         "compare reports of the same documents scored with the same metrics")
+        raise InputError(
+            "the reports have no direction and metric in common to compare; "
+            "compare reports of the same documents scored with the same metrics"
+        )
     return comparison

@@ -9,9 +9,10 @@ a value of the wrong type is an error that names it.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, cast
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -19,7 +20,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from .errors import InputError
-from .gate import Limit, make_limit, merge_limits, parse_limit
+from .gate import FLAGS, Kind, Limit, make_limit, merge_limits, parse_limit
 
 _TEXT, _INT, _FLOAT = (str,), (int,), (int, float)
 
@@ -78,8 +79,9 @@ class Config:
             return cli_value
         return self.values.get(key, default)
 
-    def limits(self, fail_under: Iterable[str] = (), fail_over: Iterable[str] = (),
-               max_drop: Iterable[str] = ()) -> list[Limit]:
+    def limits(
+        self, fail_under: Iterable[str] = (), fail_over: Iterable[str] = (), max_drop: Iterable[str] = ()
+    ) -> list[Limit]:
         """Gate limits from the file, replaced per (kind, metric, direction) by those given as flags."""
         from_file: list[Limit] = []
         for kind in ("fail_under", "fail_over", "max_drop"):
@@ -99,7 +101,11 @@ class Config:
             value = None
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
             raise InputError(f"{where}: expected a number, got {value!r}")
-        return make_limit(kind, metric.lower(), None if value is None else float(value), direction, flag=where)
+        if kind not in FLAGS:
+            raise InputError(f"{where}: unknown gate section {kind!r}; use fail_under, fail_over or max_drop")
+        return make_limit(
+            cast(Kind, kind), metric.lower(), None if value is None else float(value), direction, flag=where
+        )
 
 
 def _split(items: Iterable[str]) -> list[str]:
@@ -126,17 +132,22 @@ def _parse(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{path}: is not valid TOML ({error}); fix the file or pass --config with another one") from None
+        raise InputError(
+            f"{path}: is not valid TOML ({error}); fix the file or pass --config with another one"
+        ) from None
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror}); pass --config with a readable file") from None
 
 
 def load_config(explicit: str | None = None, start: Path | None = None) -> Config:
     """Read and check the configuration; an empty Config when there is none."""
+    path: Path | None
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
-            raise InputError(f"--config {explicit}: no such file; pass a tqcheck.toml or a pyproject.toml with [tool.tqcheck]")
+            raise InputError(
+                f"--config {explicit}: no such file; pass a tqcheck.toml or a pyproject.toml with [tool.tqcheck]"
+            )
     else:
         path = find_config(start)
         if path is None:

@@ -10,9 +10,9 @@ import codecs
 import math
 import os
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from .errors import InputError
 from .langid import detect_language, language_mismatch
@@ -33,7 +33,7 @@ class Document:
     segments: tuple[Segment, ...]
     line_count: int
     lang_detected: str | None = None  # what language identification said, even when lang was declared
-    lang_warning: str | None = None   # set when a declared language disagrees with identification
+    lang_warning: str | None = None  # set when a declared language disagrees with identification
 
     @property
     def texts(self) -> list[str]:
@@ -59,8 +59,10 @@ def max_input_bytes() -> int:
     except ValueError:
         megabytes = float("nan")
     if not (math.isfinite(megabytes) and megabytes > 0):
-        raise InputError(f"TQCHECK_MAX_INPUT_MB={raw!r} is not a positive number of megabytes; "
-                         "set e.g. TQCHECK_MAX_INPUT_MB=200, or unset it for the default 50")
+        raise InputError(
+            f"TQCHECK_MAX_INPUT_MB={raw!r} is not a positive number of megabytes; "
+            "set e.g. TQCHECK_MAX_INPUT_MB=200, or unset it for the default 50"
+        )
     return int(megabytes * 1024 * 1024)
 
 
@@ -97,8 +99,12 @@ def read_text(path: str | os.PathLike) -> str:
     except OSError as error:
         raise InputError(f"{p}: cannot be read ({error.strerror}); pass a readable text file") from None
     if len(data) > limit:
-        raise _too_big(str(p), f"more than {limit / 2**20:g} MB (it is not a regular file, or it grew)", limit,
-                       int(limit / 2**20) * 2)
+        raise _too_big(
+            str(p),
+            f"more than {limit / 2**20:g} MB (it is not a regular file, or it grew)",
+            limit,
+            int(limit / 2**20) * 2,
+        )
     return decode_text(data, str(p))
 
 
@@ -129,12 +135,16 @@ def _not_utf8(data: bytes, name: str, first_bad: int) -> str:
     invalid = decoded.count("\ufffd") - data.count("\ufffd".encode())
     valid_non_ascii = sum(1 for char in decoded if ord(char) > 0x7F and char != "\ufffd")
     if valid_non_ascii and invalid <= max(3, valid_non_ascii // 100):
-        return (f"{name}: is UTF-8 except for {invalid} invalid byte sequence(s), the first {where}; "
-                "fix or delete those bytes (a damaged copy-paste?), then run again")
+        return (
+            f"{name}: is UTF-8 except for {invalid} invalid byte sequence(s), the first {where}; "
+            "fix or delete those bytes (a damaged copy-paste?), then run again"
+        )
     encoding = "CP1252" if any(0x80 <= byte <= 0x9F for byte in data) else "LATIN1"
     described = "Windows-1252 text" if encoding == "CP1252" else "Latin-1 text"
-    return (f"{name}: is not UTF-8 ({where}); it looks like {described}: convert it with "
-            f"`iconv -f {encoding} -t UTF-8 {name} > {name}.utf8`")
+    return (
+        f"{name}: is not UTF-8 ({where}); it looks like {described}: convert it with "
+        f"`iconv -f {encoding} -t UTF-8 {name} > {name}.utf8`"
+    )
 
 
 def read_lines(path: str | os.PathLike) -> list[str]:
@@ -155,9 +165,7 @@ def load_document(path: str | os.PathLike, lang: str | None = None, option: str 
     """
     lines = read_lines(path)
     segments = tuple(
-        Segment(line=number, text=" ".join(line.split()))
-        for number, line in enumerate(lines, start=1)
-        if line.strip()
+        Segment(line=number, text=" ".join(line.split())) for number, line in enumerate(lines, start=1) if line.strip()
     )
     guess = detect_language("\n".join(s.text for s in segments))
     return Document(
@@ -176,8 +184,9 @@ def document_from_texts(texts: list[str], lang: str, path: str = "<memory>") -> 
     return Document(path=path, lang=lang, segments=segments, line_count=len(texts))
 
 
-def check_line_parallel(follower: Sequence[str], follower_name: str, leader: Sequence[str], leader_name: str,
-                        what: str = "translation") -> None:
+def check_line_parallel(
+    follower: Sequence[str], follower_name: str, leader: Sequence[str], leader_name: str, what: str = "translation"
+) -> None:
     """``follower`` (a translation) must be line-parallel with ``leader`` as a user sees the files: the
     same number of lines, and blank wherever the leader is blank. A file one line short that happens
     to match the leader's non-blank lines would otherwise pair every later line with the wrong one."""

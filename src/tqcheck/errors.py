@@ -29,4 +29,3 @@ class EngineError(TqcheckError):
     """A translation engine or metric failed while running."""
 
     exit_code = 3
-

@@ -10,13 +10,16 @@ found 80% agreement with human judgements of which system is better.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
 
 from .errors import InputError
-from .metrics.registry import format_delta as _delta, format_score as _fmt, label as _label
+from .metrics.registry import format_delta as _delta
+from .metrics.registry import format_score as _fmt
+from .metrics.registry import label as _label
 from .metrics.specs import MARGIN_SOURCE, METRICS
 from .report.model import DirectionReport, Report
+from .report.verdict import GateCheck, GateResult, Kind
 from .significance import DEFAULT_SAMPLES, TESTS, PairedResult, check_signatures, pair_segments, paired_tests
 
 # Kocmi et al. 2024, metric delta for 80% pairwise accuracy against humans (COMET-22 on its 0-1 scale).
@@ -25,7 +28,6 @@ KOCMI_2024 = MARGIN_SOURCE
 GATE_METRICS = tuple(METRICS)
 LOWER_IS_BETTER = frozenset(name for name, s in METRICS.items() if not s.higher_is_better)
 
-Kind = Literal["fail_under", "fail_over", "max_drop"]
 FLAGS = {"fail_under": "--fail-under", "fail_over": "--fail-over", "max_drop": "--max-drop"}
 
 
@@ -56,7 +58,9 @@ def parse_limit(kind: Kind, text: str) -> Limit:
         try:
             value = float(raw)
         except ValueError:
-            raise InputError(f"{flag} {text}: {raw.strip()!r} is not a number; write {flag} {metric or 'bleu'}=30") from None
+            raise InputError(
+                f"{flag} {text}: {raw.strip()!r} is not a number; write {flag} {metric or 'bleu'}=30"
+            ) from None
     elif kind != "max_drop":
         raise InputError(f"{flag} {text}: give a value, e.g. {flag} {metric or 'bleu'}=30")
     return make_limit(kind, metric, value, direction.strip().lower() or None, flag=f"{flag} {text}")
@@ -73,7 +77,9 @@ def make_limit(kind: Kind, metric: str, value: float | None, direction: str | No
         raise InputError(f"{flag}: {_label(metric)} is higher-is-better; use --fail-under {metric}=VALUE")
     if kind == "max_drop":
         if value is None and metric not in KOCMI_2024_MARGINS:
-            raise InputError(f"{flag}: there is no published margin for {_label(metric)}; give one, e.g. --max-drop {metric}=2")
+            raise InputError(
+                f"{flag}: there is no published margin for {_label(metric)}; give one, e.g. --max-drop {metric}=2"
+            )
         if value is not None and value < 0:
             raise InputError(f"{flag}: a drop margin cannot be negative")
     if direction is not None:
@@ -85,8 +91,8 @@ def make_limit(kind: Kind, metric: str, value: float | None, direction: str | No
 
 def merge_limits(base: Iterable[Limit], overrides: Iterable[Limit]) -> list[Limit]:
     """Overrides (CLI flags) replace base limits (configuration) with the same kind, metric and direction."""
-    merged = {(l.kind, l.metric, l.direction): l for l in base}
-    merged.update({(l.kind, l.metric, l.direction): l for l in overrides})
+    merged = {(limit.kind, limit.metric, limit.direction): limit for limit in base}
+    merged.update({(limit.kind, limit.metric, limit.direction): limit for limit in overrides})
     return list(merged.values())
 
 
@@ -112,8 +118,10 @@ class GatePolicy:
 
     def __post_init__(self) -> None:
         check_significance_settings(self.test, self.samples, self.alpha)
-        if any(l.kind == "max_drop" for l in self.limits) and not self.baseline:
-            raise InputError("--max-drop compares against a baseline: add --baseline REPORT.json (a JSON report written by tqcheck --json)")
+        if any(limit.kind == "max_drop" for limit in self.limits) and not self.baseline:
+            raise InputError(
+                "--max-drop compares against a baseline: add --baseline REPORT.json (a JSON report written by tqcheck --json)"
+            )
 
     @property
     def active(self) -> bool:
@@ -126,81 +134,42 @@ class GatePolicy:
         for limit in self.limits:
             what = f"{FLAGS[limit.kind]} {limit.direction + ':' if limit.direction else ''}{limit.metric}"
             if limit.direction is not None and limit.direction not in directions:
-                raise InputError(f"{what} (from the flags or the settings file) names direction {limit.direction}, but "
-                                 f"this run checks {', '.join(directions)}; drop the limit or run that direction (--direction)")
+                raise InputError(
+                    f"{what} (from the flags or the settings file) names direction {limit.direction}, but "
+                    f"this run checks {', '.join(directions)}; drop the limit or run that direction (--direction)"
+                )
             if limit.metric not in metrics:
-                raise InputError(f"{what} (from the flags or the settings file) names {_label(limit.metric)}, which this "
-                                 f"run does not compute ({', '.join(metrics)}); add it to --metrics or drop the limit")
+                raise InputError(
+                    f"{what} (from the flags or the settings file) names {_label(limit.metric)}, which this "
+                    f"run does not compute ({', '.join(metrics)}); add it to --metrics or drop the limit"
+                )
 
     def metrics_needed(self) -> list[str]:
         """The metrics a gate check names (they must be computed, and not skipped silently)."""
-        return list(dict.fromkeys(l.metric for l in self.limits))
+        return list(dict.fromkeys(limit.metric for limit in self.limits))
 
     def for_direction(self, direction: str, kind: Kind) -> list[Limit]:
         """Limits of ``kind`` for a direction; a direction-specific limit replaces the general one."""
         chosen: dict[str, Limit] = {}
         for limit in self.limits:
-            if limit.kind == kind and limit.applies_to(direction):
-                if limit.metric not in chosen or limit.direction is not None:
-                    chosen[limit.metric] = limit
+            if (
+                limit.kind == kind
+                and limit.applies_to(direction)
+                and (limit.metric not in chosen or limit.direction is not None)
+            ):
+                chosen[limit.metric] = limit
         return list(chosen.values())
 
 
-@dataclass(frozen=True)
-class GateCheck:
-    """One check's verdict with the numbers behind it."""
-
-    direction: str
-    metric: str
-    kind: Kind
-    passed: bool
-    value: float
-    limit: float
-    reason: str
-    baseline: float | None = None
-    p_value: float | None = None
-    ci: tuple[float, float] | None = None
-    baseline_ci: tuple[float, float] | None = None
-    margin_source: str | None = None
-    segments: int | None = None
-
-    @property
-    def delta(self) -> float | None:
-        return None if self.baseline is None else self.value - self.baseline
-
-
-@dataclass
-class GateResult:
-    checks: list[GateCheck]
-    baseline: str | None = None
-    test: str | None = None
-    samples: int | None = None
-    alpha: float | None = None
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        return all(c.passed for c in self.checks)
-
-    @property
-    def failures(self) -> list[GateCheck]:
-        return [c for c in self.checks if not c.passed]
-
-    def verdict(self) -> str:
-        if self.passed:
-            return f"quality gate passed: {len(self.checks)} check(s)"
-        first = self.failures[0]
-        more = f" (and {len(self.failures) - 1} more)" if len(self.failures) > 1 else ""
-        return f"quality gate failed: {first.direction} {first.reason}{more}"
-
-
 def _threshold_check(d: DirectionReport, limit: Limit) -> GateCheck:
+    assert limit.value is not None  # a threshold always has a value (only --max-drop may take the default)
     result = d.metric(limit.metric)
     label = _label(limit.metric)
     if result is None:
         reason = d.skipped_metrics.get(limit.metric, "it was not computed")
-        return GateCheck(d.direction, limit.metric, limit.kind, False, float("nan"), limit.value,
-                         f"{label} has no score ({reason})")
+        return GateCheck(
+            d.direction, limit.metric, limit.kind, False, float("nan"), limit.value, f"{label} has no score ({reason})"
+        )
     value, threshold = result.score, float(limit.value)
     if limit.kind == "fail_under":
         passed = value >= threshold
@@ -208,8 +177,15 @@ def _threshold_check(d: DirectionReport, limit: Limit) -> GateCheck:
     else:
         passed = value <= threshold
         relation = "≤" if passed else "is over the threshold"
-    return GateCheck(d.direction, limit.metric, limit.kind, passed, value, threshold,
-                     f"{label} {_fmt(limit.metric, value)} {relation} {_fmt(limit.metric, threshold)}")
+    return GateCheck(
+        d.direction,
+        limit.metric,
+        limit.kind,
+        passed,
+        value,
+        threshold,
+        f"{label} {_fmt(limit.metric, value)} {relation} {_fmt(limit.metric, threshold)}",
+    )
 
 
 def _drop_check(d: DirectionReport, limit: Limit, paired: PairedResult, alpha: float, margin_source: str) -> GateCheck:
@@ -223,24 +199,43 @@ def _drop_check(d: DirectionReport, limit: Limit, paired: PairedResult, alpha: f
     elif worse_by <= margin:
         passed, verdict = True, f"worse, but within the margin {_fmt(m, margin)}"
     elif paired.p_value >= alpha:
-        passed, verdict = True, f"worse by more than the margin {_fmt(m, margin)}, but not significant ({evidence} ≥ {alpha}): noise"
+        passed, verdict = (
+            True,
+            f"worse by more than the margin {_fmt(m, margin)}, but not significant ({evidence} ≥ {alpha}): noise",
+        )
     else:
-        passed, verdict = False, f"worse by more than the margin {_fmt(m, margin)} and significant ({evidence} < {alpha})"
+        passed, verdict = (
+            False,
+            f"worse by more than the margin {_fmt(m, margin)} and significant ({evidence} < {alpha})",
+        )
     return GateCheck(
-        d.direction, m, "max_drop", passed, paired.system, margin, f"{change}: {verdict}",
-        baseline=paired.baseline, p_value=paired.p_value, ci=paired.system_ci, baseline_ci=paired.baseline_ci,
-        margin_source=margin_source, segments=paired.segments,
+        d.direction,
+        m,
+        "max_drop",
+        passed,
+        paired.system,
+        margin,
+        f"{change}: {verdict}",
+        baseline=paired.baseline,
+        p_value=paired.p_value,
+        ci=paired.system_ci,
+        baseline_ci=paired.baseline_ci,
+        margin_source=margin_source,
+        segments=paired.segments,
     )
 
 
 def _drop_limits(policy: GatePolicy, d: DirectionReport) -> tuple[list[Limit], list[str]]:
     """Explicit --max-drop limits, or the published defaults for every metric that has one."""
-    if any(l.kind == "max_drop" for l in policy.limits):
+    if any(limit.kind == "max_drop" for limit in policy.limits):
         return policy.for_direction(d.direction, "max_drop"), []
     computed = [m.name for m in d.metrics]
     limits = [Limit("max_drop", name, None, None) for name in computed if name in KOCMI_2024_MARGINS]
-    notes = [f"{_label(name)} is not compared with the baseline: there is no published margin; add --max-drop {name}=VALUE"
-             for name in computed if name not in KOCMI_2024_MARGINS]
+    notes = [
+        f"{_label(name)} is not compared with the baseline: there is no published margin; add --max-drop {name}=VALUE"
+        for name in computed
+        if name not in KOCMI_2024_MARGINS
+    ]
     return limits, notes
 
 
@@ -258,14 +253,16 @@ def evaluate_gate(report: Report, policy: GatePolicy, baseline: Report | None = 
             continue
         old = next((b for b in baseline.directions if b.direction == d.direction), None)
         if old is None:
-            raise InputError(f"baseline {policy.baseline} has no {d.direction} direction (it has "
-                             f"{', '.join(b.direction for b in baseline.directions) or 'none'}); "
-                             "write the baseline from a run with the same --direction")
+            raise InputError(
+                f"baseline {policy.baseline} has no {d.direction} direction (it has "
+                f"{', '.join(b.direction for b in baseline.directions) or 'none'}); "
+                "write the baseline from a run with the same --direction"
+            )
         limits, notes = _drop_limits(policy, d)
         result.notes.extend(f"{d.direction}: {n}" for n in notes)
         if not limits:
             continue
-        names = [l.metric for l in limits]
+        names = [limit.metric for limit in limits]
         check_signatures(old, d, names, baseline_name=f"baseline {policy.baseline}")
         pairing = pair_segments(old, d, baseline_name=f"baseline {policy.baseline}")
         if not pairing.complete:

@@ -53,7 +53,7 @@ def ensure_offline_if_unreachable() -> bool:
     os.environ["HF_HUB_OFFLINE"] = "1"
     constants = sys.modules.get("huggingface_hub.constants")
     if constants is not None:  # already imported: patch the value it read at import
-        constants.HF_HUB_OFFLINE = True
+        constants.HF_HUB_OFFLINE = True  # type: ignore[attr-defined]
     return True
 
 
@@ -93,13 +93,17 @@ def model_fingerprint(name_or_path: str) -> str:
         digest = hashlib.sha256()
         for file in files:
             stat = file.stat()
-            digest.update(f"{file.relative_to(path) if file != path else file.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            digest.update(
+                f"{file.relative_to(path) if file != path else file.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+            )
         return "files:" + digest.hexdigest()[:16]
     try:
         from huggingface_hub import try_to_load_from_cache
 
-        found = (try_to_load_from_cache(name_or_path, "config.json")          # transformers models
-                 or try_to_load_from_cache(name_or_path, "hparams.yaml"))     # COMET checkpoints
+        found = (
+            try_to_load_from_cache(name_or_path, "config.json")  # transformers models
+            or try_to_load_from_cache(name_or_path, "hparams.yaml")
+        )  # COMET checkpoints
     except (OSError, ValueError):  # a name that is no repo id has no revision
         found = None
     if isinstance(found, str) and "snapshots" in Path(found).parts:

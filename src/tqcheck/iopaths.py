@@ -9,9 +9,9 @@ an input, or two outputs that are one file, are refused with both flags named.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from .atomic import check_writable
 from .errors import InputError
@@ -38,15 +38,15 @@ class RunFiles:
     writes: list[tuple[str, str]] = field(default_factory=list)
     appends: list[tuple[str, str]] = field(default_factory=list)  # appended to, never replaced (job summaries)
 
-    def read(self, flag: str, *paths: str | os.PathLike | None) -> "RunFiles":
+    def read(self, flag: str, *paths: str | os.PathLike | None) -> RunFiles:
         self.reads.extend((flag, os.fspath(p)) for p in paths if p is not None and os.fspath(p) != "-")
         return self
 
-    def write(self, flag: str, *paths: str | os.PathLike | None) -> "RunFiles":
+    def write(self, flag: str, *paths: str | os.PathLike | None) -> RunFiles:
         self.writes.extend((flag, os.fspath(p)) for p in paths if p is not None and os.fspath(p) != "-")
         return self
 
-    def append(self, flag: str, path: str | os.PathLike | None) -> "RunFiles":
+    def append(self, flag: str, path: str | os.PathLike | None) -> RunFiles:
         if path:
             self.appends.append((flag, os.fspath(path)))
         return self
@@ -62,7 +62,7 @@ class RunFiles:
                         f"{flag} {path} is the same file as {in_flag} {in_path}; writing it would destroy "
                         f"that input: give {flag} another path"
                     )
-            for out_flag, out_path, out_real in seen:
+            for out_flag, _, out_real in seen:
                 if _same_file(real, out_real):
                     what = f"{flag} and {out_flag}" if flag != out_flag else f"{flag} (twice)"
                     raise InputError(f"{what} would both write {path}; give each output its own path")
@@ -72,8 +72,10 @@ class RunFiles:
             real = _resolved(path)
             for in_flag, in_path, in_real in resolved_reads:
                 if _same_file(real, in_real):
-                    raise InputError(f"{flag}={path} is the same file as {in_flag} {in_path}; appending to it would "
-                                     f"change that input: point {flag} elsewhere")
+                    raise InputError(
+                        f"{flag}={path} is the same file as {in_flag} {in_path}; appending to it would "
+                        f"change that input: point {flag} elsewhere"
+                    )
 
 
 def with_direction(path: str | os.PathLike, direction: str) -> Path:

@@ -36,8 +36,10 @@ def language_mismatch(name: str, declared: str | None, guess: LanguageGuess, opt
     declared, found = declared.lower(), guess.lang.lower()
     if declared == found or any(declared in group and found in group for group in _CLOSE):
         return None
-    return (f"{name} looks like {found!r} (language identification, p={guess.probability:.2f}), not {declared!r} "
-            f"as {option} says; check the file and {option} (--strict makes this an error)")
+    return (
+        f"{name} looks like {found!r} (language identification, p={guess.probability:.2f}), not {declared!r} "
+        f"as {option} says; check the file and {option} (--strict makes this an error)"
+    )
 
 
 def _same_language(a: str, b: str) -> bool:
@@ -48,9 +50,9 @@ def _same_language(a: str, b: str) -> bool:
 class TranslationLanguage:
     """What language identification says of an engine's output for one direction."""
 
-    found: str                  # the language of all of the MT together
+    found: str  # the language of all of the MT together
     probability: float
-    checked: int                # segments long enough to judge one by one
+    checked: int  # segments long enough to judge one by one
     off_target: tuple[int, ...]  # indices of those confidently in another language
 
     def mostly_off(self, tgt_lang: str) -> bool:

@@ -17,7 +17,9 @@ def pull(name: str) -> list[str]:
     """Download ``name`` into the Hugging Face cache; for a COMET model also its encoder's
     tokenizer and config. Returns the local paths."""
     if ensure_offline_if_unreachable():
-        raise ModelUnavailableError(f"cannot pull {name}: the hub is unreachable from here; run this where there is network, then copy the cache (~/.cache/huggingface)")
+        raise ModelUnavailableError(
+            f"cannot pull {name}: the hub is unreachable from here; run this where there is network, then copy the cache (~/.cache/huggingface)"
+        )
     from huggingface_hub import snapshot_download
 
     try:
@@ -34,14 +36,16 @@ def pull(name: str) -> list[str]:
             try:
                 paths.append(snapshot_download(repo_id=encoder, allow_patterns=ENCODER_FILES))
             except (OSError, ValueError) as error:
-                raise ModelUnavailableError(f"pulled {name} but not its encoder {encoder}: {str(error).splitlines()[0]}") from None
+                raise ModelUnavailableError(
+                    f"pulled {name} but not its encoder {encoder}: {str(error).splitlines()[0]}"
+                ) from None
     return paths
 
 
 @dataclass(frozen=True)
 class CachedModel:
     repo_id: str
-    kind: str          # "COMET", "Marian (MT)", "transformers", "other"
+    kind: str  # "COMET", "Marian (MT)", "transformers", "other"
     revision: str
     size_bytes: int
     licence: str
@@ -110,13 +114,15 @@ def _kind(snapshot: Path) -> str:
 
 def list_cached(cache_dir: str | None = None) -> list[CachedModel]:
     """The models in the local Hugging Face cache, with size, kind and licence (no network)."""
+    import os
+
     from huggingface_hub import scan_cache_dir
     from huggingface_hub.errors import CacheNotFound
 
-    import os
-
     if cache_dir is None:  # read now, not at huggingface_hub's import
-        cache_dir = os.environ.get("HF_HUB_CACHE") or (os.path.join(os.environ["HF_HOME"], "hub") if os.environ.get("HF_HOME") else None)
+        cache_dir = os.environ.get("HF_HUB_CACHE") or (
+            os.path.join(os.environ["HF_HOME"], "hub") if os.environ.get("HF_HOME") else None
+        )
     try:
         info = scan_cache_dir(cache_dir)
     except CacheNotFound:
@@ -128,9 +134,15 @@ def list_cached(cache_dir: str | None = None) -> list[CachedModel]:
         revision = max(repo.revisions, key=lambda r: r.last_modified)
         snapshot = Path(revision.snapshot_path)
         licence = _card_licence(snapshot) or KNOWN_LICENCES.get(repo.repo_id.lower(), "unknown (no model card cached)")
-        models.append(CachedModel(
-            repo_id=repo.repo_id, kind=_kind(snapshot), revision=revision.commit_hash[:12],
-            size_bytes=repo.size_on_disk, licence=licence,
-            non_commercial="-nc" in licence.lower() or "non-commercial" in licence.lower(), path=str(snapshot),
-        ))
+        models.append(
+            CachedModel(
+                repo_id=repo.repo_id,
+                kind=_kind(snapshot),
+                revision=revision.commit_hash[:12],
+                size_bytes=repo.size_on_disk,
+                licence=licence,
+                non_commercial="-nc" in licence.lower() or "non-commercial" in licence.lower(),
+                path=str(snapshot),
+            )
+        )
     return models

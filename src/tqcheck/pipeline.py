@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import Sequence
 
-from . import __version__
+from ._version import __version__
 from .align import Aligner, Alignment, DynamicProgrammingAligner
 from .documents import Document
 from .errors import InputError
@@ -15,10 +15,17 @@ from .metrics.registry import NEURAL_METRICS, REFERENCE_FREE_METRICS, label
 from .report.model import DirectionReport, Report
 from .scoring import LinePair, metric_warnings, score_triples, segment_results
 from .translate import Translator
-
 from .translation import (  # noqa: F401  (the translation stage; names kept importable from here)
-    UNITS, Progress, Translated, announce, cache_warnings, check_translation_language, preflight_models,
-    translate_document, translate_for_unit, translation_cache_summary,
+    UNITS,
+    Progress,
+    Translated,
+    announce,
+    cache_warnings,
+    check_translation_language,
+    preflight_models,
+    translate_document,
+    translate_for_unit,
+    translation_cache_summary,
 )
 
 
@@ -31,8 +38,9 @@ def new_report(command: str, directions: list[DirectionReport]) -> Report:
     )
 
 
-def align_cached(aligner: Aligner, source: Document, reference: Document, translations: Sequence[str] | None,
-                 cache=None) -> Alignment:
+def align_cached(
+    aligner: Aligner, source: Document, reference: Document, translations: Sequence[str] | None, cache=None
+) -> Alignment:
     """Align, or take the alignment a previous run made of exactly these inputs with this aligner
     (and this tqcheck version, since the aligner's code is part of the result)."""
     if cache is None:
@@ -41,9 +49,15 @@ def align_cached(aligner: Aligner, source: Document, reference: Document, transl
 
     from .cache import cache_key
 
-    key = cache_key("alignment", __version__, type(aligner).__name__, aligner.cache_key_parts(),
-                    [(s.line, s.text) for s in source.segments], [(s.line, s.text) for s in reference.segments],
-                    list(translations) if translations is not None else None)
+    key = cache_key(
+        "alignment",
+        __version__,
+        type(aligner).__name__,
+        aligner.cache_key_parts(),
+        [(s.line, s.text) for s in source.segments],
+        [(s.line, s.text) for s in reference.segments],
+        list(translations) if translations is not None else None,
+    )
     stored = cache.get_many("alignments", [key]).get(key)
     if stored is not None:
         return Alignment.from_dict(json.loads(stored))
@@ -61,14 +75,30 @@ def scoring_units(pairs: Sequence, reference: Document, translated: Translated) 
 
     reference_sentences = split_lines({seg.line: seg.text for seg in reference.segments}, reference.lang)
     units, unmatched = sentence_pairs(pairs, translated.sentences, reference_sentences, translated.sentence_mt)
-    warnings = [f"{len(unmatched)} sentence(s) inside aligned paragraphs have no counterpart and are not scored: "
-                + "; ".join(unmatched[:5]) + ("; …" if len(unmatched) > 5 else "")] if unmatched else []
+    warnings = (
+        [
+            f"{len(unmatched)} sentence(s) inside aligned paragraphs have no counterpart and are not scored: "
+            + "; ".join(unmatched[:5])
+            + ("; …" if len(unmatched) > 5 else "")
+        ]
+        if unmatched
+        else []
+    )
     return units, warnings
 
 
-def translate_and_align(translator: Translator | None, source: Document, reference: Document, unit: str, *,
-                        aligner: Aligner | None = None, cache=None, progress: Progress | None = None,
-                        seconds: dict[str, float], strict: bool = False) -> tuple[Translated, Alignment]:
+def translate_and_align(
+    translator: Translator | None,
+    source: Document,
+    reference: Document,
+    unit: str,
+    *,
+    aligner: Aligner | None = None,
+    cache=None,
+    progress: Progress | None = None,
+    seconds: dict[str, float],
+    strict: bool = False,
+) -> tuple[Translated, Alignment]:
     """The first half of check and audit: the MT of the source (when there is an engine) and the
     alignment it guides; ``seconds`` gets the time of each. No aligned line at all is bad input."""
     aligner = aligner or DynamicProgrammingAligner()
@@ -106,14 +136,24 @@ def check_direction(
     Returns the report and the MT of every source segment (for --save-translation)."""
     scoring = ScoringSettings.of(scoring)
     seconds: dict[str, float] = {}
-    translated, alignment = translate_and_align(translator, source, reference, unit, aligner=aligner, cache=cache,
-                                                progress=progress, seconds=seconds, strict=strict)
+    translated, alignment = translate_and_align(
+        translator,
+        source,
+        reference,
+        unit,
+        aligner=aligner,
+        cache=cache,
+        progress=progress,
+        seconds=seconds,
+        strict=strict,
+    )
     translations = translated.paragraphs
     units, unit_warnings = scoring_units(alignment.pairs, reference, translated)
     warnings = translated.warnings + unit_warnings + cache_warnings(translator)
     triples = [TranslationTriple(u.source, u.hypothesis or "", u.reference) for u in units]
-    results, skipped, metric_seconds = score_triples(triples, scoring, tgt_lang=reference.lang, progress=progress,
-                                                     cache=cache)
+    results, skipped, metric_seconds = score_triples(
+        triples, scoring, tgt_lang=reference.lang, progress=progress, cache=cache
+    )
     seconds.update(metric_seconds)
     segments = segment_results(triples, results, units)
     report = DirectionReport(
@@ -134,6 +174,7 @@ def check_direction(
         unit=unit,
         translation_cache=translation_cache_summary(translator),
     )
+    assert translations is not None  # there is an engine, so every source segment has its MT
     return report, translations
 
 
@@ -159,30 +200,44 @@ def score_lines(
             check_line_parallel(hypotheses, paths[1] or "hypothesis", lines, name)
     metric_names = list(scoring.metrics)
     skipped: dict[str, str] = {}
-    needs = {name: [what for what, given in (("--src", sources is not None), ("--ref", references is not None))
-                    if not given and (what == "--src" and name in NEURAL_METRICS
-                                      or what == "--ref" and name not in REFERENCE_FREE_METRICS)]
-             for name in metric_names}
+    needs = {
+        name: [
+            what
+            for what, given in (("--src", sources is not None), ("--ref", references is not None))
+            if not given
+            and (what == "--src" and name in NEURAL_METRICS or what == "--ref" and name not in REFERENCE_FREE_METRICS)
+        ]
+        for name in metric_names
+    }
     for name, missing in needs.items():
         if not missing:
             continue
         reason = f"{label(name)} needs {' and '.join(missing)}"
         if name in scoring.explicit:
-            hint = "; without a reference score with --metrics cometkiwi (quality estimation)" if "--ref" in missing else ""
-            raise InputError(f"{reason}: pass {' and '.join(m + ' FILE' for m in missing)} (line-parallel with --hyp){hint}")
+            hint = (
+                "; without a reference score with --metrics cometkiwi (quality estimation)"
+                if "--ref" in missing
+                else ""
+            )
+            raise InputError(
+                f"{reason}: pass {' and '.join(m + ' FILE' for m in missing)} (line-parallel with --hyp){hint}"
+            )
         metric_names.remove(name)
         skipped[name] = f"no {' or '.join(missing)} given; {reason}"
     if not metric_names:
         raise InputError("nothing to score: " + "; ".join(skipped.values()))
     triples = [
-        TranslationTriple(sources[i] if sources is not None else "", h, references[i] if references is not None else None)
+        TranslationTriple(
+            sources[i] if sources is not None else "", h, references[i] if references is not None else None
+        )
         for i, h in enumerate(hypotheses)
     ]
-    results, more_skipped, seconds = score_triples(triples, scoring.but(metrics=tuple(metric_names)), tgt_lang=tgt_lang,
-                                                   progress=progress, cache=cache)
+    results, more_skipped, seconds = score_triples(
+        triples, scoring.but(metrics=tuple(metric_names)), tgt_lang=tgt_lang, progress=progress, cache=cache
+    )
     skipped.update(more_skipped)
-    lines = [LinePair(source_lines=(i,), reference_lines=(i,)) for i in range(1, len(triples) + 1)]
-    segments = segment_results(triples, results, lines)
+    units = [LinePair(source_lines=(i,), reference_lines=(i,)) for i in range(1, len(triples) + 1)]
+    segments = segment_results(triples, results, units)
     return DirectionReport(
         src_lang=src_lang,
         tgt_lang=tgt_lang,
@@ -200,8 +255,9 @@ def score_lines(
     )
 
 
-def plan_directions(first: Document, second: Document, direction: str | None,
-                    default_both: bool = False) -> list[tuple[Document, Document]]:
+def plan_directions(
+    first: Document, second: Document, direction: str | None, default_both: bool = False
+) -> list[tuple[Document, Document]]:
     """Which (source, reference) pairs to check. ``direction`` is ``xx-yy``, ``both`` or None
     (None: ``first`` is the source, unless ``default_both``)."""
     if first.lang == second.lang:

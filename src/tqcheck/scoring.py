@@ -4,8 +4,9 @@ with what each metric could not do said as a warning or a skip reason."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from .errors import ModelUnavailableError
 from .metrics import MetricResult, ScoringSettings, TranslationTriple, create_metric
@@ -17,10 +18,14 @@ from .translation import Progress, announce
 class ScoringUnit(Protocol):
     """What a scored segment came from: lines of both files (and, in sentence mode, sentence ids)."""
 
-    source_lines: tuple[int, ...]
-    reference_lines: tuple[int, ...]
-    source_sentences: tuple[str, ...]
-    reference_sentences: tuple[str, ...]
+    @property
+    def source_lines(self) -> tuple[int, ...]: ...
+    @property
+    def reference_lines(self) -> tuple[int, ...]: ...
+    @property
+    def source_sentences(self) -> tuple[str, ...]: ...
+    @property
+    def reference_sentences(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,14 @@ class LinePair:
     reference_sentences: tuple[str, ...] = ()
 
 
-def score_triples(triples: Sequence[TranslationTriple], settings: ScoringSettings, *, tgt_lang: str,
-                  progress: Progress | None = None, cache=None) -> tuple[list[MetricResult], dict[str, str], dict[str, float]]:
+def score_triples(
+    triples: Sequence[TranslationTriple],
+    settings: ScoringSettings,
+    *,
+    tgt_lang: str,
+    progress: Progress | None = None,
+    cache=None,
+) -> tuple[list[MetricResult], dict[str, str], dict[str, float]]:
     """Score with each metric of ``settings``. A neural metric that was not asked for explicitly and
     cannot be loaded is skipped with its reason instead of failing the run."""
     results: list[MetricResult] = []
@@ -42,8 +53,12 @@ def score_triples(triples: Sequence[TranslationTriple], settings: ScoringSetting
     seconds: dict[str, float] = {}
     for name in settings.metrics:
         metric = create_metric(name, settings, tgt_lang=tgt_lang, cache=cache)
-        announce(progress, f"{label(name)}: loading the model (unless every segment is cached) and scoring "
-                           f"{len(triples)} segments" if name in NEURAL_METRICS else f"scoring {name} on {len(triples)} segments")
+        announce(
+            progress,
+            f"{label(name)}: loading the model (unless every segment is cached) and scoring {len(triples)} segments"
+            if name in NEURAL_METRICS
+            else f"scoring {name} on {len(triples)} segments",
+        )
         started = time.perf_counter()
         try:
             results.append(metric.score(triples))
@@ -70,8 +85,9 @@ def metric_warnings(results: list[MetricResult], segments: list[SegmentResult]) 
     return warnings
 
 
-def segment_results(triples: Sequence[TranslationTriple], results: list[MetricResult],
-                    units: Sequence[ScoringUnit]) -> list[SegmentResult]:
+def segment_results(
+    triples: Sequence[TranslationTriple], results: list[MetricResult], units: Sequence[ScoringUnit]
+) -> list[SegmentResult]:
     """Segment results; ``units`` say where each triple came from (aligned pairs or sentence pairs)."""
     return [
         SegmentResult(
@@ -83,8 +99,11 @@ def segment_results(triples: Sequence[TranslationTriple], results: list[MetricRe
             hypothesis=triple.hypothesis,
             reference=triple.reference,
             scores={r.name: r.segment_scores[index] for r in results},
-            error_spans={r.name: r.details["error_spans"][index] for r in results
-                         if r.details.get("error_spans") and r.details["error_spans"][index]},
+            error_spans={
+                r.name: r.details["error_spans"][index]
+                for r in results
+                if r.details.get("error_spans") and r.details["error_spans"][index]
+            },
         )
         for index, (triple, unit) in enumerate(zip(triples, units))
     ]

@@ -13,8 +13,8 @@ are compared, and the comparison says how many that was.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .errors import InputError
 from .metrics.specs import METRICS
@@ -63,16 +63,20 @@ class Pairing:
         return n == self.baseline_total == self.system_total
 
     def describe(self) -> str:
-        return (f"paired on {len(self.system_indices)} segments aligned the same way in both runs "
-                f"(baseline {self.baseline_total}, this run {self.system_total})")
+        return (
+            f"paired on {len(self.system_indices)} segments aligned the same way in both runs "
+            f"(baseline {self.baseline_total}, this run {self.system_total})"
+        )
 
 
 def pair_segments(baseline: DirectionReport, system: DirectionReport, baseline_name: str = "baseline") -> Pairing:
     """Match segments by their line (and sentence) numbers; refuse a baseline scored against another
     reference, or cut into other units."""
     if baseline.unit != system.unit:
-        raise InputError(f"{baseline_name} was scored by {baseline.unit} and this run by {system.unit} ({system.direction}); "
-                         f"pass --unit {baseline.unit}, or write a new baseline with --json")
+        raise InputError(
+            f"{baseline_name} was scored by {baseline.unit} and this run by {system.unit} ({system.direction}); "
+            f"pass --unit {baseline.unit}, or write a new baseline with --json"
+        )
     by_key = {s.key: k for k, s in enumerate(baseline.segments)}
     baseline_indices, system_indices = [], []
     for k, segment in enumerate(system.segments):
@@ -108,24 +112,32 @@ def signature_difference(baseline_signature: str, signature: str) -> str | None:
     if baseline_signature == signature:
         return None
     old, new = _signature_fields(baseline_signature), _signature_fields(signature)
-    parts = [f"{key} {old.get(key, '(absent)')} → {new.get(key, '(absent)')}"
-             for key in dict.fromkeys([*old, *new]) if old.get(key) != new.get(key)]
+    parts = [
+        f"{key} {old.get(key, '(absent)')} → {new.get(key, '(absent)')}"
+        for key in dict.fromkeys([*old, *new])
+        if old.get(key) != new.get(key)
+    ]
     return "; ".join(parts) or f"{baseline_signature!r} → {signature!r}"
 
 
-def check_signatures(baseline: DirectionReport, system: DirectionReport, metrics: Sequence[str],
-                     baseline_name: str = "baseline") -> None:
+def check_signatures(
+    baseline: DirectionReport, system: DirectionReport, metrics: Sequence[str], baseline_name: str = "baseline"
+) -> None:
     """Refuse to compare scores made differently (tokeniser, model, version...), naming what differs."""
     for name in metrics:
         old, new = baseline.metric(name), system.metric(name)
         if old is None:
-            raise InputError(f"{baseline_name} has no {name} score for {system.direction}; "
-                             f"it has {', '.join(m.name for m in baseline.metrics) or 'none'}; "
-                             "rerun the baseline with that metric or leave it out of the comparison")
+            raise InputError(
+                f"{baseline_name} has no {name} score for {system.direction}; "
+                f"it has {', '.join(m.name for m in baseline.metrics) or 'none'}; "
+                "rerun the baseline with that metric or leave it out of the comparison"
+            )
         difference = signature_difference(old.signature, new.signature) if new is not None else None
         if difference:
-            raise InputError(f"{baseline_name}'s {name} signature differs from this run's ({system.direction}: {difference}); "
-                             "scores made differently are not comparable: rerun the baseline with the same settings")
+            raise InputError(
+                f"{baseline_name}'s {name} signature differs from this run's ({system.direction}: {difference}); "
+                "scores made differently are not comparable: rerun the baseline with the same settings"
+            )
 
 
 def _sacrebleu_metric(name: str, tgt_lang: str):
@@ -163,8 +175,14 @@ def _run_paired_test(named_systems, metrics: dict, references, test: str, sample
 
     # sacrebleu narrates each step at INFO; COMET's import leaves the root logger at INFO.
     logging.getLogger("sacrebleu").setLevel(logging.WARNING)
-    paired = PairedTest(named_systems, metrics, references, test_type=test, n_samples=samples,
-                        n_ar_confidence=DEFAULT_SAMPLES["bs"] if test == "ar" else -1)
+    paired = PairedTest(
+        named_systems,
+        metrics,
+        references,
+        test_type=test,
+        n_samples=samples,
+        n_ar_confidence=DEFAULT_SAMPLES["bs"] if test == "ar" else -1,
+    )
     signatures, scores = paired()
     # PairedTest re-keys metrics by their score names (BLEU, chrF2, TER); its dict keeps our order.
     results = {}
@@ -174,26 +192,39 @@ def _run_paired_test(named_systems, metrics: dict, references, test: str, sample
     return results
 
 
-def paired_tests(baseline: DirectionReport, system: DirectionReport, metrics: Sequence[str], pairing: Pairing,
-                 *, test: str = "bs", samples: int = 0) -> dict[str, PairedResult]:
+def paired_tests(
+    baseline: DirectionReport,
+    system: DirectionReport,
+    metrics: Sequence[str],
+    pairing: Pairing,
+    *,
+    test: str = "bs",
+    samples: int | None = 0,
+) -> dict[str, PairedResult]:
     """Paired test of ``system`` against ``baseline`` for each metric, on the paired segments."""
     if test not in TESTS:
-        raise InputError(f"unknown significance test {test!r}; choose bs (paired bootstrap) or ar (approximate randomization)")
+        raise InputError(
+            f"unknown significance test {test!r}; choose bs (paired bootstrap) or ar (approximate randomization)"
+        )
     samples = samples or DEFAULT_SAMPLES[test]
     references = [[system.segments[k].reference or "" for k in pairing.system_indices]]
     raw: dict[str, tuple] = {}
     lexical = {name: _sacrebleu_metric(name, system.tgt_lang) for name in metrics if name in SACREBLEU_METRICS}
     if lexical:
-        systems = [("baseline", [baseline.segments[j].hypothesis for j in pairing.baseline_indices]),
-                   ("system", [system.segments[k].hypothesis for k in pairing.system_indices])]
+        systems = [
+            ("baseline", [baseline.segments[j].hypothesis for j in pairing.baseline_indices]),
+            ("system", [system.segments[k].hypothesis for k in pairing.system_indices]),
+        ]
         raw.update(_run_paired_test(systems, lexical, references, test, samples))
     for name in metrics:
         if name in SACREBLEU_METRICS:
             continue
         values: dict[str, float] = {}
         tokens: dict[str, list[str]] = {"baseline": [], "system": []}
-        for side, report, indices in (("baseline", baseline, pairing.baseline_indices),
-                                      ("system", system, pairing.system_indices)):
+        for side, report, indices in (
+            ("baseline", baseline, pairing.baseline_indices),
+            ("system", system, pairing.system_indices),
+        ):
             for position, index in enumerate(indices):
                 token = f"{side}\x00{position}"
                 values[token] = float(report.segments[index].scores[name])
@@ -206,8 +237,15 @@ def paired_tests(baseline: DirectionReport, system: DirectionReport, metrics: Se
         # Identical scores are no difference at all; sacrebleu's resampling would still report a p-value.
         p_value = 1.0 if float(new.score) == float(old.score) else float(new.p_value)
         results[name] = PairedResult(
-            metric=name, baseline=float(old.score), system=float(new.score), p_value=p_value,
-            baseline_ci=(float(old.mean), float(old.ci)), system_ci=(float(new.mean), float(new.ci)),
-            test=test, samples=samples, seed=seed, segments=len(pairing.system_indices),
+            metric=name,
+            baseline=float(old.score),
+            system=float(new.score),
+            p_value=p_value,
+            baseline_ci=(float(old.mean), float(old.ci)),
+            system_ci=(float(new.mean), float(new.ci)),
+            test=test,
+            samples=samples,
+            seed=seed,
+            segments=len(pairing.system_indices),
         )
     return results

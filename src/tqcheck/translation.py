@@ -4,8 +4,8 @@ runs (every hub model available). Split from pipeline.py, which composes the sta
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from .documents import Document
 from .errors import EngineError, InputError, ModelUnavailableError
@@ -19,9 +19,15 @@ def announce(progress: Progress | None, message: str) -> None:
         progress(message)
 
 
-def translate_document(translator: Translator, document: Document, tgt_lang: str,
-                       progress: Progress | None = None, *, strict: bool = False,
-                       warnings: list[str] | None = None) -> list[str]:
+def translate_document(
+    translator: Translator,
+    document: Document,
+    tgt_lang: str,
+    progress: Progress | None = None,
+    *,
+    strict: bool = False,
+    warnings: list[str] | None = None,
+) -> list[str]:
     """The MT of every segment, checked: one translation each, in the target language.
 
     MT that is mostly in another language is an engine error (its score would be meaningless);
@@ -35,6 +41,7 @@ def translate_document(translator: Translator, document: Document, tgt_lang: str
     started = time.perf_counter()
 
     def counted(done: int, total: int) -> None:
+        assert progress is not None  # only passed on when there is a progress callback
         rate = done / max(time.perf_counter() - started, 1e-9)
         progress(f"{what}: {done}/{total} ({rate:.1f}/s)")
 
@@ -43,7 +50,9 @@ def translate_document(translator: Translator, document: Document, tgt_lang: str
     else:
         translations = translator.translate(texts, document.lang, tgt_lang, progress=counted if progress else None)
     if len(translations) != len(texts):
-        raise EngineError(f"engine {translator.name} returned {len(translations)} translations for {len(texts)} segments")
+        raise EngineError(
+            f"engine {translator.name} returned {len(translations)} translations for {len(texts)} segments"
+        )
     mixed = check_translation_language(translator.name, document, translations, tgt_lang)
     if mixed and strict:
         raise EngineError(mixed + "; --strict is on")
@@ -52,7 +61,9 @@ def translate_document(translator: Translator, document: Document, tgt_lang: str
     return translations
 
 
-def check_translation_language(engine: str, document: Document, translations: Sequence[str], tgt_lang: str) -> str | None:
+def check_translation_language(
+    engine: str, document: Document, translations: Sequence[str], tgt_lang: str
+) -> str | None:
     """Raise EngineError when the MT is mostly not in ``tgt_lang``; return a warning when several
     segments are in another language; None when it is fine (or the language cannot be identified)."""
     from .langid import identify_translation
@@ -71,14 +82,21 @@ def check_translation_language(engine: str, document: Document, translations: Se
         )
     if found.mixed():
         lines = [str(document.segments[k].line) for k in found.off_target]
-        return (f"{direction}: {len(found.off_target)} of {found.checked} MT segments from engine {engine} look like "
-                f"another language than {tgt_lang!r} (source lines {', '.join(lines[:10])}{', …' if len(lines) > 10 else ''})"
-                " (--strict makes this an error)")
+        return (
+            f"{direction}: {len(found.off_target)} of {found.checked} MT segments from engine {engine} look like "
+            f"another language than {tgt_lang!r} (source lines {', '.join(lines[:10])}{', …' if len(lines) > 10 else ''})"
+            " (--strict makes this an error)"
+        )
     return None
 
 
-def preflight_models(translator: Translator, directions: Sequence[tuple[str, str]], metrics: Sequence[str],
-                     comet_model: str | None, qe_model: str | None) -> None:
+def preflight_models(
+    translator: Translator,
+    directions: Sequence[tuple[str, str]],
+    metrics: Sequence[str],
+    comet_model: str | None,
+    qe_model: str | None,
+) -> None:
     """Before any work: every hub model of every direction (MT, and COMET/QE for ``metrics``) must be
     reachable or cached; all that are not are named at once, with the one command that fetches them."""
     from .hub import missing_hub_models
@@ -102,8 +120,12 @@ def preflight_models(translator: Translator, directions: Sequence[tuple[str, str
             f"{len(missing)} models are not in the local cache and the hub is unreachable: {', '.join(missing)}; "
             f"run `tqcheck models pull {' '.join(missing)}` where there is network, or pass local paths "
             "(--model, --comet-model, --qe-model)"
-            + (", or use another engine (--direction sv-en --engine command --command 'apertium -u swe-isl | apertium -u "
-               "isl-eng', or --engine file --hypothesis PATH)" if set(missing) & set(mt_models) else "")
+            + (
+                ", or use another engine (--direction sv-en --engine command --command 'apertium -u swe-isl | apertium -u "
+                "isl-eng', or --engine file --hypothesis PATH)"
+                if set(missing) & set(mt_models)
+                else ""
+            )
         )
 
 
@@ -133,26 +155,43 @@ UNITS = ("paragraph", "sentence")
 class Translated:
     """The MT of a source for alignment (one text per source segment) and, by sentence, per sentence."""
 
-    paragraphs: list[str] | None                     # None without an engine
-    sentences: dict[int, list[str]] | None = None    # sentence unit: source line -> its sentences
+    paragraphs: list[str] | None  # None without an engine
+    sentences: dict[int, list[str]] | None = None  # sentence unit: source line -> its sentences
     sentence_mt: dict[int, list[str]] | None = None  # sentence unit: source line -> its sentences' MT
     warnings: list[str] = field(default_factory=list)  # e.g. MT segments in another language
 
 
-def _translate_sentences(translator: Translator, source: Document, sentences: dict[int, list[str]], tgt_lang: str,
-                         progress: Progress | None, strict: bool, warnings: list[str]) -> dict[int, list[str]]:
+def _translate_sentences(
+    translator: Translator,
+    source: Document,
+    sentences: dict[int, list[str]],
+    tgt_lang: str,
+    progress: Progress | None,
+    strict: bool,
+    warnings: list[str],
+) -> dict[int, list[str]]:
     """Translate every sentence of the source (one engine call over all of them); line -> its sentences' MT."""
     from .documents import Segment
 
     flat = [text for seg in source.segments for text in sentences[seg.line]]
-    as_document = Document(path=source.path, lang=source.lang, line_count=len(flat),
-                           segments=tuple(Segment(k, text) for k, text in enumerate(flat, 1)))
+    as_document = Document(
+        path=source.path,
+        lang=source.lang,
+        line_count=len(flat),
+        segments=tuple(Segment(k, text) for k, text in enumerate(flat, 1)),
+    )
     translated = iter(translate_document(translator, as_document, tgt_lang, progress, strict=strict, warnings=warnings))
     return {seg.line: [next(translated) for _ in sentences[seg.line]] for seg in source.segments}
 
 
-def translate_for_unit(translator: Translator | None, source: Document, tgt_lang: str, unit: str,
-                       progress: Progress | None = None, strict: bool = False) -> Translated:
+def translate_for_unit(
+    translator: Translator | None,
+    source: Document,
+    tgt_lang: str,
+    unit: str,
+    progress: Progress | None = None,
+    strict: bool = False,
+) -> Translated:
     """Translate by paragraph, or (sentence unit) sentence by sentence, with the sentences' MT joined
     per paragraph for the paragraph alignment: one pass of the engine either way."""
     if unit not in UNITS:
@@ -164,9 +203,11 @@ def translate_for_unit(translator: Translator | None, source: Document, tgt_lang
         paragraphs = translate_document(translator, source, tgt_lang, progress, strict=strict, warnings=warnings)
         return Translated(paragraphs, warnings=warnings)
     if translator is not None and not translator.translates_any_text:
-        raise InputError(f"--unit sentence translates the source sentence by sentence, and engine {translator.name} "
-                         "only has one translation per source line; use an engine that translates (marian, "
-                         "ctranslate2, command), or --unit paragraph")
+        raise InputError(
+            f"--unit sentence translates the source sentence by sentence, and engine {translator.name} "
+            "only has one translation per source line; use an engine that translates (marian, "
+            "ctranslate2, command), or --unit paragraph"
+        )
     from .align.sentences import split_lines
 
     announce(progress, "splitting into sentences")

@@ -52,8 +52,14 @@ def _trigrams(text: str, source: str) -> Counter:
     return Counter(set(squeezed[k : k + 3] for k in range(len(squeezed) - 2)) | set(anchors(source)))
 
 
-def _coarse_centres(hypotheses: list[str], sources: list[str], references: list[str], diagonal: list[int],
-                    width: int, settings: AlignmentSettings) -> list[int]:
+def _coarse_centres(
+    hypotheses: list[str],
+    sources: list[str],
+    references: list[str],
+    diagonal: list[int],
+    width: int,
+    settings: AlignmentSettings,
+) -> list[int]:
     """For each source row (and the end), the reference index the cheap 1-1 path passes through."""
     from .scorer import Channel  # the same noise model as the fine pass
 
@@ -66,15 +72,29 @@ def _coarse_centres(hypotheses: list[str], sources: list[str], references: list[
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(total > 0, 200.0 * matched[0] / total, np.nan)
 
-    dice = band_tables([lambda i: [_trigrams(hypotheses[i], sources[i])]], lambda j: [_trigrams(references[j], references[j])],
-                       1, dice_cells, band, shapes=((1, 1),))[0][(1, 1)]
+    dice = band_tables(
+        [lambda i: [_trigrams(hypotheses[i], sources[i])]],
+        lambda j: [_trigrams(references[j], references[j])],
+        1,
+        dice_cells,
+        band,
+        shapes=((1, 1),),
+    )[0][(1, 1)]
 
     def similarity(i0, i1, j0, j1):  # a cell off the bulk tables
         a, b = _trigrams(hypotheses[i0], sources[i0]), _trigrams(references[j0], references[j0])
         return 200.0 * len(a.keys() & b.keys()) / (len(a) + len(b)) if a or b else None
 
-    channel = Channel({(1, 1): dice}, band, np.asarray(diagonal[:n], dtype=np.int64), width,
-                      similarity, [len(t) for t in hypotheses], [len(t) for t in references], floor=2.0)
+    channel = Channel(
+        {(1, 1): dice},
+        band,
+        np.asarray(diagonal[:n], dtype=np.int64),
+        width,
+        similarity,
+        [len(t) for t in hypotheses],
+        [len(t) for t in references],
+        floor=2.0,
+    )
     z_cells = channel.z_tables()[(1, 1)]
     start = band.start.tolist()
     lo, hi = row_windows(diagonal, width, m)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import ClassVar, Sequence
+from typing import ClassVar
 
 from ..documents import Document
 
 
-def place(source_lines: Sequence[int], reference_lines: Sequence[int],
-          source_sentences: Sequence[str] = (), reference_sentences: Sequence[str] = ()) -> str:
+def place(
+    source_lines: Sequence[int],
+    reference_lines: Sequence[int],
+    source_sentences: Sequence[str] = (),
+    reference_sentences: Sequence[str] = (),
+) -> str:
     """Where a scored segment comes from, for people: 3↔4 by paragraph, 3.1,3.2↔4.1 by sentence."""
     if source_sentences or reference_sentences:
         return f"{','.join(source_sentences)}↔{','.join(reference_sentences)}"
@@ -58,8 +63,12 @@ class Alignment:
     @classmethod
     def from_dict(cls, data: dict) -> Alignment:
         return cls(
-            pairs=[AlignedPair(**{**p, "source_lines": tuple(p["source_lines"]), "reference_lines": tuple(p["reference_lines"])})
-                   for p in data["pairs"]],
+            pairs=[
+                AlignedPair(
+                    **{**p, "source_lines": tuple(p["source_lines"]), "reference_lines": tuple(p["reference_lines"])}
+                )
+                for p in data["pairs"]
+            ],
             unmatched=[UnmatchedLine(**u) for u in data["unmatched"]],
         )
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import numpy as np
 
@@ -46,8 +46,9 @@ class Multisets:
         self.counts = np.frombuffer(counts, dtype=np.int32) if len(counts) else np.zeros(0, np.int32)
         line_lengths = np.frombuffer(lengths, dtype=np.int32) if len(lengths) else np.zeros(0, np.int32)
         self.indptr = np.concatenate([[0], np.cumsum(line_lengths, dtype=np.int64)])
-        self.totals = np.bincount(np.repeat(np.arange(len(line_lengths)), line_lengths), weights=self.counts,
-                                  minlength=len(line_lengths)).astype(np.int64)
+        self.totals = np.bincount(
+            np.repeat(np.arange(len(line_lengths)), line_lengths), weights=self.counts, minlength=len(line_lengths)
+        ).astype(np.int64)
 
     @classmethod
     def of_lines(cls, per_line: Iterable[list[Counter]], vocabularies: list[dict]) -> list[Multisets]:
@@ -71,7 +72,7 @@ class Multisets:
         out = self.totals.astype(np.int64).copy()
         for extra in range(1, size):
             out[:-extra] += self.totals[extra:]
-            out[len(out) - extra:] = 0
+            out[len(out) - extra :] = 0
         return out
 
     def span_items(self, starts: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -109,8 +110,15 @@ class _Layout:
         self.max_total = max([int(m.span_totals(2).max()) if len(m.totals) else 0 for m in texts] + [1])
 
 
-def _matrix(kinds: list[Multisets], layouts: list[_Layout], bases: list[int], weights: list[int],
-            starts: np.ndarray, size: int, width: int):
+def _matrix(
+    kinds: list[Multisets],
+    layouts: list[_Layout],
+    bases: list[int],
+    weights: list[int],
+    starts: np.ndarray,
+    size: int,
+    width: int,
+):
     """Sparse rows (one per span start) holding one entry per copy of each token of each kind."""
     from scipy import sparse
 
@@ -130,8 +138,14 @@ Featurize = Callable[[int], "list[Counter]"]  # line index -> its multiset of ea
 Score = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (hyp totals, ref totals, matched) -> values
 
 
-def band_tables(hyps: list[Featurize], reference: Featurize, kinds: int, score: Score, band: Band,
-                shapes: tuple[tuple[int, int], ...] = SHAPES) -> list[dict[tuple[int, int], np.ndarray]]:
+def band_tables(
+    hyps: list[Featurize],
+    reference: Featurize,
+    kinds: int,
+    score: Score,
+    band: Band,
+    shapes: tuple[tuple[int, int], ...] = SHAPES,
+) -> list[dict[tuple[int, int], np.ndarray]]:
     """For each hypothesis text, {bead shape: (rows, band width) array} of ``score`` over every band
     cell (NaN past either document's end). Blocks of rows are featurised with a vocabulary of their
     own and dropped, so memory holds one block's multisets, not the document's."""
@@ -146,8 +160,12 @@ def band_tables(hyps: list[Featurize], reference: Featurize, kinds: int, score: 
             continue
         vocabularies: list[dict] = [{} for _ in range(kinds)]
         ref = Multisets.of_lines((reference(j) for j in range(lo, min(band.cols, hi + 1))), vocabularies)
-        local = [Multisets.of_lines((featurize(i) for i in range(block, min(band.rows, int(rows_here[-1]) + 2))),
-                                    vocabularies) for featurize in hyps]
+        local = [
+            Multisets.of_lines(
+                (featurize(i) for i in range(block, min(band.rows, int(rows_here[-1]) + 2))), vocabularies
+            )
+            for featurize in hyps
+        ]
         del vocabularies
         matched = _matched(local, ref, rows_here - block, hi - lo, band.cols - lo, shapes)
         columns = band.columns(rows_here) - lo
@@ -162,21 +180,26 @@ def band_tables(hyps: list[Featurize], reference: Featurize, kinds: int, score: 
                     full = matched[(t, a, b)]  # (kinds, rows, reference starts in the block)
                     valid = (cols >= 0) & (cols < full.shape[2])
                     safe = np.clip(cols, 0, max(full.shape[2] - 1, 0))
-                    counts = full[:, np.arange(len(starts))[:, None], safe] if full.shape[2] else np.zeros((kinds, *cols.shape), np.int64)
+                    counts = (
+                        full[:, np.arange(len(starts))[:, None], safe]
+                        if full.shape[2]
+                        else np.zeros((kinds, *cols.shape), np.int64)
+                    )
                     ref_totals = np.stack([m.span_totals(b) for m in ref])[:, safe]
                     values = score(hyp_totals, ref_totals, counts)
                     tables[t][(a, b)][starts] = np.where(valid, values, np.nan)
     return tables
 
 
-def _matched(hyps: list[list[Multisets]], ref: list[Multisets], rows: np.ndarray, ref_lines: int, ref_left: int,
-             shapes) -> dict[tuple[int, int, int], np.ndarray]:
+def _matched(
+    hyps: list[list[Multisets]], ref: list[Multisets], rows: np.ndarray, ref_lines: int, ref_left: int, shapes
+) -> dict[tuple[int, int, int], np.ndarray]:
     """One block's matched counts: {(text, a, b): (kinds, rows, band width)}, by packed sparse products."""
     kinds = len(ref)
     layouts = [_Layout([m[k] for m in hyps] + [ref[k]]) for k in range(kinds)]
     bits = max(layout.max_total for layout in layouts).bit_length()
     per_product = max(1, 62 // bits)
-    out = {}
+    out: dict[tuple[int, int, int], np.ndarray] = {}
     for first_kind in range(0, kinds, per_product):
         group = list(range(first_kind, min(kinds, first_kind + per_product)))
         sizes = [layouts[k].columns for k in group]
@@ -186,8 +209,9 @@ def _matched(hyps: list[list[Multisets]], ref: list[Multisets], rows: np.ndarray
         refs = {}
         for b in sorted({b for _, b in shapes}):
             ref_starts = np.arange(max(0, min(ref_lines, ref_left - b + 1)))
-            refs[b] = _matrix([ref[k] for k in group], [layouts[k] for k in group], bases, [1] * len(group),
-                              ref_starts, b, width)
+            refs[b] = _matrix(
+                [ref[k] for k in group], [layouts[k] for k in group], bases, [1] * len(group), ref_starts, b, width
+            )
         for t, hyp in enumerate(hyps):
             for a in sorted({a for a, _ in shapes}):
                 starts = rows[rows + a <= len(hyp[0].totals)]

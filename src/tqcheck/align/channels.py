@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 import numpy as np
 
@@ -33,7 +33,7 @@ def _medians(groups: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
     sizes = np.bincount(groups, minlength=count)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     out = np.zeros(count)
-    odd = (sizes % 2 == 1)
+    odd = sizes % 2 == 1
     even = (sizes > 0) & ~odd
     out[odd] = values[starts[odd] + sizes[odd] // 2]
     out[even] = (values[starts[even] + sizes[even] // 2 - 1] + values[starts[even] + sizes[even] // 2]) / 2
@@ -50,8 +50,17 @@ class Channel:
     ``tables`` hold the bulk similarities of the band's cells per bead shape (NaN: no evidence,
     e.g. no anchors on either side); ``compute`` gives any other span's similarity."""
 
-    def __init__(self, tables: dict[tuple[int, int], np.ndarray], band: Band, centres: np.ndarray, width: int,
-                 compute: Similarity, row_lengths: list[int], col_lengths: list[int], floor: float) -> None:
+    def __init__(
+        self,
+        tables: dict[tuple[int, int], np.ndarray],
+        band: Band,
+        centres: np.ndarray,
+        width: int,
+        compute: Similarity,
+        row_lengths: list[int],
+        col_lengths: list[int],
+        floor: float,
+    ) -> None:
         self._tables = tables
         self._band = band
         self._start = band.start.tolist()
@@ -61,7 +70,9 @@ class Channel:
         rows, cols = band.rows, band.cols
         values = tables[(1, 1)][:rows]
         columns = band.columns()
-        in_band = (np.abs(columns - centres[:rows, None]) <= width) & (columns >= 0) & (columns < cols) & ~np.isnan(values)
+        in_band = (
+            (np.abs(columns - centres[:rows, None]) <= width) & (columns >= 0) & (columns < cols) & ~np.isnan(values)
+        )
         row_ids = np.broadcast_to(np.arange(rows)[:, None], values.shape)[in_band]
         col_ids, cell_values = columns[in_band], values[in_band]
         row_bg = _medians(row_ids, cell_values, rows)
@@ -112,8 +123,10 @@ class Channel:
         value = self.similarity(i0, i1, j0, j1)
         if value is None:
             return None
-        background = (_weighted(self.row_background, self.row_lengths, i0, i1)
-                      + _weighted(self.col_background, self.col_lengths, j0, j1)) / 2
+        background = (
+            _weighted(self.row_background, self.row_lengths, i0, i1)
+            + _weighted(self.col_background, self.col_lengths, j0, j1)
+        ) / 2
         return (value - background) / self.noise
 
     def z_tables(self) -> dict[tuple[int, int], np.ndarray]:
@@ -145,10 +158,8 @@ class _LineProfiles:
     def span(self, start: int, stop: int) -> list[Counter]:
         if stop - start == 1:
             return self.line(start)
-        merged = [Counter() for _ in range(CHAR_ORDER)]
+        merged: list[Counter] = [Counter() for _ in range(CHAR_ORDER)]
         for index in range(start, stop):
             for order, counter in enumerate(self.line(index)):
                 merged[order].update(counter)
         return merged
-
-

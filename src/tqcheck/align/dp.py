@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
-from typing import Sequence
 
 from ..documents import Document
 from ..errors import InputError
-from .base import AlignedPair, Aligner, Alignment, UnmatchedLine
 from .band import _coarse_centres, _length_diagonal, row_windows
+from .base import AlignedPair, Aligner, Alignment, UnmatchedLine
 from .gaps import fill_gaps
 from .scorer import BeadScorer
 
@@ -72,12 +72,16 @@ def max_align_lines() -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise InputError(f"TQCHECK_MAX_ALIGN_LINES={raw!r} is not a positive whole number of lines; "
-                         f"set e.g. TQCHECK_MAX_ALIGN_LINES=8000, or unset it for the default {DEFAULT_MAX_ALIGN_LINES}")
+        raise InputError(
+            f"TQCHECK_MAX_ALIGN_LINES={raw!r} is not a positive whole number of lines; "
+            f"set e.g. TQCHECK_MAX_ALIGN_LINES=8000, or unset it for the default {DEFAULT_MAX_ALIGN_LINES}"
+        )
     return value
 
 
-def _best_path(n: int, m: int, centres: list[int], width: int, scorer: BeadScorer) -> list[tuple[int, int, int, int]] | None:
+def _best_path(
+    n: int, m: int, centres: list[int], width: int, scorer: BeadScorer
+) -> list[tuple[int, int, int, int]] | None:
     """The highest-scoring monotone path of beads from (0, 0) to (n, m) within the band, or None.
     Row i holds cells j in [lo[i], hi[i]]; a cell no bead reaches stays -inf (unreachable)."""
     tables = scorer.bead_tables()
@@ -170,8 +174,14 @@ class DynamicProgrammingAligner(Aligner):
         diagonal = _length_diagonal([len(x.text) for x in src], [len(x.text) for x in ref])
         if n * (2 * width + 1) > s.coarse_cells:
             # Long document: find the path cheaply first, then score finely around it.
-            centres = _coarse_centres([x.text for x in src] if translations is None else list(translations),
-                                      [x.text for x in src], [x.text for x in ref], diagonal, width, s)
+            centres = _coarse_centres(
+                [x.text for x in src] if translations is None else list(translations),
+                [x.text for x in src],
+                [x.text for x in ref],
+                diagonal,
+                width,
+                s,
+            )
             width = s.fine_width
         else:
             centres = diagonal
@@ -179,8 +189,14 @@ class DynamicProgrammingAligner(Aligner):
         def band(i: int) -> range:
             return range(max(0, centres[i] - width), min(m, centres[i] + width + 1))
 
-        scorer = BeadScorer(s, [x.text for x in src], [x.text for x in ref],
-                            list(translations) if translations is not None else None, centres, width)
+        scorer = BeadScorer(
+            s,
+            [x.text for x in src],
+            [x.text for x in ref],
+            list(translations) if translations is not None else None,
+            centres,
+            width,
+        )
         src_lengths, ref_lengths = scorer.src_lengths, scorer.ref_lengths
 
         def solve() -> list[tuple[int, int, int, int]] | None:
@@ -199,7 +215,7 @@ class DynamicProgrammingAligner(Aligner):
             scorer.set_length_ratio(median(ratios))
         if len(matched) >= 3:
             refined = []
-            for (base, channel) in scorer.channels:
+            for base, channel in scorer.channels:
                 zs = [z for i, j in matched if (z := channel.z(i, i + 1, j, j + 1)) is not None]
                 refined.append(base * max(0.0, sum(zs) / len(zs)) if zs else 0.0)
             if any(refined):
@@ -207,28 +223,41 @@ class DynamicProgrammingAligner(Aligner):
                 beads = solve() or beads
         evidence = scorer.evidence
         hyp_texts = list(translations) if translations is not None else [x.text for x in src]
-        beads = fill_gaps(self.settings, beads, evidence, scorer.length_log_prob, src_lengths, ref_lengths,
-                          hyp_texts, [x.text for x in ref])
+        beads = fill_gaps(
+            self.settings,
+            beads,
+            evidence,
+            scorer.length_log_prob,
+            src_lengths,
+            ref_lengths,
+            hyp_texts,
+            [x.text for x in ref],
+        )
 
         pairs: list[AlignedPair] = []
         unmatched: list[UnmatchedLine] = []
         for i, j, a, b in beads:
             if a and b:
                 src_span, ref_span = src[i : i + a], ref[j : j + b]
-                pairs.append(AlignedPair(
-                    source_lines=tuple(x.line for x in src_span),
-                    reference_lines=tuple(x.line for x in ref_span),
-                    source=" ".join(x.text for x in src_span),
-                    hypothesis=" ".join(translations[i : i + a]) if translations is not None else None,
-                    reference=" ".join(x.text for x in ref_span),
-                    similarity=round(scorer.similarity(i, i + a, j, j + b), 2),
-                    margin=round(evidence(i, i + a, j, j + b), 2),
-                ))
+                pairs.append(
+                    AlignedPair(
+                        source_lines=tuple(x.line for x in src_span),
+                        reference_lines=tuple(x.line for x in ref_span),
+                        source=" ".join(x.text for x in src_span),
+                        hypothesis=" ".join(translations[i : i + a]) if translations is not None else None,
+                        reference=" ".join(x.text for x in ref_span),
+                        similarity=round(scorer.similarity(i, i + a, j, j + b), 2),
+                        margin=round(evidence(i, i + a, j, j + b), 2),
+                    )
+                )
             elif a:
                 unmatched.append(self._why(src[i], "source", [(i, i + 1, k, k + 1) for k in band(i)], ref, scorer))
             else:  # rows whose band holds j lie around i (centres are monotone): never a scan of all n
-                candidates = [(k, k + 1, j, j + 1) for k in range(max(0, i - 3 * width - 2), min(n, i + 3 * width + 3))
-                              if j in band(k)]
+                candidates = [
+                    (k, k + 1, j, j + 1)
+                    for k in range(max(0, i - 3 * width - 2), min(n, i + 3 * width + 3))
+                    if j in band(k)
+                ]
                 unmatched.append(self._why(ref[j], "reference", candidates, src, scorer))
         return Alignment(pairs=pairs, unmatched=unmatched)
 
@@ -236,17 +265,27 @@ class DynamicProgrammingAligner(Aligner):
         """Explain an unmatched line by its closest candidate on the other side."""
         other_side = "reference" if side == "source" else "source"
         if not candidates:
-            return UnmatchedLine(side, segment.line, segment.text, f"only in the {side}: no {other_side} line is near it")
+            return UnmatchedLine(
+                side, segment.line, segment.text, f"only in the {side}: no {other_side} line is near it"
+            )
         scored = [(scorer.evidence(*c), c) for c in candidates]
         z, (i0, i1, j0, j1) = max(scored)
         partner = others[j0] if side == "source" else others[i0]
         chrf = scorer.similarity(i0, i1, j0, j1)
         closest = f"closest is {other_side} line {partner.line} (chrF {chrf:.1f}, {z:.1f}σ above chance"
         if z >= self.settings.match_threshold:
-            return UnmatchedLine(side, segment.line, segment.text,
-                                 f"only in the {side}: {closest}), but that line fits better elsewhere in the document order")
-        return UnmatchedLine(side, segment.line, segment.text,
-                             f"only in the {side}: {closest}, needs {self.settings.match_threshold:g}σ)")
+            return UnmatchedLine(
+                side,
+                segment.line,
+                segment.text,
+                f"only in the {side}: {closest}), but that line fits better elsewhere in the document order",
+            )
+        return UnmatchedLine(
+            side,
+            segment.line,
+            segment.text,
+            f"only in the {side}: {closest}, needs {self.settings.match_threshold:g}σ)",
+        )
 
     @staticmethod
     def _all_unmatched(src, ref) -> Alignment:

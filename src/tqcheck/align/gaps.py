@@ -15,7 +15,7 @@ BEADS_IN_GAPS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
 def _containment(part: str, whole: str) -> float:
     """Share of ``part``'s character trigrams (case and spacing ignored) that occur in ``whole``."""
     a, b = ("".join(t.casefold().split()) for t in (part, whole))
-    grams = {a[k:k + 3] for k in range(len(a) - 2)}
+    grams = {a[k : k + 3] for k in range(len(a) - 2)}
     if not grams:
         return 0.0
     return sum(g in b for g in grams) / len(grams)
@@ -61,16 +61,17 @@ def fill_gaps(s: AlignmentSettings, beads, evidence, length_log_prob, src_length
         k = stop
     return _absorb(s, out, evidence, length_log_prob, hyp_texts, ref_texts)
 
+
 def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, hyp_texts, ref_texts):
     """A merge or split the DP read as 1-1 plus a skipped line: join the skipped line onto its
     matched neighbour when the combined evidence is at least as good and the lengths agree
     clearly better (a long paragraph matched alone, its short second half dropped)."""
 
     def contained(src_index, j, b) -> float:
-        return _containment(hyp_texts[src_index], " ".join(ref_texts[j:j + b]))
+        return _containment(hyp_texts[src_index], " ".join(ref_texts[j : j + b]))
 
     def contained_ref(ref_index, i, a) -> float:
-        return _containment(ref_texts[ref_index], " ".join(hyp_texts[i:i + a]))
+        return _containment(ref_texts[ref_index], " ".join(hyp_texts[i : i + a]))
 
     def value(i, j, a, b) -> float:
         return evidence(i, i + a, j, j + b) + s.length_weight * length_log_prob(i, i + a, j, j + b)
@@ -80,7 +81,7 @@ def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, hyp_texts, r
     while k < len(out):  # one pass: a grown bead (2-1 or 1-2) grows no further
         i, j, a, b = out[k]
         grew = False
-        for n in ((k - 1, k + 1) if a and b and a + b < 3 else ()):
+        for n in (k - 1, k + 1) if a and b and a + b < 3 else ():
             if not 0 <= n < len(out) or (out[n][2] and out[n][3]):
                 continue
             ni, nj, na, nb = out[n]
@@ -88,8 +89,9 @@ def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, hyp_texts, r
             gain = evidence(*_span(grown)) - evidence(*_span((i, j, a, b)))
             # the skipped line's text (its MT, or itself) found inside the neighbour's partner
             inside = contained(ni, j, b) if na else contained_ref(nj, i, a)
-            if (gain >= -0.25 and inside >= s.absorb_containment and value(*grown) >= value(i, j, a, b) - 1.0) or \
-                    gain >= s.absorb_evidence_gain:
+            if (
+                gain >= -0.25 and inside >= s.absorb_containment and value(*grown) >= value(i, j, a, b) - 1.0
+            ) or gain >= s.absorb_evidence_gain:
                 out[min(k, n)] = grown
                 del out[max(k, n)]
                 k, grew = min(k, n), True
@@ -117,12 +119,14 @@ def _gap_path(s: AlignmentSettings, sources, references, evidence, length_log_pr
             return -math.inf
         combined = evidence(i0 + i, i0 + i + a, j0 + j, j0 + j + b)
         if (a, b) != (1, 1):
-            parts = [evidence(i0 + i + x, i0 + i + x + 1, j0 + j + y, j0 + j + y + 1) for x in range(a) for y in range(b)]
+            parts = [
+                evidence(i0 + i + x, i0 + i + x + 1, j0 + j + y, j0 + j + y + 1) for x in range(a) for y in range(b)
+            ]
             if combined < max(parts):  # a merge must be better evidence than its best part alone
                 return -math.inf
         prior = 0.0 if (a, b) == (1, 1) else s.merge_prior
         if combined < 0:  # a short line's similarity is mostly noise: shrink its evidence against
-            shortest = min(sum(src_lengths[i0 + i:i0 + i + a]), sum(ref_lengths[j0 + j:j0 + j + b]))
+            shortest = min(sum(src_lengths[i0 + i : i0 + i + a]), sum(ref_lengths[j0 + j : j0 + j + b]))
             combined *= min(1.0, shortest / s.gap_short_line)
         return combined - threshold + prior + s.length_weight * lp + bonus
 
@@ -152,4 +156,3 @@ def _gap_path(s: AlignmentSettings, sources, references, evidence, length_log_pr
         path.append((i0 + i - a, j0 + j - b, a, b))
         i, j = i - a, j - b
     return path[::-1]
-

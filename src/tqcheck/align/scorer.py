@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,8 +31,13 @@ def _chrf_tables(hyp_texts: list[list[str]], ref_texts: list[str], band: Band) -
     def featurize(texts: list[str]):
         return lambda index: extract_all_char_ngrams(texts[index], CHAR_ORDER)
 
-    return band_tables([featurize(texts) for texts in hyp_texts], featurize(ref_texts), CHAR_ORDER,
-                       lambda hyp, ref, matched: chrf_cells(hyp, ref, matched), band)
+    return band_tables(
+        [featurize(texts) for texts in hyp_texts],
+        featurize(ref_texts),
+        CHAR_ORDER,
+        lambda hyp, ref, matched: chrf_cells(hyp, ref, matched),
+        band,
+    )
 
 
 def _dice_tables(hyp: list[Counter], ref: list[Counter], band: Band, smoothing: int = 3) -> dict:
@@ -45,17 +51,35 @@ def _dice_tables(hyp: list[Counter], ref: list[Counter], band: Band, smoothing: 
     return band_tables([lambda i: [hyp[i]]], lambda j: [ref[j]], 1, dice_cells, band)[0]
 
 
+def _span_chrf(hyp: _LineProfiles, ref: _LineProfiles) -> Callable[[int, int, int, int], float]:
+    """chrF of two spans, one at a time (what the bulk tables do not hold)."""
+
+    def compute(i0: int, i1: int, j0: int, j1: int) -> float:
+        return chrf_from_profiles(hyp.span(i0, i1), ref.span(j0, j1))
+
+    return compute
+
+
 class BeadScorer:
     """The score of every bead the DP may take: weighted channel evidence (z) above the match
     threshold, a Gale-Church length term, and merge priors. Channels are built once; ``reweight``
     changes how they combine (the second pass) without recomputing any similarity."""
 
-    def __init__(self, settings: AlignmentSettings, source: list[str], reference: list[str],
-                 translations: list[str] | None, centres: list[int], width: int) -> None:
+    def __init__(
+        self,
+        settings: AlignmentSettings,
+        source: list[str],
+        reference: list[str],
+        translations: list[str] | None,
+        centres: list[int],
+        width: int,
+    ) -> None:
         self.settings = s = settings
         n, m = len(source), len(reference)
         margin = width + 3  # the DP reaches cells up to width + 2 from a row's centre
-        self.band = band = Band(start=np.asarray(centres[:n], dtype=np.int64) - margin, width=2 * margin + 1, rows=n, cols=m)
+        self.band = band = Band(
+            start=np.asarray(centres[:n], dtype=np.int64) - margin, width=2 * margin + 1, rows=n, cols=m
+        )
         self.src_lengths = [len(x) for x in source]
         self.ref_lengths = [len(x) for x in reference]
         centre_array = np.asarray(centres[:n], dtype=np.int64)
@@ -66,10 +90,21 @@ class BeadScorer:
         for k, texts in enumerate(hyp_texts):
             kind = 1 if k == len(hyp_texts) - 1 else 0  # the source channel comes last, after the MT's
             profiles = _LineProfiles(texts)
-            self.channels.append((s.channel_weights[kind], Channel(
-                chrf[k], band, centre_array, width,
-                lambda i0, i1, j0, j1, p=profiles: chrf_from_profiles(p.span(i0, i1), ref_profiles.span(j0, j1)),
-                self.src_lengths, self.ref_lengths, s.noise_floor[kind])))
+            self.channels.append(
+                (
+                    s.channel_weights[kind],
+                    Channel(
+                        chrf[k],
+                        band,
+                        centre_array,
+                        width,
+                        _span_chrf(profiles, ref_profiles),
+                        self.src_lengths,
+                        self.ref_lengths,
+                        s.noise_floor[kind],
+                    ),
+                )
+            )
         src_anchors = [anchors(x) for x in source]
         ref_anchors = [anchors(x) for x in reference]
 
@@ -79,10 +114,21 @@ class BeadScorer:
                 total.update(items[k])
             return total
 
-        self.channels.append((s.channel_weights[2], Channel(
-            _dice_tables(src_anchors, ref_anchors, band), band, centre_array, width,
-            lambda i0, i1, j0, j1: dice(span_anchors(src_anchors, i0, i1), span_anchors(ref_anchors, j0, j1)),
-            self.src_lengths, self.ref_lengths, s.noise_floor[2])))
+        self.channels.append(
+            (
+                s.channel_weights[2],
+                Channel(
+                    _dice_tables(src_anchors, ref_anchors, band),
+                    band,
+                    centre_array,
+                    width,
+                    lambda i0, i1, j0, j1: dice(span_anchors(src_anchors, i0, i1), span_anchors(ref_anchors, j0, j1)),
+                    self.src_lengths,
+                    self.ref_lengths,
+                    s.noise_floor[2],
+                ),
+            )
+        )
         # Gale-Church on source lengths scaled by the document's own length ratio: unlike MT
         # lengths, this holds whatever the MT quality.
         self.set_length_ratio(sum(self.ref_lengths) / max(sum(self.src_lengths), 1))
@@ -129,8 +175,9 @@ class BeadScorer:
         return total / math.sqrt(norm) if norm else 0.0
 
     def length_log_prob(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        return gale_church_log_prob(sum(self.expected_lengths[i0:i1]), sum(self.ref_lengths[j0:j1]),
-                                    self.settings.length_variance)
+        return gale_church_log_prob(
+            sum(self.expected_lengths[i0:i1]), sum(self.ref_lengths[j0:j1]), self.settings.length_variance
+        )
 
     def bead_score(self, i: int, j: int, a: int, b: int) -> float:
         s = self.settings
@@ -158,7 +205,9 @@ class BeadScorer:
         evidence = self._evidence
         columns = band.columns()
         rows = np.arange(band.rows)
-        gale_church = np.frompyfunc(length_delta_log_prob, 1, 1)  # math.erf per cell: the very numbers of the scalar path
+        gale_church = np.frompyfunc(
+            length_delta_log_prob, 1, 1
+        )  # math.erf per cell: the very numbers of the scalar path
         expected = np.asarray(self.expected_lengths, dtype=np.float64)
         ref_lengths = np.asarray(self.ref_lengths, dtype=np.int64)
         out = {}
@@ -172,7 +221,9 @@ class BeadScorer:
                         part_rows = np.minimum(rows + x, band.rows - 1)
                         offsets = (columns + y) - band.start[part_rows][:, None]
                         inside = (rows + x < band.rows)[:, None] & (offsets >= 0) & (offsets < band.width)
-                        part = np.where(inside, evidence[(1, 1)][part_rows[:, None], np.clip(offsets, 0, band.width - 1)], np.nan)
+                        part = np.where(
+                            inside, evidence[(1, 1)][part_rows[:, None], np.clip(offsets, 0, band.width - 1)], np.nan
+                        )
                         best_part = np.where(np.isnan(part) | (part > best_part), part, best_part)  # NaN sticks
                 ruled_out = (best_part < s.merge_min_part_evidence) | (combined < best_part)
                 score = np.where(ruled_out, -np.inf, score)

@@ -42,7 +42,7 @@ class NgramProfiles:
         if key not in self._merged:
             if len(self._merged) >= 4096:  # the DP walks rows in order: old spans are not asked again
                 self._merged.clear()
-            merged = [Counter() for _ in range(CHAR_ORDER)]
+            merged: list[Counter] = [Counter() for _ in range(CHAR_ORDER)]
             for index in range(start, stop):
                 for order, counter in enumerate(self._profiles[index]):
                     merged[order].update(counter)
@@ -75,7 +75,7 @@ def gale_church_log_prob(expected: float, actual: float, variance: float) -> flo
 
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
-_QUOTES = "\"“”«»„"
+_QUOTES = '"“”«»„'
 _OPENERS = " \t\"“”«»„'‘’([–—-"
 _SENTENCE_END = ".!?:;"
 

@@ -10,7 +10,7 @@ import functools
 import os
 import signal
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 import typer
 from typer.core import TyperCommand
@@ -63,8 +63,11 @@ def _funnel(function: Callable) -> Callable:
             if _debug():
                 raise
             first = (str(error).splitlines() or [""])[0]
-            typer.echo(f"tqcheck: error: unexpected {type(error).__name__}: {first} "
-                       "(rerun with TQCHECK_DEBUG=1 for the traceback)", err=True)
+            typer.echo(
+                f"tqcheck: error: unexpected {type(error).__name__}: {first} "
+                "(rerun with TQCHECK_DEBUG=1 for the traceback)",
+                err=True,
+            )
             raise typer.Exit(EXIT_RUNTIME) from None
 
     return run
@@ -73,7 +76,7 @@ def _funnel(function: Callable) -> Callable:
 app = typer.Typer(
     name="tqcheck",
     help="Check a translation against its source: align, machine-translate, score with sacrebleu and COMET.\n\n"
-         "Exit codes: 0 ok, 1 quality gate failed, 2 bad usage or input, 3 model or runtime failure.",
+    "Exit codes: 0 ok, 1 quality gate failed, 2 bad usage or input, 3 model or runtime failure.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -112,8 +115,9 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True,
-                                 callback=_show_version, expose_value=True),
+    version: bool = typer.Option(
+        False, "--version", help="Show the version and exit.", is_eager=True, callback=_show_version, expose_value=True
+    ),
 ) -> None:
     """Check a translation against its source."""
 
@@ -122,15 +126,26 @@ def _register_commands() -> None:
     """Every command, by name, in one place (the command modules do not know the app)."""
     from . import align_cmd, audit_cmd, check_cmd, compare_cmd, models_cmd, score_cmd, translate_cmd
 
-    for name, function in (
-        ("check", check_cmd.check), ("score", score_cmd.score), ("compare", compare_cmd.compare),
-        ("audit", audit_cmd.audit), ("align", align_cmd.align), ("translate", translate_cmd.translate),
-    ):
+    commands: tuple[tuple[str, Callable[..., None]], ...] = (
+        ("check", check_cmd.check),
+        ("score", score_cmd.score),
+        ("compare", compare_cmd.compare),
+        ("audit", audit_cmd.audit),
+        ("align", align_cmd.align),
+        ("translate", translate_cmd.translate),
+    )
+    for name, function in commands:
         command(name)(function)
-    models_app = typer.Typer(help="Manage models: list what is cached, pre-download for offline runs.", no_args_is_help=True)
+    models_app = typer.Typer(
+        help="Manage models: list what is cached, pre-download for offline runs.", no_args_is_help=True
+    )
     app.add_typer(models_app, name="models")
-    for name, function in (("pull", models_cmd.models_pull), ("list", models_cmd.models_list),
-                           ("convert", models_cmd.models_convert)):
+    models: tuple[tuple[str, Callable[..., None]], ...] = (
+        ("pull", models_cmd.models_pull),
+        ("list", models_cmd.models_list),
+        ("convert", models_cmd.models_convert),
+    )
+    for name, function in models:
         command(name, group=models_app)(function)
 
 

@@ -7,20 +7,44 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..iopaths import RunFiles
 from ..config import load_config
+from ..iopaths import RunFiles
 from ..pipeline import plan_directions
 from ..settings import preflight_checkpoints, scoring_settings
 from . import options as o
 
 
 def audit(
-    source: Annotated[Optional[str], typer.Argument(metavar="SOURCE", help="Source document (default: the bundled Swedish seed).", show_default=False)] = None,
-    reference: Annotated[Optional[str], typer.Argument(metavar="REFERENCE", help="The human translation to audit (default: the bundled English seed).", show_default=False)] = None,
-    src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Language of SOURCE (default: identified from the text).")] = None,
-    tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Language of REFERENCE (default: identified from the text).")] = None,
+    source: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="SOURCE", help="Source document (default: the bundled Swedish seed).", show_default=False
+        ),
+    ] = None,
+    reference: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="REFERENCE",
+            help="The human translation to audit (default: the bundled English seed).",
+            show_default=False,
+        ),
+    ] = None,
+    src_lang: Annotated[
+        Optional[str], typer.Option("--src-lang", help="Language of SOURCE (default: identified from the text).")
+    ] = None,
+    tgt_lang: Annotated[
+        Optional[str], typer.Option("--tgt-lang", help="Language of REFERENCE (default: identified from the text).")
+    ] = None,
     qe_model: o.QeModelOpt = None,
-    no_mt: Annotated[Optional[bool], typer.Option("--no-mt", metavar="", help="Do not machine-translate: align on the source alone and audit with QE only (no MT comparison).", show_default=False)] = None,
+    no_mt: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--no-mt",
+            metavar="",
+            help="Do not machine-translate: align on the source alone and audit with QE only (no MT comparison).",
+            show_default=False,
+        ),
+    ] = None,
     engine: o.EngineOpt = None,
     model: o.ModelOpt = None,
     command: o.CommandOpt = None,
@@ -33,7 +57,13 @@ def audit(
     comet_batch_size: o.CometBatchOpt = None,
     comet_gpus: o.CometGpusOpt = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many suspicious reference segments to list.")] = 5,
-    json_path: Annotated[Optional[str], typer.Option("--json", help="Write the audit as versioned JSON (the same top-level fields as check's report, with kind \"audit\"; it is not a --baseline).")] = None,
+    json_path: Annotated[
+        Optional[str],
+        typer.Option(
+            "--json",
+            help='Write the audit as versioned JSON (the same top-level fields as check\'s report, with kind "audit"; it is not a --baseline).',
+        ),
+    ] = None,
     html: o.HtmlOpt = None,
     strict: o.StrictOpt = None,
     cache_dir: o.CacheDirOpt = None,
@@ -51,13 +81,27 @@ def audit(
     run.check()
     warnings = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
     ((src_doc, ref_doc),) = plan_directions(first, second, None)
-    scoring = scoring_settings(config, qe_model=qe_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
-                               only=["cometkiwi"])
+    scoring = scoring_settings(
+        config, qe_model=qe_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, only=["cometkiwi"]
+    )
     preflight_checkpoints(scoring)
     cache = o.open_cache(config, cache_dir, no_cache)
-    translator = None if no_mt else o.configured_translator(
-        config, cache, engine=engine, model=model, command=command, hypothesis=hypothesis, beam_size=beam_size,
-        batch_size=batch_size, device=device, extra=engine_option)
+    translator = (
+        None
+        if no_mt
+        else o.configured_translator(
+            config,
+            cache,
+            engine=engine,
+            model=model,
+            command=command,
+            hypothesis=hypothesis,
+            beam_size=beam_size,
+            batch_size=batch_size,
+            device=device,
+            extra=engine_option,
+        )
+    )
     from ..audit import audit_reference
     from ..metrics.comet_metric import CometMetric
     from ..metrics.registry import create_metric
@@ -65,8 +109,15 @@ def audit(
     qe = create_metric("cometkiwi", scoring, cache=cache)
     assert isinstance(qe, CometMetric)
     with o.console(stderr=True).status("starting") as status:
-        result = audit_reference(src_doc, ref_doc, qe, translator, cache=cache, progress=status.update,
-                                 unit=str(config.pick("unit", unit, "paragraph")).lower())
+        result = audit_reference(
+            src_doc,
+            ref_doc,
+            qe,
+            translator,
+            cache=cache,
+            progress=status.update,
+            unit=str(config.pick("unit", unit, "paragraph")).lower(),
+        )
     result.warnings[:0] = warnings
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
     if json_path is not None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Optional
 
 import typer
 
 from ..atomic import write_text_atomic
-from ..iopaths import per_direction
 from ..config import load_config
+from ..iopaths import per_direction
 from ..pipeline import check_direction, line_parallel, new_report, plan_directions
 from ..settings import preflight_checkpoints, scoring_settings
 from ..translation import preflight_models
@@ -17,11 +18,32 @@ from .outputs import finish, gate_policy, outputs, read_baseline, run_files
 
 
 def check(
-    source: Annotated[Optional[str], typer.Argument(metavar="SOURCE", help="Source document (default: the bundled Swedish seed).", show_default=False)] = None,
-    reference: Annotated[Optional[str], typer.Argument(metavar="REFERENCE", help="Its human translation (default: the bundled English seed).", show_default=False)] = None,
-    direction: Annotated[Optional[str], typer.Option("--direction", "-d", help="sv-en, en-sv or both: which document is translated. Default: both for the seed pair, SOURCE→REFERENCE otherwise.")] = None,
-    src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Language of SOURCE (default: identified from the text).")] = None,
-    tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Language of REFERENCE (default: identified from the text).")] = None,
+    source: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="SOURCE", help="Source document (default: the bundled Swedish seed).", show_default=False
+        ),
+    ] = None,
+    reference: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="REFERENCE", help="Its human translation (default: the bundled English seed).", show_default=False
+        ),
+    ] = None,
+    direction: Annotated[
+        Optional[str],
+        typer.Option(
+            "--direction",
+            "-d",
+            help="sv-en, en-sv or both: which document is translated. Default: both for the seed pair, SOURCE→REFERENCE otherwise.",
+        ),
+    ] = None,
+    src_lang: Annotated[
+        Optional[str], typer.Option("--src-lang", help="Language of SOURCE (default: identified from the text).")
+    ] = None,
+    tgt_lang: Annotated[
+        Optional[str], typer.Option("--tgt-lang", help="Language of REFERENCE (default: identified from the text).")
+    ] = None,
     engine: o.EngineOpt = None,
     model: o.ModelOpt = None,
     command: o.CommandOpt = None,
@@ -39,7 +61,13 @@ def check(
     comet_precision: o.CometPrecisionOpt = None,
     json_path: o.JsonOpt = None,
     html: o.HtmlOpt = None,
-    save_translation: Annotated[Optional[str], typer.Option("--save-translation", help="Write the MT, line-parallel to the source (with both directions: NAME.sv-en.txt and NAME.en-sv.txt).")] = None,
+    save_translation: Annotated[
+        Optional[str],
+        typer.Option(
+            "--save-translation",
+            help="Write the MT, line-parallel to the source (with both directions: NAME.sv-en.txt and NAME.en-sv.txt).",
+        ),
+    ] = None,
     fail_under: o.FailUnderOpt = None,
     fail_over: o.FailOverOpt = None,
     baseline: o.BaselineOpt = None,
@@ -64,25 +92,51 @@ def check(
     first, second, default_both = o.document_pair(config, source, reference, src_lang, tgt_lang, "check")
     mismatches = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
     plan = plan_directions(first, second, config.pick("direction", direction), default_both=default_both)
-    policy = gate_policy(config, fail_under=fail_under, fail_over=fail_over, max_drop=max_drop, baseline=baseline,
-                         significance=significance, samples=samples, alpha=alpha,
-                         update_baseline=update_baseline)
+    policy = gate_policy(
+        config,
+        fail_under=fail_under,
+        fail_over=fail_over,
+        max_drop=max_drop,
+        baseline=baseline,
+        significance=significance,
+        samples=samples,
+        alpha=alpha,
+        update_baseline=update_baseline,
+    )
     save_paths = per_direction(save_translation, [f"{s.lang}-{r.lang}" for s, r in plan])
     run = run_files(config, files, policy).read("SOURCE", first.path).read("REFERENCE", second.path)
     run.read("--hypothesis", *o.hypothesis_paths(config, hypothesis)).write("--save-translation", *save_paths)
     run.check()
     previous = read_baseline(policy)
-    scoring = scoring_settings(config, metrics=metrics, comet_model=comet_model, qe_model=qe_model,
-                               comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
-                               comet_precision=comet_precision, required=policy.metrics_needed())
+    scoring = scoring_settings(
+        config,
+        metrics=metrics,
+        comet_model=comet_model,
+        qe_model=qe_model,
+        comet_batch_size=comet_batch_size,
+        comet_gpus=comet_gpus,
+        comet_precision=comet_precision,
+        required=policy.metrics_needed(),
+    )
     policy.check_applies([f"{s.lang}-{r.lang}" for s, r in plan], scoring.metrics)
     preflight_checkpoints(scoring)
     cache = o.open_cache(config, cache_dir, no_cache)
-    translator = o.configured_translator(config, cache, engine=engine, model=model, command=command, hypothesis=hypothesis,
-                                         beam_size=beam_size, batch_size=batch_size, device=device, extra=engine_option)
+    translator = o.configured_translator(
+        config,
+        cache,
+        engine=engine,
+        model=model,
+        command=command,
+        hypothesis=hypothesis,
+        beam_size=beam_size,
+        batch_size=batch_size,
+        device=device,
+        extra=engine_option,
+    )
     translator.check_directions([(s.lang, r.lang) for s, r in plan])
-    preflight_models(translator, [(s.lang, r.lang) for s, r in plan], scoring.explicit, scoring.comet_model,
-                     scoring.qe_model)
+    preflight_models(
+        translator, [(s.lang, r.lang) for s, r in plan], scoring.explicit, scoring.comet_model, scoring.qe_model
+    )
     strict = bool(config.pick("strict", strict, False))
 
     reports = []
@@ -90,9 +144,14 @@ def check(
     with err.status("starting") as status:
         for src_doc, ref_doc in plan:
             report, translations = check_direction(
-                src_doc, ref_doc, translator, scoring, cache=cache,
-                unit=str(config.pick("unit", unit, "paragraph")).lower(), strict=strict,
-                progress=lambda message, d=f"{src_doc.lang}→{ref_doc.lang}": status.update(f"{d}: {message}"),
+                src_doc,
+                ref_doc,
+                translator,
+                scoring,
+                cache=cache,
+                unit=str(config.pick("unit", unit, "paragraph")).lower(),
+                strict=strict,
+                progress=functools.partial(_status, status, f"{src_doc.lang}→{ref_doc.lang}"),
             )
             report.warnings[:0] = mismatches
             reports.append(report)
@@ -100,3 +159,7 @@ def check(
                 target = save_paths[len(reports) - 1]
                 write_text_atomic(target, "\n".join(line_parallel(src_doc, translations)) + "\n")
     finish(new_report("check", reports), policy, previous, files)
+
+
+def _status(status, direction: str, message: str) -> None:
+    status.update(f"{direction}: {message}")

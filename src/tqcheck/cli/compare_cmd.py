@@ -19,11 +19,38 @@ from . import options as o
 
 
 def compare(
-    reports: Annotated[list[str], typer.Argument(metavar="BASELINE.json OTHER.json...", help="JSON reports of the same documents (written with --json); the first is the baseline.")],
-    metrics: Annotated[Optional[str], typer.Option("--metrics", help="Comma-separated metrics to compare (default: every metric all reports have).")] = None,
-    significance: Annotated[Optional[str], typer.Option("--significance", metavar="bs|ar", help="Paired test between systems: bs = sacrebleu's paired bootstrap (default, 1000 resamples), ar = approximate randomization (10000 trials). The seed is SACREBLEU_SEED (default 12345).", show_default=False)] = None,
-    samples: Annotated[Optional[int], typer.Option("--samples", help="Resamples (bs) or trials (ar) for the paired test.", show_default=False)] = None,
-    alpha: Annotated[Optional[float], typer.Option("--alpha", help="Significance level for calling a difference or a winner (default 0.05).", show_default=False)] = None,
+    reports: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="BASELINE.json OTHER.json...",
+            help="JSON reports of the same documents (written with --json); the first is the baseline.",
+        ),
+    ],
+    metrics: Annotated[
+        Optional[str],
+        typer.Option("--metrics", help="Comma-separated metrics to compare (default: every metric all reports have)."),
+    ] = None,
+    significance: Annotated[
+        Optional[str],
+        typer.Option(
+            "--significance",
+            metavar="bs|ar",
+            help="Paired test between systems: bs = sacrebleu's paired bootstrap (default, 1000 resamples), ar = approximate randomization (10000 trials). The seed is SACREBLEU_SEED (default 12345).",
+            show_default=False,
+        ),
+    ] = None,
+    samples: Annotated[
+        Optional[int],
+        typer.Option("--samples", help="Resamples (bs) or trials (ar) for the paired test.", show_default=False),
+    ] = None,
+    alpha: Annotated[
+        Optional[float],
+        typer.Option(
+            "--alpha",
+            help="Significance level for calling a difference or a winner (default 0.05).",
+            show_default=False,
+        ),
+    ] = None,
     json_path: Annotated[Optional[str], typer.Option("--json", help="Write the comparison as JSON.")] = None,
     markdown: Annotated[Optional[str], typer.Option("--markdown", help="Write the comparison as Markdown.")] = None,
 ) -> None:
@@ -34,8 +61,11 @@ def compare(
     check_significance_settings(test, samples, alpha)
     loaded = [(path, read_json_report(path)) for path in reports]
     comparison = compare_reports(
-        loaded, metrics=parse_metric_names(metrics) if metrics else None,
-        test=test, samples=samples or 0, alpha=alpha,
+        loaded,
+        metrics=parse_metric_names(metrics) if metrics else None,
+        test=test,
+        samples=samples or 0,
+        alpha=alpha,
     )
     if json_path is not None:
         write_text_atomic(json_path, json.dumps(comparison_to_dict(comparison), ensure_ascii=False, indent=2) + "\n")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import typer
-
-import os
-from pathlib import Path
 
 from ..config import Config
 from ..errors import InputError
@@ -30,8 +29,18 @@ class Outputs:
     html: str | None = None
 
 
-def gate_policy(config: Config, *, fail_under, fail_over, max_drop, baseline, significance, samples, alpha,
-                update_baseline: bool | None = None) -> GatePolicy:
+def gate_policy(
+    config: Config,
+    *,
+    fail_under,
+    fail_over,
+    max_drop,
+    baseline,
+    significance,
+    samples,
+    alpha,
+    update_baseline: bool | None = None,
+) -> GatePolicy:
     """Gate policy from flags over the settings file. With --update-baseline the baseline is where
     this run's report goes, not something to compare with."""
     path = config.pick("baseline", baseline)
@@ -39,12 +48,19 @@ def gate_policy(config: Config, *, fail_under, fail_over, max_drop, baseline, si
     limits = config.limits(fail_under or (), fail_over or (), max_drop or ())
     if update_baseline:
         if not path:
-            raise InputError("--update-baseline writes the baseline this run names: pass --baseline PATH, or set "
-                             "baseline = \"PATH\" in tqcheck.toml")
-        return GatePolicy(limits=[l for l in limits if l.kind != "max_drop"], baseline=None,
-                          test=str(config.pick("significance", significance, "bs")).lower(),
-                          samples=config.pick("samples", samples, None), alpha=float(config.pick("alpha", alpha, 0.05)),
-                          baseline_origin=origin, update_baseline=path)
+            raise InputError(
+                "--update-baseline writes the baseline this run names: pass --baseline PATH, or set "
+                'baseline = "PATH" in tqcheck.toml'
+            )
+        return GatePolicy(
+            limits=[limit for limit in limits if limit.kind != "max_drop"],
+            baseline=None,
+            test=str(config.pick("significance", significance, "bs")).lower(),
+            samples=config.pick("samples", samples, None),
+            alpha=float(config.pick("alpha", alpha, 0.05)),
+            baseline_origin=origin,
+            update_baseline=path,
+        )
     return GatePolicy(
         limits=limits,
         baseline=path,
@@ -61,16 +77,22 @@ def read_baseline(policy: GatePolicy) -> Report | None:
     if not policy.baseline:
         return None
     if not Path(policy.baseline).expanduser().exists():
-        raise InputError(f"baseline {policy.baseline} (from {policy.baseline_origin or '--baseline'}) does not exist yet; "
-                         "make it once with the same command and --update-baseline (it writes this run's report "
-                         "there), then commit it")
+        raise InputError(
+            f"baseline {policy.baseline} (from {policy.baseline_origin or '--baseline'}) does not exist yet; "
+            "make it once with the same command and --update-baseline (it writes this run's report "
+            "there), then commit it"
+        )
     return read_json_report(policy.baseline, role="baseline")
 
 
 def outputs(config: Config, json_path, junit, markdown, html=None) -> Outputs:
     """The report files to write (flags over the settings file)."""
-    return Outputs(config.pick("json", json_path), config.pick("junit", junit), config.pick("markdown", markdown),
-                   config.pick("html", html))
+    return Outputs(
+        config.pick("json", json_path),
+        config.pick("junit", junit),
+        config.pick("markdown", markdown),
+        config.pick("html", html),
+    )
 
 
 def run_files(config: Config, files: Outputs, policy: GatePolicy | None = None) -> RunFiles:
@@ -84,8 +106,12 @@ def run_files(config: Config, files: Outputs, policy: GatePolicy | None = None) 
         if policy.update_baseline:
             Path(policy.update_baseline).expanduser().parent.mkdir(parents=True, exist_ok=True)
             run.write("--update-baseline", policy.update_baseline)
-    for flag, path in (("--json", files.json), ("--html", files.html), ("--junit", files.junit),
-                       ("--markdown", files.markdown)):
+    for flag, path in (
+        ("--json", files.json),
+        ("--html", files.html),
+        ("--junit", files.junit),
+        ("--markdown", files.markdown),
+    ):
         run.write(flag, path)
     return run.append("$GITHUB_STEP_SUMMARY", os.environ.get("GITHUB_STEP_SUMMARY"))
 
@@ -132,9 +158,14 @@ def finish(report: Report, policy: GatePolicy, baseline: Report | None, files: O
         typer.echo(f"tqcheck: warning: {summary_problem}", err=True)
     if report.gate is not None and not report.gate.passed:
         if policy.update_baseline:
-            typer.echo(f"tqcheck: the baseline {policy.update_baseline} was not written: this run fails its thresholds", err=True)
+            typer.echo(
+                f"tqcheck: the baseline {policy.update_baseline} was not written: this run fails its thresholds",
+                err=True,
+            )
         typer.echo(f"tqcheck: {report.gate.verdict()}", err=True)
         raise typer.Exit(EXIT_GATE_FAILED)
     if policy.update_baseline:
         write_json_report(report, policy.update_baseline)
-        console.print(f"wrote the baseline {policy.update_baseline} (from {policy.baseline_origin})", markup=False, soft_wrap=True)
+        console.print(
+            f"wrote the baseline {policy.update_baseline} (from {policy.baseline_origin})", markup=False, soft_wrap=True
+        )

@@ -17,10 +17,22 @@ from .outputs import finish, gate_policy, outputs, read_baseline, run_files
 
 def score(
     hyp: Annotated[str, typer.Option("--hyp", help="The translation to score, one segment per line.")],
-    ref: Annotated[Optional[str], typer.Option("--ref", help="The reference, line-parallel with --hyp. Without it only reference-free metrics score (default then: cometkiwi, which needs --src).")] = None,
-    src: Annotated[Optional[str], typer.Option("--src", help="The source, line-parallel (needed for COMET and cometkiwi).")] = None,
-    src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Source language (default: identified).")] = None,
-    tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Target language, picks BLEU's tokeniser (default: identified).")] = None,
+    ref: Annotated[
+        Optional[str],
+        typer.Option(
+            "--ref",
+            help="The reference, line-parallel with --hyp. Without it only reference-free metrics score (default then: cometkiwi, which needs --src).",
+        ),
+    ] = None,
+    src: Annotated[
+        Optional[str], typer.Option("--src", help="The source, line-parallel (needed for COMET and cometkiwi).")
+    ] = None,
+    src_lang: Annotated[
+        Optional[str], typer.Option("--src-lang", help="Source language (default: identified).")
+    ] = None,
+    tgt_lang: Annotated[
+        Optional[str], typer.Option("--tgt-lang", help="Target language, picks BLEU's tokeniser (default: identified).")
+    ] = None,
     metrics: o.MetricsOpt = None,
     comet_model: o.CometModelOpt = None,
     qe_model: o.QeModelOpt = None,
@@ -51,9 +63,17 @@ def score(
     2 bad usage or input, 3 model or runtime failure."""
     config = load_config(config_path)
     files = outputs(config, json_path, junit, markdown, html)
-    policy = gate_policy(config, fail_under=fail_under, fail_over=fail_over, max_drop=max_drop, baseline=baseline,
-                         significance=significance, samples=samples, alpha=alpha,
-                         update_baseline=update_baseline)
+    policy = gate_policy(
+        config,
+        fail_under=fail_under,
+        fail_over=fail_over,
+        max_drop=max_drop,
+        baseline=baseline,
+        significance=significance,
+        samples=samples,
+        alpha=alpha,
+        update_baseline=update_baseline,
+    )
     run_files(config, files, policy).read("--hyp", hyp).read("--ref", ref).read("--src", src).check()
     previous = read_baseline(policy)
     hypotheses = read_lines(hyp)
@@ -62,21 +82,41 @@ def score(
     declared_target, declared_origin = config.pick("tgt_lang", tgt_lang), config.pick("src_lang", src_lang)
     reference_guess = detect_language("\n".join(references if references is not None else hypotheses))
     source_guess = detect_language("\n".join(sources)) if sources else None
-    mismatches = o.language_warnings(config, strict, [
-        language_mismatch(ref or hyp, declared_target, reference_guess, "--tgt-lang"),
-        language_mismatch(src, declared_origin, source_guess, "--src-lang") if source_guess else None,
-    ])
+    mismatches = o.language_warnings(
+        config,
+        strict,
+        [
+            language_mismatch(ref or hyp, declared_target, reference_guess, "--tgt-lang"),
+            language_mismatch(src or "--src", declared_origin, source_guess, "--src-lang") if source_guess else None,
+        ],
+    )
     target = (declared_target or reference_guess.lang).lower()
     origin = (declared_origin or (source_guess.lang if source_guess else "und")).lower()
-    scoring = scoring_settings(config, metrics=metrics, comet_model=comet_model, qe_model=qe_model,
-                               comet_batch_size=comet_batch_size, comet_gpus=comet_gpus,
-                               comet_precision=comet_precision, required=policy.metrics_needed(),
-                               have_reference=references is not None)
+    scoring = scoring_settings(
+        config,
+        metrics=metrics,
+        comet_model=comet_model,
+        qe_model=qe_model,
+        comet_batch_size=comet_batch_size,
+        comet_gpus=comet_gpus,
+        comet_precision=comet_precision,
+        required=policy.metrics_needed(),
+        have_reference=references is not None,
+    )
     policy.check_applies([f"{origin}-{target}"], scoring.metrics)
     preflight_checkpoints(scoring)
     err = o.console(stderr=True)
     with err.status("scoring") as status:
-        direction = score_lines(hypotheses, references, sources, scoring, src_lang=origin, tgt_lang=target,
-                                paths=(src, hyp, ref), progress=status.update, cache=o.open_cache(config, cache_dir, no_cache))
+        direction = score_lines(
+            hypotheses,
+            references,
+            sources,
+            scoring,
+            src_lang=origin,
+            tgt_lang=target,
+            paths=(src, hyp, ref),
+            progress=status.update,
+            cache=o.open_cache(config, cache_dir, no_cache),
+        )
     direction.warnings[:0] = mismatches
     finish(new_report("score", [direction]), policy, previous, files)

@@ -8,11 +8,11 @@ from typing import Annotated, Optional
 import typer
 
 from ..atomic import write_text_atomic
-from ..iopaths import RunFiles
+from ..config import load_config
 from ..documents import load_document
+from ..iopaths import RunFiles
 from ..pipeline import line_parallel
 from ..translation import translate_document
-from ..config import load_config
 from . import options as o
 
 
@@ -20,8 +20,10 @@ def translate(
     source: Annotated[str, typer.Argument(metavar="SOURCE", help="Document to translate, one paragraph per line.")],
     to: Annotated[str, typer.Option("--to", help="Target language (ISO 639-1, e.g. en).")],
     from_lang: Annotated[Optional[str], typer.Option("--from", help="Source language (default: identified).")] = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write here (default: standard output).")] = None,
-    engine: o.EngineOpt = "marian",
+    output: Annotated[
+        Optional[str], typer.Option("--output", "-o", help="Write here (default: standard output).")
+    ] = None,
+    engine: o.EngineOpt = None,
     model: o.ModelOpt = None,
     command: o.CommandOpt = None,
     hypothesis: o.HypothesisOpt = None,
@@ -31,13 +33,26 @@ def translate(
     engine_option: o.EngineOptionOpt = None,
     cache_dir: o.CacheDirOpt = None,
     no_cache: o.NoCacheOpt = None,
+    config_path: o.ConfigOpt = None,
 ) -> None:
-    """Translate SOURCE into --to; the output is line-parallel to SOURCE (blank lines kept)."""
-    run = RunFiles().read("SOURCE", source).write("--output", output)
-    run.read("--hypothesis", *o.hypothesis_paths(load_config(), hypothesis)).check()
+    """Translate SOURCE into --to; the output is line-parallel to SOURCE (blank lines kept).
+    The engine and its options come from the flags over the settings file, as for check."""
+    config = load_config(config_path)
+    run = RunFiles().read("--config", config.path).read("SOURCE", source).write("--output", output)
+    run.read("--hypothesis", *o.hypothesis_paths(config, hypothesis)).check()
     document = load_document(source, from_lang)
-    translator = o.translator_for(engine, o.engine_options(model, command, hypothesis, beam_size, batch_size, device,
-                                                           engine_option), o.open_cache(load_config(), cache_dir, no_cache))
+    translator = o.configured_translator(
+        config,
+        o.open_cache(config, cache_dir, no_cache),
+        engine=engine,
+        model=model,
+        command=command,
+        hypothesis=hypothesis,
+        beam_size=beam_size,
+        batch_size=batch_size,
+        device=device,
+        extra=engine_option,
+    )
     with o.console(stderr=True).status("translating") as status:
         translations = translate_document(translator, document, to.lower(), status.update)
     text = "\n".join(line_parallel(document, translations)) + "\n"

@@ -20,8 +20,10 @@ def _local_checkpoint(name: str, flag: str) -> Path:
             f"pass {flag} with a hub name or an existing checkpoint"
         )
     if len(path.parents) < 2 or not (path.parents[1] / "hparams.yaml").is_file():
-        raise InputError(f"{flag} {name}: not a COMET checkpoint (no hparams.yaml two folders above the .ckpt); "
-                         f"pass {flag} with a hub name or a checkpoint directory as comet.download_model writes it")
+        raise InputError(
+            f"{flag} {name}: not a COMET checkpoint (no hparams.yaml two folders above the .ckpt); "
+            f"pass {flag} with a hub name or a checkpoint directory as comet.download_model writes it"
+        )
     return path
 
 
@@ -45,6 +47,8 @@ def preflight_local_checkpoint(name: str | None, *, flag: str, reference_free: b
         return
     kind = hparams.get("class_identifier") if isinstance(hparams, dict) else None
     if kind in REFERENCE_BASED_CLASSES:
-        raise InputError(f"{name} is a reference-based COMET model ({kind}) and cannot score without a reference; "
-                         f"pass {flag} a quality-estimation checkpoint (referenceless_regression_metric, "
-                         "unified_metric or xcomet_metric), e.g. Unbabel/wmt22-cometkiwi-da")
+        raise InputError(
+            f"{name} is a reference-based COMET model ({kind}) and cannot score without a reference; "
+            f"pass {flag} a quality-estimation checkpoint (referenceless_regression_metric, "
+            "unified_metric or xcomet_metric), e.g. Unbabel/wmt22-cometkiwi-da"
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
+
 def _to_device(inputs, device: str):
     """Move a prepared batch to the device: a dict of tensors, or (unified/XCOMET models) a tuple of them."""
     if isinstance(inputs, dict):
@@ -20,8 +21,9 @@ def _error_spans(prediction, size: int) -> list | None:
     return list(spans) if spans is not None and len(spans) == size else None
 
 
-def predict_without_trainer(model, samples: list[dict[str, str]], batch_size: int, device: str,
-                            precision: str = "fp32") -> tuple[list[float], list[list[dict]] | None]:
+def predict_without_trainer(
+    model, samples: list[dict[str, str]], batch_size: int, device: str, precision: str = "fp32"
+) -> tuple[list[float], list[list[dict]] | None]:
     """COMET's own predict_step on batches sorted by length, without a Lightning Trainer per call.
 
     The same model code and inputs as ``model.predict``; what goes is the Trainer's set-up, the
@@ -37,7 +39,7 @@ def predict_without_trainer(model, samples: list[dict[str, str]], batch_size: in
     autocast = torch.autocast("cuda", dtype=torch.float16) if precision == "fp16" else contextlib.nullcontext()
     with torch.inference_mode(), autocast:
         for start in range(0, len(order), batch_size):
-            indices = order[start:start + batch_size]
+            indices = order[start : start + batch_size]
             inputs = _to_device(model.prepare_for_inference([samples[k] for k in indices]), device)
             prediction = model.predict_step(inputs)
             batch_spans = _error_spans(prediction, len(indices))
@@ -45,7 +47,7 @@ def predict_without_trainer(model, samples: list[dict[str, str]], batch_size: in
                 spans = [[] for _ in samples]
             for position, (k, score) in enumerate(zip(indices, prediction["scores"].float().cpu().tolist())):
                 scores[k] = float(score)
-                if batch_spans is not None:
+                if batch_spans is not None and spans is not None:
                     spans[k] = batch_spans[position]
     return scores, spans
 
@@ -54,8 +56,13 @@ def clean_spans(spans: list[dict], mt: str) -> list[dict]:
     """comet's spans as plain JSON: severity, confidence, character offsets, and the MT text they cover.
     Spans that cover no character (only a special token such as <s>) are left out."""
     return [
-        {"severity": str(span["severity"]), "confidence": round(float(span["confidence"]), 4),
-         "start": int(span["start"]), "end": int(span["end"]), "text": mt[int(span["start"]):int(span["end"])]}
+        {
+            "severity": str(span["severity"]),
+            "confidence": round(float(span["confidence"]), 4),
+            "start": int(span["start"]),
+            "end": int(span["end"]),
+            "text": mt[int(span["start"]) : int(span["end"])],
+        }
         for span in spans
         if int(span["end"]) > int(span["start"])
     ]

@@ -89,8 +89,10 @@ def load_comet(name_or_path: str, *, flag: str = "--comet-model", metric: str = 
 
 def _damaged(name: str, error: BaseException) -> InputError:
     first = (str(error).splitlines() or [type(error).__name__])[0][:200]
-    return InputError(f"COMET checkpoint {name} cannot be loaded ({type(error).__name__}: {first}); it is damaged or "
-                      "not a COMET checkpoint: download it again, or pass another checkpoint")
+    return InputError(
+        f"COMET checkpoint {name} cannot be loaded ({type(error).__name__}: {first}); it is damaged or "
+        "not a COMET checkpoint: download it again, or pass another checkpoint"
+    )
 
 
 @lru_cache(maxsize=4)
@@ -113,8 +115,9 @@ def _load_comet_checked(name_or_path: str, checkpoint: str | None, checkpoint_gi
     if checkpoint is None and offline and not cached_locally(name_or_path):
         raise _NotCached
     _quiet_libraries()
-    import comet
     from importlib.metadata import version
+
+    import comet
 
     _quiet_libraries()
     if checkpoint is None:
@@ -123,14 +126,20 @@ def _load_comet_checked(name_or_path: str, checkpoint: str | None, checkpoint_gi
         except (OSError, ValueError):  # hub errors are OSErrors; a malformed name is a ValueError
             if offline:
                 raise _NotCached from None
-            raise ModelUnavailableError(f"COMET model {name_or_path} could not be downloaded; check the name (e.g. {DEFAULT_COMET_MODEL})") from None
+            raise ModelUnavailableError(
+                f"COMET model {name_or_path} could not be downloaded; check the name (e.g. {DEFAULT_COMET_MODEL})"
+            ) from None
     try:
         model = _load_without_random_init(comet, str(checkpoint), offline)
     except (OSError, ValueError, KeyError) as error:
         if checkpoint_given and not isinstance(error, OSError):
             raise _damaged(name_or_path, error) from None
         encoder = _encoder_name(checkpoint)
-        reason = "is not cached and the hub is unreachable" if offline else f"could not be loaded ({str(error).splitlines()[0]})"
+        reason = (
+            "is not cached and the hub is unreachable"
+            if offline
+            else f"could not be loaded ({str(error).splitlines()[0]})"
+        )
         raise ModelUnavailableError(
             f"COMET model {name_or_path} needs its encoder {encoder}, which {reason}; "
             f"run `tqcheck models pull {name_or_path}` where there is network"

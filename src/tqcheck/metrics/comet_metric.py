@@ -10,7 +10,8 @@ batches, signature.
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..accelerator import with_batch_backoff
 from ..cache import cache_key
@@ -19,7 +20,13 @@ from ..hub import is_local_path, model_fingerprint
 from .base import Metric, MetricResult, TranslationTriple
 from .comet_inference import _error_spans, clean_spans, predict_without_trainer
 from .comet_loading import (  # noqa: F401  (importable from here, as before)
-    DEFAULT_COMET_MODEL, DEFAULT_QE_MODEL, LoadedComet, _not_cached, _quiet_libraries, comet_version, licence_note,
+    DEFAULT_COMET_MODEL,
+    DEFAULT_QE_MODEL,
+    LoadedComet,
+    _not_cached,
+    _quiet_libraries,
+    comet_version,
+    licence_note,
     load_comet,
 )
 
@@ -30,8 +37,16 @@ class CometMetric(Metric):
     higher_is_better = True
     chunk_size = 1024  # segments per predict call when caching: an interrupted run keeps what was scored
 
-    def __init__(self, model: str | None = None, batch_size: int = 16, gpus: int | None = None, cache=None,
-                 precision: str = "fp32", fast: bool = True, reference_free: bool = False) -> None:
+    def __init__(
+        self,
+        model: str | None = None,
+        batch_size: int = 16,
+        gpus: int | None = None,
+        cache=None,
+        precision: str = "fp32",
+        fast: bool = True,
+        reference_free: bool = False,
+    ) -> None:
         if batch_size < 1:
             raise InputError("comet: batch size must be at least 1")
         if gpus is not None and gpus < 0:
@@ -41,8 +56,11 @@ class CometMetric(Metric):
 
             available = torch.cuda.device_count()
             if gpus > available:
-                fix = "--comet-gpus 0 to score on the CPU" if not available else \
-                    f"--comet-gpus {available} or fewer (0 scores on the CPU)"
+                fix = (
+                    "--comet-gpus 0 to score on the CPU"
+                    if not available
+                    else f"--comet-gpus {available} or fewer (0 scores on the CPU)"
+                )
                 raise InputError(f"--comet-gpus {gpus}: this machine has {available} GPU(s); pass {fix}")
         if precision not in ("fp32", "fp16"):
             raise InputError(f"--comet-precision {precision}: choose fp32 or fp16 (fp16 only on a GPU)")
@@ -56,20 +74,28 @@ class CometMetric(Metric):
         self.fast = fast
 
     def load(self) -> LoadedComet:
-        return load_comet(self.model_name, flag="--qe-model" if self.reference_free else "--comet-model", metric=self.name)
+        return load_comet(
+            self.model_name, flag="--qe-model" if self.reference_free else "--comet-model", metric=self.name
+        )
 
     def signature(self) -> str:
         """Model id, hub revision (when it comes from the hub cache) and comet version, known without loading."""
         weights = model_fingerprint(self.model_name) if not is_local_path(self.model_name) else ""
-        revision = weights[len("rev:"):][:12] if weights.startswith("rev:") else None
-        return (f"model:{self.model_name}" + (f"|rev:{revision}" if revision else "") + ("|ref:no" if self.reference_free else "")
-                + ("|fp16" if self.precision == "fp16" else "") + f"|comet:{comet_version()}")
+        revision = weights[len("rev:") :][:12] if weights.startswith("rev:") else None
+        return (
+            f"model:{self.model_name}"
+            + (f"|rev:{revision}" if revision else "")
+            + ("|ref:no" if self.reference_free else "")
+            + ("|fp16" if self.precision == "fp16" else "")
+            + f"|comet:{comet_version()}"
+        )
 
     def score(self, triples: Sequence[TranslationTriple]) -> MetricResult:
         """Segment scores from the cache where there, the rest from the model in chunks (stored as they come)."""
         base = ["comet-v2", self.model_name, model_fingerprint(self.model_name), comet_version(), self.precision]
-        keys = [cache_key(*base, t.source, t.hypothesis, None if self.reference_free else t.reference)
-                for t in triples]  # identical triples scored once
+        keys = [
+            cache_key(*base, t.source, t.hypothesis, None if self.reference_free else t.reference) for t in triples
+        ]  # identical triples scored once
         found: dict[str, list] = {}
         if self.cache is not None:
             found = {k: json.loads(v) for k, v in self.cache.get_many("comet_scores", keys).items()}
@@ -79,17 +105,21 @@ class CometMetric(Metric):
             by_key = dict(zip(keys, triples))
             step = self.chunk_size if self.cache is not None else len(todo)
             for start in range(0, len(todo), step):
-                chunk = todo[start:start + step]
+                chunk = todo[start : start + step]
                 scores, truncated, spans = self._predict(loaded, [by_key[k] for k in chunk])
                 fresh = {k: [s, t, e] for k, s, t, e in zip(chunk, scores, truncated, spans)}
                 if self.cache is not None:
                     self.cache.put_many("comet_scores", {k: json.dumps(v) for k, v in fresh.items()})
                 found.update(fresh)
         segment_scores = [float(found[k][0]) for k in keys]
-        truncated = [i for i, k in enumerate(keys) if found[k][1]]
+        truncated_indices = [i for i, k in enumerate(keys) if found[k][1]]
         details: dict[str, Any] = {
-            "model": self.model_name, "segments": len(keys), "scored_by_the_model": len(todo),
-            "batch_size": self.batch_size, "precision": self.precision, "truncated_segments": truncated,
+            "model": self.model_name,
+            "segments": len(keys),
+            "scored_by_the_model": len(todo),
+            "batch_size": self.batch_size,
+            "precision": self.precision,
+            "truncated_segments": truncated_indices,
         }
         if any(found[k][2] is not None for k in keys):
             details["error_spans"] = [found[k][2] or [] for k in keys]
@@ -98,7 +128,9 @@ class CometMetric(Metric):
             details["licence_note"] = note
         return MetricResult(
             name=self.name,
-            score=sum(segment_scores) / len(segment_scores) if segment_scores else float("nan"),  # as comet's system_score
+            score=sum(segment_scores) / len(segment_scores)
+            if segment_scores
+            else float("nan"),  # as comet's system_score
             signature=self.signature(),
             segment_scores=segment_scores,
             higher_is_better=True,
@@ -117,11 +149,17 @@ class CometMetric(Metric):
                 )
             return [{"src": t.source, "mt": t.hypothesis} for t in triples]
         if needs_reference and any(t.reference is None for t in triples):
-            raise InputError(f"COMET model {loaded.model_id} needs references; pass --ref, or score with cometkiwi (reference-free)")
-        return [{"src": t.source, "mt": t.hypothesis, **({"ref": t.reference} if t.reference is not None else {})}
-                for t in triples]
+            raise InputError(
+                f"COMET model {loaded.model_id} needs references; pass --ref, or score with cometkiwi (reference-free)"
+            )
+        return [
+            {"src": t.source, "mt": t.hypothesis, **({"ref": t.reference} if t.reference is not None else {})}
+            for t in triples
+        ]
 
-    def _predict(self, loaded: LoadedComet, triples: Sequence[TranslationTriple]) -> tuple[list[float], list[bool], list]:
+    def _predict(
+        self, loaded: LoadedComet, triples: Sequence[TranslationTriple]
+    ) -> tuple[list[float], list[bool], list]:
         model = loaded.model
         samples = self._samples(loaded, triples)
         import torch
@@ -139,13 +177,21 @@ class CometMetric(Metric):
             return list(output.scores), _error_spans(output, len(samples))
 
         (scores, spans), batch_size = with_batch_backoff(
-            predict, self.batch_size,
-            too_big=lambda: EngineError("COMET ran out of GPU memory even at batch size 1; score on the CPU with --comet-gpus 0"),
-            failed=lambda error: EngineError(f"COMET scoring failed ({str(error).splitlines()[0]}); "
-                                             "try --comet-batch-size 4 or --comet-gpus 0"))
+            predict,
+            self.batch_size,
+            too_big=lambda: EngineError(
+                "COMET ran out of GPU memory even at batch size 1; score on the CPU with --comet-gpus 0"
+            ),
+            failed=lambda error: EngineError(
+                f"COMET scoring failed ({str(error).splitlines()[0]}); try --comet-batch-size 4 or --comet-gpus 0"
+            ),
+        )
         self.batch_size = batch_size  # what fitted, for the next chunk
-        cleaned = ([clean_spans(segment_spans, sample["mt"]) for segment_spans, sample in zip(spans, samples)]
-                   if spans is not None else [None] * len(samples))
+        cleaned = (
+            [clean_spans(segment_spans, sample["mt"]) for segment_spans, sample in zip(spans, samples)]
+            if spans is not None
+            else [None] * len(samples)
+        )
         return [float(x) for x in scores], [k in truncated for k in range(len(samples))], cleaned
 
     @staticmethod

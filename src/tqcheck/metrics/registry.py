@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from ..errors import InputError
 from .base import Metric
@@ -43,7 +43,9 @@ def parse_metric_names(spec: str | Sequence[str] | None) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(p.strip().lower() for p in parts if p.strip()))
     unknown = [n for n in names if n not in ALL_METRICS]
     if unknown or not names:
-        raise InputError(f"unknown metric {', '.join(unknown) or '(none given)'}; choose from: {', '.join(ALL_METRICS)}")
+        raise InputError(
+            f"unknown metric {', '.join(unknown) or '(none given)'}; choose from: {', '.join(ALL_METRICS)}"
+        )
     return names
 
 
@@ -69,8 +71,9 @@ class ScoringSettings:
         return replace(self, **changes)
 
 
-def create_metric(name: str, settings: ScoringSettings | None = None, *, tgt_lang: str | None = None,
-                  cache=None) -> Metric:
+def create_metric(
+    name: str, settings: ScoringSettings | None = None, *, tgt_lang: str | None = None, cache=None
+) -> Metric:
     settings = settings or ScoringSettings()
     if name in SACREBLEU_METRICS:
         from .sacrebleu_metrics import SacrebleuMetric
@@ -80,7 +83,12 @@ def create_metric(name: str, settings: ScoringSettings | None = None, *, tgt_lan
         from .comet_metric import CometMetric
 
         reference_free = not METRICS[name].needs_reference
-        return CometMetric(model=settings.qe_model if reference_free else settings.comet_model,
-                           batch_size=settings.comet_batch_size, gpus=settings.comet_gpus, cache=cache,
-                           precision=settings.comet_precision, reference_free=reference_free)
+        return CometMetric(
+            model=settings.qe_model if reference_free else settings.comet_model,
+            batch_size=settings.comet_batch_size,
+            gpus=settings.comet_gpus,
+            cache=cache,
+            precision=settings.comet_precision,
+            reference_free=reference_free,
+        )
     raise InputError(f"unknown metric {name!r}; choose from: {', '.join(ALL_METRICS)}")

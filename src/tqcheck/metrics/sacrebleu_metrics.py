@@ -7,7 +7,7 @@ recommends for sentences).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .base import Metric, MetricResult, TranslationTriple
 from .specs import METRICS
@@ -51,8 +51,12 @@ class SacrebleuMetric(Metric):
         segment_scores = [sentence_metric._compute_score_from_stats(row).score for row in statistics]
         details = {}
         if self.name == "bleu":
-            details = {"precisions": [round(p, 4) for p in corpus.precisions], "bp": round(corpus.bp, 4),
-                       "sys_len": corpus.sys_len, "ref_len": corpus.ref_len}
+            details = {
+                "precisions": [round(p, 4) for p in corpus.precisions],
+                "bp": round(corpus.bp, 4),
+                "sys_len": corpus.sys_len,
+                "ref_len": corpus.ref_len,
+            }
         return MetricResult(
             name=self.name,
             score=float(corpus.score),

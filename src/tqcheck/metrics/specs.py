@@ -23,14 +23,17 @@ class MetricSpec:
     worst_rank: int  # which computed metric orders the "worst segments": the most human-like (lowest)
 
 
-METRICS: dict[str, MetricSpec] = {spec.name: spec for spec in (
-    MetricSpec("bleu", "BLEU", True, 2, (0.0, 100.0), False, True, False, True, 2.34, 3),
-    MetricSpec("chrf", "chrF", True, 2, (0.0, 100.0), False, True, False, True, 1.63, 2),
-    MetricSpec("ter", "TER", False, 2, (0.0, 100.0), True, True, False, True, None, 4),
-    MetricSpec("comet", "COMET", True, 4, None, False, True, True, False, 0.0056, 0),
-    # reference-free quality estimation (source + MT only), any COMET QE checkpoint
-    MetricSpec("cometkiwi", "CometKiwi", True, 4, None, False, False, True, False, None, 1),
-)}
+METRICS: dict[str, MetricSpec] = {
+    spec.name: spec
+    for spec in (
+        MetricSpec("bleu", "BLEU", True, 2, (0.0, 100.0), False, True, False, True, 2.34, 3),
+        MetricSpec("chrf", "chrF", True, 2, (0.0, 100.0), False, True, False, True, 1.63, 2),
+        MetricSpec("ter", "TER", False, 2, (0.0, 100.0), True, True, False, True, None, 4),
+        MetricSpec("comet", "COMET", True, 4, None, False, True, True, False, 0.0056, 0),
+        # reference-free quality estimation (source + MT only), any COMET QE checkpoint
+        MetricSpec("cometkiwi", "CometKiwi", True, 4, None, False, False, True, False, None, 1),
+    )
+}
 MARGIN_SOURCE = "from Kocmi et al. 2024 (80% agreement with humans)"
 
 

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .. import __version__
+from .._version import __version__
 from ..atomic import write_text_atomic
 from .model import SCHEMA_VERSION, spans_worst_first
 from .terminal import SEVERITY_STYLES, shorten
@@ -28,12 +28,20 @@ def render_audit(audit, console: Console, top: int) -> None:
     if audit.mt_qe is not None:
         scores.add_row("MT", f"{audit.mt_qe.score:.4f}", audit.mt_qe.signature)
     parts.append(scores)
-    parts.append(Text(f"{len(audit.alignment.pairs)} aligned pairs audited; {len(audit.alignment.unmatched)} lines unmatched"))
+    parts.append(
+        Text(f"{len(audit.alignment.pairs)} aligned pairs audited; {len(audit.alignment.unmatched)} lines unmatched")
+    )
     for u in audit.alignment.unmatched_on("reference"):  # a reference line with no source is worth a look too
-        parts.append(Text(f"  reference line {u.line} has no source: “{shorten(u.text, 70)}” — {u.reason}", style="dim"))
+        parts.append(
+            Text(f"  reference line {u.line} has no source: “{shorten(u.text, 70)}” — {u.reason}", style="dim")
+        )
     chosen = audit.most_suspicious(top)
-    table = Table(title=f"The {len(chosen)} most suspicious reference segments", title_justify="left",
-                  show_lines=True, header_style="bold")
+    table = Table(
+        title=f"The {len(chosen)} most suspicious reference segments",
+        title_justify="left",
+        show_lines=True,
+        header_style="bold",
+    )
     table.add_column("src↔ref sentences" if audit.unit == "sentence" else "src↔ref lines", no_wrap=True)
     table.add_column("suspicion", justify="right")
     table.add_column("QE ref", justify="right")
@@ -49,8 +57,10 @@ def render_audit(audit, console: Console, top: int) -> None:
             text.append("MT  ", style="cyan")
             text.append(shorten(s.mt, 160))
         for span in spans_worst_first(s.error_spans)[:3]:
-            text.append(f"\nERR {span['severity']} ({span['confidence']:.2f}) “{shorten(span['text'], 60)}”",
-                        style=SEVERITY_STYLES.get(span["severity"], "red"))
+            text.append(
+                f"\nERR {span['severity']} ({span['confidence']:.2f}) “{shorten(span['text'], 60)}”",
+                style=SEVERITY_STYLES.get(span["severity"], "red"),
+            )
         for reason in s.reasons:
             text.append(f"\n• {reason}", style="yellow")
         extra = [f"{s.mt_qe:.4f}", f"{s.chrf_vs_mt:.1f}"] if audit.mt_qe is not None else []
@@ -58,7 +68,9 @@ def render_audit(audit, console: Console, top: int) -> None:
     parts.append(table)
     for warning in audit.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))
-    console.print(Panel(Group(*parts), title=f"reference audit {audit.src_lang} → {audit.tgt_lang}", title_align="left"))
+    console.print(
+        Panel(Group(*parts), title=f"reference audit {audit.src_lang} → {audit.tgt_lang}", title_align="left")
+    )
 
 
 def audit_to_dict(audit, created: str) -> dict:
@@ -70,28 +82,36 @@ def audit_to_dict(audit, created: str) -> dict:
         "tool": {"name": "tqcheck", "version": __version__},
         "command": "audit",
         "created": created,
-        "directions": [{
-            "direction": audit.direction,
-            "unit": audit.unit,
-            "src_lang": audit.src_lang,
-            "tgt_lang": audit.tgt_lang,
-            "source": audit.source_path,
-            "reference": audit.reference_path,
-            "engine": asdict(audit.engine) if audit.engine is not None else None,
-            "reference_qe": {"score": audit.reference_qe.score, "signature": audit.reference_qe.signature},
-            "mt_qe": {"score": audit.mt_qe.score, "signature": audit.mt_qe.signature} if audit.mt_qe else None,
-            "chrf_signature": audit.chrf_signature,
-            "unmatched": [asdict(u) for u in audit.alignment.unmatched],
-            "most_suspicious": audit.most_suspicious(len(audit.segments)),
-            "segments": [
-                {**asdict(s), "source_lines": list(s.source_lines), "reference_lines": list(s.reference_lines),
-                 "reasons": list(s.reasons), "error_spans": list(s.error_spans),
-                 "source_sentences": list(s.source_sentences), "reference_sentences": list(s.reference_sentences)}
-                for s in audit.segments
-            ],
-            "warnings": audit.warnings,
-            "seconds": audit.seconds,
-        }],
+        "directions": [
+            {
+                "direction": audit.direction,
+                "unit": audit.unit,
+                "src_lang": audit.src_lang,
+                "tgt_lang": audit.tgt_lang,
+                "source": audit.source_path,
+                "reference": audit.reference_path,
+                "engine": asdict(audit.engine) if audit.engine is not None else None,
+                "reference_qe": {"score": audit.reference_qe.score, "signature": audit.reference_qe.signature},
+                "mt_qe": {"score": audit.mt_qe.score, "signature": audit.mt_qe.signature} if audit.mt_qe else None,
+                "chrf_signature": audit.chrf_signature,
+                "unmatched": [asdict(u) for u in audit.alignment.unmatched],
+                "most_suspicious": audit.most_suspicious(len(audit.segments)),
+                "segments": [
+                    {
+                        **asdict(s),
+                        "source_lines": list(s.source_lines),
+                        "reference_lines": list(s.reference_lines),
+                        "reasons": list(s.reasons),
+                        "error_spans": list(s.error_spans),
+                        "source_sentences": list(s.source_sentences),
+                        "reference_sentences": list(s.reference_sentences),
+                    }
+                    for s in audit.segments
+                ],
+                "warnings": audit.warnings,
+                "seconds": audit.seconds,
+            }
+        ],
     }
 
 

@@ -11,8 +11,8 @@ import difflib
 import html
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from ..atomic import write_text_atomic
 from ..metrics.registry import format_score, label
@@ -66,7 +66,9 @@ def highlight(text: str, marks: Sequence[Mark]) -> str:
             closing.setdefault(stop, []).append(mark)
     cuts = sorted({0, len(text), *opening, *closing})
     active: list[Mark] = []
-    out, pending, pending_marks = [], [], None
+    out: list[str] = []
+    pending: list[str] = []
+    pending_marks: tuple[Mark, ...] | None = None
     for start, stop in zip(cuts, cuts[1:]):
         active = [m for m in active if m not in closing.get(start, ())] + opening.get(start, [])
         key = tuple(active)
@@ -85,14 +87,24 @@ def _wrap(text: str, marks: tuple[Mark, ...] | None) -> str:
         return html.escape(text)
     classes = " ".join(dict.fromkeys(c for m in marks for c in m.css.split()))
     titles = "; ".join(dict.fromkeys(m.title for m in marks if m.title))
-    return f'<span class="{classes}"' + (f' title="{html.escape(titles)}"' if titles else "") + f">{html.escape(text)}</span>"
+    return (
+        f'<span class="{classes}"'
+        + (f' title="{html.escape(titles)}"' if titles else "")
+        + f">{html.escape(text)}</span>"
+    )
 
 
 def error_marks(spans: Sequence[dict], metric: str | None = None) -> list[Mark]:
     """Error spans as marks, styled by severity, with the confidence as a tooltip."""
-    return [Mark(span["start"], span["end"], f"err err-{span['severity']}",
-                 f"{metric + ': ' if metric else ''}{span['severity']} error (confidence {span['confidence']:.2f})")
-            for span in spans]
+    return [
+        Mark(
+            span["start"],
+            span["end"],
+            f"err err-{span['severity']}",
+            f"{metric + ': ' if metric else ''}{span['severity']} error (confidence {span['confidence']:.2f})",
+        )
+        for span in spans
+    ]
 
 
 @dataclass
@@ -110,9 +122,14 @@ class Histogram:
         step = (self.width - 40) / len(self.bins)
         plot = self.height - 30
         return [
-            {"x": 30 + k * step + 1, "width": max(step - 2, 1), "height": plot * count / peak,
-             "y": 10 + plot - plot * count / peak, "count": count,
-             "title": f"{format_score(self.metric, low)}–{format_score(self.metric, high)}: {count} segment(s)"}
+            {
+                "x": 30 + k * step + 1,
+                "width": max(step - 2, 1),
+                "height": plot * count / peak,
+                "y": 10 + plot - plot * count / peak,
+                "count": count,
+                "title": f"{format_score(self.metric, low)}–{format_score(self.metric, high)}: {count} segment(s)",
+            }
             for k, (low, high, count) in enumerate(self.bins)
         ]
 
@@ -133,7 +150,9 @@ def histogram(metric: str, values: Sequence[float]) -> Histogram:
     counts = [0] * HISTOGRAM_BINS
     for value in finite:
         counts[min(int((value - low) / width), HISTOGRAM_BINS - 1)] += 1
-    return Histogram(metric, label(metric), [(low + k * width, low + (k + 1) * width, counts[k]) for k in range(HISTOGRAM_BINS)])
+    return Histogram(
+        metric, label(metric), [(low + k * width, low + (k + 1) * width, counts[k]) for k in range(HISTOGRAM_BINS)]
+    )
 
 
 @dataclass
@@ -143,7 +162,7 @@ class SegmentRow:
     source: str
     mt_html: str
     reference_html: str
-    scores: dict[str, str]      # metric -> shown value
+    scores: dict[str, str]  # metric -> shown value
     sort_keys: dict[str, float]  # metric -> value to sort by
     errors: list[dict] = field(default_factory=list)
 
@@ -155,25 +174,36 @@ def segment_rows(direction: DirectionReport) -> list[SegmentRow]:
             mt_diff, ref_diff = word_differences(segment.hypothesis, segment.reference)
         else:
             mt_diff, ref_diff = [], []
-        rows.append(SegmentRow(
-            index=index,
-            where=segment.where(),
-            source=segment.source,
-            mt_html=highlight(segment.hypothesis, mt_diff + [mark for metric, spans in segment.error_spans.items()
-                                                              for mark in error_marks(spans, metric)]),
-            reference_html=highlight(segment.reference, ref_diff) if segment.reference is not None else "",
-            scores={m.name: format_score(m.name, segment.scores.get(m.name)) for m in direction.metrics},
-            sort_keys={m.name: segment.scores.get(m.name, float("nan")) for m in direction.metrics},
-            errors=spans_worst_first({**span, "metric": metric} for metric, spans in segment.error_spans.items() for span in spans),
-        ))
+        rows.append(
+            SegmentRow(
+                index=index,
+                where=segment.where(),
+                source=segment.source,
+                mt_html=highlight(
+                    segment.hypothesis,
+                    mt_diff
+                    + [mark for metric, spans in segment.error_spans.items() for mark in error_marks(spans, metric)],
+                ),
+                reference_html=highlight(segment.reference, ref_diff) if segment.reference is not None else "",
+                scores={m.name: format_score(m.name, segment.scores.get(m.name)) for m in direction.metrics},
+                sort_keys={m.name: segment.scores.get(m.name, float("nan")) for m in direction.metrics},
+                errors=spans_worst_first(
+                    {**span, "metric": metric} for metric, spans in segment.error_spans.items() for span in spans
+                ),
+            )
+        )
     return rows
 
 
 def _environment():
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    environment = Environment(loader=PackageLoader("tqcheck.report", "templates"),
-                              autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    environment = Environment(
+        loader=PackageLoader("tqcheck.report", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     environment.filters["score"] = lambda value, metric: format_score(metric, value)
     environment.filters["label"] = label
     return environment
@@ -202,7 +232,7 @@ def write_html_report(report: Report, path: str) -> None:
 
 def render_audit_html(audit, created: str) -> str:
     """The reference audit as one HTML document: reference segments ranked by suspicion."""
-    from .. import __version__
+    from .._version import __version__
 
     rows = []
     for rank, k in enumerate(audit.most_suspicious(len(audit.segments)), start=1):
@@ -211,4 +241,6 @@ def render_audit_html(audit, created: str) -> str:
         if segment.mt is not None:
             marks += word_differences(segment.mt, segment.reference)[1]
         rows.append({"rank": rank, "segment": segment, "reference_html": highlight(segment.reference, marks)})
-    return _environment().get_template("audit.html").render(audit=audit, rows=rows, version=__version__, created=created)
+    return (
+        _environment().get_template("audit.html").render(audit=audit, rows=rows, version=__version__, created=created)
+    )

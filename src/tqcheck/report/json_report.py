@@ -10,7 +10,7 @@ import math
 from dataclasses import asdict
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..atomic import write_text_atomic
 from ..errors import InputError
 from ..metrics.base import MetricResult
@@ -38,8 +38,12 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
         "engine": asdict(d.engine) if d.engine else None,
         "translation_cache": d.translation_cache,
         "scores": {
-            m.name: {"score": m.score, "signature": m.signature, "higher_is_better": m.higher_is_better,
-                     "details": _details(m)}
+            m.name: {
+                "score": m.score,
+                "signature": m.signature,
+                "higher_is_better": m.higher_is_better,
+                "details": _details(m),
+            }
             for m in d.metrics
         },
         "skipped_metrics": d.skipped_metrics,
@@ -54,8 +58,11 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
                 "reference": s.reference,
                 "scores": s.scores,
                 **({"error_spans": s.error_spans} if s.error_spans else {}),
-                **({"source_sentences": list(s.source_sentences), "reference_sentences": list(s.reference_sentences)}
-                   if s.source_sentences or s.reference_sentences else {}),
+                **(
+                    {"source_sentences": list(s.source_sentences), "reference_sentences": list(s.reference_sentences)}
+                    if s.source_sentences or s.reference_sentences
+                    else {}
+                ),
             }
             for s in d.segments
         ],
@@ -73,17 +80,30 @@ def gate_to_dict(gate) -> dict[str, Any]:
     return {
         "passed": gate.passed,
         "baseline": gate.baseline,
-        "significance": ({"test": gate.test, "samples": gate.samples, "alpha": gate.alpha}
-                         if gate.test else None),
+        "significance": ({"test": gate.test, "samples": gate.samples, "alpha": gate.alpha} if gate.test else None),
         "checks": [
             {
-                "direction": c.direction, "metric": c.metric, "kind": c.kind, "passed": c.passed,
-                "value": _number(c.value), "threshold" if c.kind != "max_drop" else "margin": c.limit,
-                **({"baseline": c.baseline, "delta": c.delta, "p_value": c.p_value,
-                    "ci95": {"mean": c.ci[0], "half_width": c.ci[1]} if c.ci else None,
-                    "baseline_ci95": {"mean": c.baseline_ci[0], "half_width": c.baseline_ci[1]} if c.baseline_ci else None,
-                    "margin_source": c.margin_source, "paired_segments": c.segments}
-                   if c.kind == "max_drop" else {}),
+                "direction": c.direction,
+                "metric": c.metric,
+                "kind": c.kind,
+                "passed": c.passed,
+                "value": _number(c.value),
+                "threshold" if c.kind != "max_drop" else "margin": c.limit,
+                **(
+                    {
+                        "baseline": c.baseline,
+                        "delta": c.delta,
+                        "p_value": c.p_value,
+                        "ci95": {"mean": c.ci[0], "half_width": c.ci[1]} if c.ci else None,
+                        "baseline_ci95": {"mean": c.baseline_ci[0], "half_width": c.baseline_ci[1]}
+                        if c.baseline_ci
+                        else None,
+                        "margin_source": c.margin_source,
+                        "paired_segments": c.segments,
+                    }
+                    if c.kind == "max_drop"
+                    else {}
+                ),
                 "reason": c.reason,
             }
             for c in gate.checks
@@ -115,25 +135,42 @@ def write_json_report(report: Report, path: str) -> None:
 def _direction_from_dict(data: dict[str, Any]) -> DirectionReport:
     segments = [
         SegmentResult(
-            source_lines=tuple(s["source_lines"]), reference_lines=tuple(s["reference_lines"]),
-            source=s["source"], hypothesis=s["hypothesis"], reference=s["reference"],
+            source_lines=tuple(s["source_lines"]),
+            reference_lines=tuple(s["reference_lines"]),
+            source=s["source"],
+            hypothesis=s["hypothesis"],
+            reference=s["reference"],
             scores={k: float(v) for k, v in s["scores"].items()},
             error_spans=s.get("error_spans") or {},
-            source_sentences=tuple(s.get("source_sentences") or ()), reference_sentences=tuple(s.get("reference_sentences") or ()),
+            source_sentences=tuple(s.get("source_sentences") or ()),
+            reference_sentences=tuple(s.get("reference_sentences") or ()),
         )
         for s in data["segments"]
     ]
     metrics = [
-        MetricResult(name=name, score=float(m["score"]), signature=m["signature"],
-                     segment_scores=[s.scores[name] for s in segments],
-                     higher_is_better=bool(m["higher_is_better"]), details=m.get("details") or {})
+        MetricResult(
+            name=name,
+            score=float(m["score"]),
+            signature=m["signature"],
+            segment_scores=[s.scores[name] for s in segments],
+            higher_is_better=bool(m["higher_is_better"]),
+            details=m.get("details") or {},
+        )
         for name, m in data["scores"].items()
     ]
     return DirectionReport(
-        src_lang=data["src_lang"], tgt_lang=data["tgt_lang"], source_path=data["source"],
-        reference_path=data["reference"], hypothesis_path=data.get("hypothesis"), engine=None,
-        metrics=metrics, segments=segments, skipped_metrics=data.get("skipped_metrics") or {},
-        warnings=data.get("warnings") or [], seconds=data.get("seconds") or {}, unit=data.get("unit", "paragraph"),
+        src_lang=data["src_lang"],
+        tgt_lang=data["tgt_lang"],
+        source_path=data["source"],
+        reference_path=data["reference"],
+        hypothesis_path=data.get("hypothesis"),
+        engine=None,
+        metrics=metrics,
+        segments=segments,
+        skipped_metrics=data.get("skipped_metrics") or {},
+        warnings=data.get("warnings") or [],
+        seconds=data.get("seconds") or {},
+        unit=data.get("unit", "paragraph"),
     )
 
 
@@ -146,23 +183,33 @@ def read_json_report(path: str, role: str = "report") -> Report:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(f"{role} {path} is not valid JSON ({error.msg}: line {error.lineno}, column {error.colno}); {fix}") from None
+        raise InputError(
+            f"{role} {path} is not valid JSON ({error.msg}: line {error.lineno}, column {error.colno}); {fix}"
+        ) from None
     if isinstance(data, dict) and data.get("kind") == "audit":
-        raise InputError(f"{role} {path} is a reference audit (tqcheck audit --json), which scores the reference, "
-                         f"not a translation; {fix}")
+        raise InputError(
+            f"{role} {path} is a reference audit (tqcheck audit --json), which scores the reference, "
+            f"not a translation; {fix}"
+        )
     tool = data.get("tool") if isinstance(data, dict) else None
     if not isinstance(tool, dict) or tool.get("name") != "tqcheck" or not isinstance(data.get("directions"), list):
         raise InputError(f"{role} {path} is not a tqcheck report; {fix}")
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise InputError(f"{role} {path} has schema version {version}, this tqcheck reads version {SCHEMA_VERSION}; "
-                         "write it again with this version of tqcheck")
+        raise InputError(
+            f"{role} {path} has schema version {version}, this tqcheck reads version {SCHEMA_VERSION}; "
+            "write it again with this version of tqcheck"
+        )
     try:
         directions = [_direction_from_dict(d) for d in data["directions"]]
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise InputError(f"{role} {path} is incomplete or damaged ({type(error).__name__}: {error}); {fix}") from None
-    return Report(command=data.get("command", "?"), tqcheck_version=data["tool"].get("version", "?"),
-                  created=data.get("created", "?"), directions=directions)
+    return Report(
+        command=data.get("command", "?"),
+        tqcheck_version=data["tool"].get("version", "?"),
+        created=data.get("created", "?"),
+        directions=directions,
+    )
 
 
 def comparison_to_dict(comparison) -> dict[str, Any]:
@@ -175,12 +222,25 @@ def comparison_to_dict(comparison) -> dict[str, Any]:
         "significance": {"test": comparison.test, "samples": comparison.samples, "alpha": comparison.alpha},
         "comparisons": [
             {
-                "direction": r.direction, "metric": r.metric, "higher_is_better": r.higher_is_better,
-                "paired_segments": r.segments, "winner": r.winner, "runner_up": r.runner_up,
-                "winner_p_value": r.winner_p_value, "clear_winner": r.clear_winner(comparison.alpha),
+                "direction": r.direction,
+                "metric": r.metric,
+                "higher_is_better": r.higher_is_better,
+                "paired_segments": r.segments,
+                "winner": r.winner,
+                "runner_up": r.runner_up,
+                "winner_p_value": r.winner_p_value,
+                "clear_winner": r.clear_winner(comparison.alpha),
                 "no_difference": r.no_difference,
-                "systems": [{"name": s.name, "score": s.score, "ci95": {"mean": s.ci[0], "half_width": s.ci[1]},
-                             "delta": s.delta, "p_value": s.p_value} for s in r.systems],
+                "systems": [
+                    {
+                        "name": s.name,
+                        "score": s.score,
+                        "ci95": {"mean": s.ci[0], "half_width": s.ci[1]},
+                        "delta": s.delta,
+                        "p_value": s.p_value,
+                    }
+                    for s in r.systems
+                ],
             }
             for r in comparison.rows
         ],

@@ -9,20 +9,29 @@ from ..metrics.registry import label
 from .model import Report
 
 
-
 def report_to_junit(report: Report) -> str:
     checks = report.gate.checks if report.gate is not None else []
     suites = ET.Element("testsuites", name="tqcheck")
     total = failed = skipped = 0
     for d in report.directions:
         suite = ET.SubElement(suites, "testsuite", name=f"tqcheck {d.direction}")
-        names = list(dict.fromkeys([m.name for m in d.metrics] + [c.metric for c in checks if c.direction == d.direction]
-                                   + list(d.skipped_metrics)))
+        names = list(
+            dict.fromkeys(
+                [m.name for m in d.metrics]
+                + [c.metric for c in checks if c.direction == d.direction]
+                + list(d.skipped_metrics)
+            )
+        )
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         for name in names:
             shown = label(name)
-            case = ET.SubElement(suite, "testcase", classname=f"tqcheck.{d.direction}", name=f"{d.direction} {shown}",
-                                 time=f"{d.seconds.get(name, 0.0):.3f}")
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"tqcheck.{d.direction}",
+                name=f"{d.direction} {shown}",
+                time=f"{d.seconds.get(name, 0.0):.3f}",
+            )
             counts["tests"] += 1
             mine = [c for c in checks if c.direction == d.direction and c.metric == name]
             bad = [c for c in mine if not c.passed]
@@ -31,8 +40,9 @@ def report_to_junit(report: Report) -> str:
             lines += [f"{'PASS' if c.passed else 'FAIL'} {c.kind}: {c.reason}" for c in mine]
             if bad:
                 counts["failures"] += 1
-                failure = ET.SubElement(case, "failure", type=bad[0].kind,
-                                        message="; ".join(f"{d.direction} {c.reason}" for c in bad))
+                failure = ET.SubElement(
+                    case, "failure", type=bad[0].kind, message="; ".join(f"{d.direction} {c.reason}" for c in bad)
+                )
                 failure.text = "\n".join(lines)
             elif metric is None:
                 counts["skipped"] += 1

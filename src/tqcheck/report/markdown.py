@@ -6,8 +6,11 @@ import os
 from pathlib import Path
 
 from ..atomic import write_text_atomic
-from ..metrics.registry import format_delta as _delta, format_score as _fmt, label
+from ..metrics.registry import format_delta as _delta
+from ..metrics.registry import format_score as _fmt
+from ..metrics.registry import label
 from .model import Report
+from .verdict import GateCheck
 
 KIND = {"fail_under": "≥ {limit}", "fail_over": "≤ {limit}", "max_drop": "drop ≤ {limit}"}
 
@@ -29,14 +32,17 @@ def report_to_markdown(report: Report) -> str:
     out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for d in report.directions:
         for m in d.metrics:
-            mine = [c for c in checks if c.direction == d.direction and c.metric == m.name] or [None]
+            mine: list[GateCheck | None] = [c for c in checks if c.direction == d.direction and c.metric == m.name]
+            mine = mine or [None]
             for c in mine:
                 row = [d.direction, label(m.name), _fmt(m.name, m.score)]
                 if with_baseline:
                     drop = c if c is not None and c.kind == "max_drop" else None
-                    row += [_fmt(m.name, drop.baseline) if drop else "",
-                            _delta(m.name, drop.delta) if drop else "",
-                            f"{drop.p_value:.4f}" if drop else ""]
+                    row += [
+                        _fmt(m.name, drop.baseline) if drop else "",
+                        _delta(m.name, drop.delta) if drop else "",
+                        f"{drop.p_value:.4f}" if drop else "",
+                    ]
                 if c is None:
                     row += ["", ""]
                 else:
@@ -50,8 +56,11 @@ def report_to_markdown(report: Report) -> str:
     if gate is not None and gate.notes:
         out += ["", *[f"> {note}" for note in gate.notes]]
     if gate is not None and gate.test:
-        out += ["", f"Drops are tested with sacrebleu's paired {'bootstrap' if gate.test == 'bs' else 'approximate randomization'} "
-                    f"({gate.samples} samples, α = {gate.alpha}) against `{gate.baseline}`."]
+        out += [
+            "",
+            f"Drops are tested with sacrebleu's paired {'bootstrap' if gate.test == 'bs' else 'approximate randomization'} "
+            f"({gate.samples} samples, α = {gate.alpha}) against `{gate.baseline}`.",
+        ]
     out += ["", "<details><summary>Signatures</summary>", ""]
     for d in report.directions:
         out += [f"- {d.direction} {label(m.name)}: `{m.signature}`" for m in d.metrics]
@@ -84,8 +93,12 @@ def comparison_to_markdown(comparison) -> str:
     for direction in dict.fromkeys(r.direction for r in comparison.rows):
         rows = [r for r in comparison.rows if r.direction == direction]
         header = ["system"] + [label(r.metric) for r in rows]
-        out += [f"### {direction} ({rows[0].segments} paired segments)", "",
-                "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        out += [
+            f"### {direction} ({rows[0].segments} paired segments)",
+            "",
+            "| " + " | ".join(header) + " |",
+            "|" + "---|" * len(header),
+        ]
         for k, name in enumerate(comparison.names):
             cells = []
             for r in rows:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..align.base import Alignment, place
 from ..metrics.base import MetricResult
 from ..metrics.specs import METRICS
 from ..translate.base import EngineInfo
-
-if TYPE_CHECKING:
-    from ..gate import GateResult
+from .verdict import GateResult
 
 SCHEMA_VERSION = 1
 
@@ -69,7 +67,7 @@ class DirectionReport:
     seconds: dict[str, float] = field(default_factory=dict)
     unit: str = "paragraph"  # what a segment is: an aligned paragraph pair, or a sentence pair within one
     # MT segments served from the cache and translated afresh (and why not cached, if so); None without a cache
-    translation_cache: dict[str, object] | None = None
+    translation_cache: dict[str, Any] | None = None
 
     @property
     def direction(self) -> str:
@@ -83,8 +81,11 @@ class DirectionReport:
         for name in WORST_BY:
             result = self.metric(name)
             if result is not None:
-                order = sorted(range(len(self.segments)), key=lambda k: self.segments[k].scores.get(name, 0.0),
-                               reverse=not result.higher_is_better)
+                order = sorted(
+                    range(len(self.segments)),
+                    key=lambda k: self.segments[k].scores.get(name, 0.0),
+                    reverse=not result.higher_is_better,
+                )
                 return name, order[:count]
         return None, []
 

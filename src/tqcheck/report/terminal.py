@@ -10,7 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..metrics.registry import format_delta, format_score as _format_score, label
+from ..metrics.registry import format_delta, label
+from ..metrics.registry import format_score as _format_score
 from .model import DirectionReport, Report, SegmentResult, spans_worst_first
 
 SEVERITY_STYLES = {"minor": "yellow", "major": "bold red", "critical": "bold white on red"}
@@ -33,10 +34,14 @@ def marked_mt(segment: SegmentResult, width: int = 160) -> Text:
     spans = [span for spans in segment.error_spans.values() for span in spans]
     for span in spans:
         if span["start"] < len(mt):
-            text.stylize(SEVERITY_STYLES.get(span["severity"], "red"), start + span["start"], start + min(span["end"], len(mt)))
+            text.stylize(
+                SEVERITY_STYLES.get(span["severity"], "red"), start + span["start"], start + min(span["end"], len(mt))
+            )
     for span in spans_worst_first(spans)[:3]:
         text.append("\n")
-        text.append(f"ERR {span['severity']} ({span['confidence']:.2f}) ", style=SEVERITY_STYLES.get(span["severity"], "red"))
+        text.append(
+            f"ERR {span['severity']} ({span['confidence']:.2f}) ", style=SEVERITY_STYLES.get(span["severity"], "red")
+        )
         text.append(f"“{shorten(span['text'], 60)}”")
     if len(spans) > 3:
         text.append(f"\n… and {len(spans) - 3} more error span(s)", style="dim")
@@ -47,8 +52,11 @@ def render_direction(d: DirectionReport) -> Panel:
     parts: list = []
     if d.engine is not None:
         cache = d.translation_cache
-        served = (f" ({cache['from_cache']} of {cache['from_cache'] + cache['translated']} segments from the cache)"
-                  if cache and cache.get("from_cache") else "")
+        served = (
+            f" ({cache['from_cache']} of {cache['from_cache'] + cache['translated']} segments from the cache)"
+            if cache and cache.get("from_cache")
+            else ""
+        )
         parts.append(Text.assemble(("MT engine ", "bold"), d.engine.describe(), (served, "dim")))
     scores = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     scores.add_column("metric")
@@ -64,18 +72,29 @@ def render_direction(d: DirectionReport) -> Panel:
     if d.alignment is not None:
         a = d.alignment
         beads = ", ".join(f"{count}×{kind}" for kind, count in a.bead_counts().items())
-        parts.append(Text.assemble(("Alignment ", "bold"), f"{len(a.pairs)} aligned pairs ({beads}); "
-                                   f"{len(a.unmatched_on('source'))} source and {len(a.unmatched_on('reference'))} "
-                                   "reference lines unmatched (not scored)"))
+        parts.append(
+            Text.assemble(
+                ("Alignment ", "bold"),
+                f"{len(a.pairs)} aligned pairs ({beads}); "
+                f"{len(a.unmatched_on('source'))} source and {len(a.unmatched_on('reference'))} "
+                "reference lines unmatched (not scored)",
+            )
+        )
         if d.unit == "sentence":
-            parts.append(Text(f"Sentence mode: {len(d.segments)} sentence pairs scored inside the {len(a.pairs)} aligned pairs"))
+            parts.append(
+                Text(f"Sentence mode: {len(d.segments)} sentence pairs scored inside the {len(a.pairs)} aligned pairs")
+            )
         for u in a.unmatched:
             parts.append(Text(f"  {u.side} line {u.line}: “{shorten(u.text, 60)}” — {u.reason}", style="dim"))
 
     worst_by, worst = d.worst_segments(5)
-    if worst:
-        table = Table(title=f"Worst {len(worst)} segments by {label(worst_by)}", title_justify="left",
-                      show_lines=True, header_style="bold")
+    if worst and worst_by is not None:
+        table = Table(
+            title=f"Worst {len(worst)} segments by {label(worst_by)}",
+            title_justify="left",
+            show_lines=True,
+            header_style="bold",
+        )
         table.add_column("src↔ref sentences" if d.unit == "sentence" else "src↔ref lines", no_wrap=True)
         for name in [m.name for m in d.metrics]:
             table.add_column(label(name), justify="right")
@@ -84,9 +103,12 @@ def render_direction(d: DirectionReport) -> Panel:
             table.add_row(
                 s.where(),
                 *[_format_score(m.name, s.scores[m.name]) for m in d.metrics],
-                Text.assemble(marked_mt(s), "\n",
-                              ("REF ", "green") if s.reference is not None else ("SRC ", "magenta"),
-                              shorten(s.reference if s.reference is not None else s.source, 160)),
+                Text.assemble(
+                    marked_mt(s),
+                    "\n",
+                    ("REF ", "green") if s.reference is not None else ("SRC ", "magenta"),
+                    shorten(s.reference if s.reference is not None else s.source, 160),
+                ),
             )
         parts.append(table)
     for warning in d.warnings:
@@ -108,19 +130,30 @@ def render_gate(gate) -> Panel:
         mark = Text("PASS", style="green") if c.passed else Text("FAIL", style="bold red")
         detail = c.reason
         if c.kind == "max_drop" and c.ci is not None and c.baseline_ci is not None:
-            detail += (f"; 95% CI {_format_score(c.metric, c.ci[0])} ± {_format_score(c.metric, c.ci[1])} "
-                       f"vs baseline {_format_score(c.metric, c.baseline_ci[0])} ± {_format_score(c.metric, c.baseline_ci[1])}"
-                       f"; margin {c.margin_source}")
-        table.add_row(mark, c.direction, f"{kinds[c.kind]} {label(c.metric)} {_format_score(c.metric, c.limit)}", detail)
+            detail += (
+                f"; 95% CI {_format_score(c.metric, c.ci[0])} ± {_format_score(c.metric, c.ci[1])} "
+                f"vs baseline {_format_score(c.metric, c.baseline_ci[0])} ± {_format_score(c.metric, c.baseline_ci[1])}"
+                f"; margin {c.margin_source}"
+            )
+        table.add_row(
+            mark, c.direction, f"{kinds[c.kind]} {label(c.metric)} {_format_score(c.metric, c.limit)}", detail
+        )
     parts: list = [table] if gate.checks else []
     for note in gate.notes:
         parts.append(Text(f"note: {note}", style="yellow"))
     if gate.test:
         test = "paired bootstrap" if gate.test == "bs" else "approximate randomization"
-        parts.append(Text(f"Drops tested against {gate.baseline} with sacrebleu's {test} ({gate.samples} samples, "
-                          f"alpha {gate.alpha}); a drop fails only when beyond its margin and significant.", style="dim"))
+        parts.append(
+            Text(
+                f"Drops tested against {gate.baseline} with sacrebleu's {test} ({gate.samples} samples, "
+                f"alpha {gate.alpha}); a drop fails only when beyond its margin and significant.",
+                style="dim",
+            )
+        )
     parts.append(Text(gate.verdict(), style="bold green" if gate.passed else "bold red"))
-    return Panel(Group(*parts), title="Quality gate", title_align="left", border_style="green" if gate.passed else "red")
+    return Panel(
+        Group(*parts), title="Quality gate", title_align="left", border_style="green" if gate.passed else "red"
+    )
 
 
 def render_report(report: Report, console: Console) -> None:
@@ -134,8 +167,12 @@ def render_comparison(comparison, console: Console) -> None:
     """One table per direction: each system's score ± CI, its delta and p-value against the baseline."""
     for direction in dict.fromkeys(r.direction for r in comparison.rows):
         rows = [r for r in comparison.rows if r.direction == direction]
-        table = Table(header_style="bold", title_justify="left", show_lines=False,
-                      title=f"{direction}   baseline: {comparison.names[0]}   ({rows[0].segments} paired segments)")
+        table = Table(
+            header_style="bold",
+            title_justify="left",
+            show_lines=False,
+            title=f"{direction}   baseline: {comparison.names[0]}   ({rows[0].segments} paired segments)",
+        )
         table.add_column("system", overflow="fold")
         for r in rows:
             table.add_column(f"{label(r.metric)} {'↑' if r.higher_is_better else '↓'}", justify="right")
@@ -154,7 +191,12 @@ def render_comparison(comparison, console: Console) -> None:
         for r in rows:
             console.print(f"  {label(r.metric)}: {r.verdict(comparison.alpha)}")
     test = "paired bootstrap" if comparison.test == "bs" else "approximate randomization"
-    console.print(Text(f"sacrebleu's {test}, {comparison.samples} samples; * p < {comparison.alpha} against the baseline; "
-                       "± is the half-width of sacrebleu's 95% bootstrap confidence interval.", style="dim"))
+    console.print(
+        Text(
+            f"sacrebleu's {test}, {comparison.samples} samples; * p < {comparison.alpha} against the baseline; "
+            "± is the half-width of sacrebleu's 95% bootstrap confidence interval.",
+            style="dim",
+        )
+    )
     for note in comparison.notes:
         console.print(Text(f"note: {note}", style="yellow"))

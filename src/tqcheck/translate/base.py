@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import inspect
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..documents import Document
@@ -59,8 +60,9 @@ class TranslatorBase(ABC):
     reads_line_parallel_file: bool = False
 
     @abstractmethod
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
-                  progress: Progress | None = None) -> list[str]:
+    def translate(
+        self, texts: Sequence[str], src_lang: str, tgt_lang: str, *, progress: Progress | None = None
+    ) -> list[str]:
         """Translate each text; the result has exactly one string per input, in order. Call
         ``progress(done, total)`` now and then when given (long runs show a rate)."""
 
@@ -98,8 +100,9 @@ class DuckTypedTranslator(TranslatorBase):
             setattr(self, declared, getattr(engine, declared, getattr(TranslatorBase, declared)))
         self._takes_progress = "progress" in inspect.signature(engine.translate).parameters
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
-                  progress: Progress | None = None) -> list[str]:
+    def translate(
+        self, texts: Sequence[str], src_lang: str, tgt_lang: str, *, progress: Progress | None = None
+    ) -> list[str]:
         if progress is not None and self._takes_progress:
             return self.engine.translate(texts, src_lang, tgt_lang, progress=progress)
         return self.engine.translate(texts, src_lang, tgt_lang)

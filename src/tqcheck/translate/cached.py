@@ -11,7 +11,8 @@ is one entry, so a cached run sees exactly the output an uncached run would.
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..cache import Cache, cache_key
 from ..errors import EngineError
@@ -58,15 +59,19 @@ class CachedTranslator(TranslatorBase):
             return None
         return ["translation", self.inner.name, parts, self.version, src_lang, tgt_lang]
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
-                  progress: Progress | None = None) -> list[str]:
+    def translate(
+        self, texts: Sequence[str], src_lang: str, tgt_lang: str, *, progress: Progress | None = None
+    ) -> list[str]:
         texts = list(texts)
         base = self._key_base(src_lang, tgt_lang)
         self.hits, self.misses, self.not_cached = 0, len(texts), None
         if base is None:
-            self.not_cached = (f"engine {self.name} reads its translation from a file" if not self.cacheable else
-                               f"engine {self.name} does not declare what determines its output; "
-                               "--engine-option cache_key=VERSION caches it under a version you choose")
+            self.not_cached = (
+                f"engine {self.name} reads its translation from a file"
+                if not self.cacheable
+                else f"engine {self.name} does not declare what determines its output; "
+                "--engine-option cache_key=VERSION caches it under a version you choose"
+            )
             return self._call(texts, src_lang, tgt_lang, progress)
         if not self.independent_segments:
             return self._translate_whole(base, texts, src_lang, tgt_lang, progress)
@@ -90,9 +95,9 @@ class CachedTranslator(TranslatorBase):
         self.hits = sum(key in found for key in keys)
         self.misses = len(texts) - self.hits
         for start in range(0, len(todo), self.chunk_size):
-            chunk = todo[start:start + self.chunk_size]
+            chunk = todo[start : start + self.chunk_size]
 
-            def chunk_progress(step: int, total: int, done=start, size=len(chunk)) -> None:
+            def chunk_progress(step: int, total: int, done=start, size=len(chunk)) -> None:  # noqa: B008 (binds this chunk)
                 if progress is not None:
                     progress(done + round(size * step / max(total, 1)), len(todo))
 
@@ -105,8 +110,10 @@ class CachedTranslator(TranslatorBase):
     def _checked_call(self, texts: list[str], src_lang: str, tgt_lang: str, progress) -> list[str]:
         out = self._call(texts, src_lang, tgt_lang, progress)
         if len(out) != len(texts) or not all(isinstance(t, str) for t in out):
-            raise EngineError(f"engine {self.name} returned {len(out)} translations for {len(texts)} segments "
-                              "(or something that is not text); nothing was cached")
+            raise EngineError(
+                f"engine {self.name} returned {len(out)} translations for {len(texts)} segments "
+                "(or something that is not text); nothing was cached"
+            )
         return out
 
     def _call(self, texts: list[str], src_lang: str, tgt_lang: str, progress) -> list[str]:

@@ -10,14 +10,16 @@ in it, not only the shell. Its output must be UTF-8 with one line per input line
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shlex
 import shutil
 import signal
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from ..errors import EngineError, InputError
 from .base import EngineInfo, Progress, TranslatorBase
@@ -92,7 +94,9 @@ class CommandTranslator(TranslatorBase):
 
     def __init__(self, command: str | None = None, timeout: float = 600.0, independent: bool = False) -> None:
         if not command:
-            raise InputError("engine 'command' needs a pipeline: pass --command 'CMD' (reads lines on stdin, prints one translation per line)")
+            raise InputError(
+                "engine 'command' needs a pipeline: pass --command 'CMD' (reads lines on stdin, prints one translation per line)"
+            )
         if not timeout > 0 or timeout == float("inf"):
             raise InputError(f"--engine-option timeout={timeout}: give a positive number of seconds, e.g. timeout=600")
         self.command = command
@@ -118,8 +122,9 @@ class CommandTranslator(TranslatorBase):
                 "language codes into the command as {src} and {tgt}"
             )
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
-                  progress: Progress | None = None) -> list[str]:
+    def translate(
+        self, texts: Sequence[str], src_lang: str, tgt_lang: str, *, progress: Progress | None = None
+    ) -> list[str]:
         if not texts:
             return []
         if any("\n" in t for t in texts):
@@ -128,7 +133,9 @@ class CommandTranslator(TranslatorBase):
         stdout, stderr, returncode = self._run(command, ("\n".join(texts) + "\n").encode("utf-8"))
         detail = _tail(stderr)
         if returncode != 0:
-            raise EngineError(f"translation command exited with status {returncode} ({detail or 'no message'}): {command!r}")
+            raise EngineError(
+                f"translation command exited with status {returncode} ({detail or 'no message'}): {command!r}"
+            )
         try:
             text = stdout.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -142,8 +149,11 @@ class CommandTranslator(TranslatorBase):
             lines.pop()
         if len(lines) != len(texts):
             breaks = sorted({name for char, name in _OTHER_LINE_BREAKS.items() if char in text})
-            note = (f"; its output also contains {', '.join(breaks)}, which tqcheck does not count as line ends"
-                    if breaks else "")
+            note = (
+                f"; its output also contains {', '.join(breaks)}, which tqcheck does not count as line ends"
+                if breaks
+                else ""
+            )
             said = f"; it said: {detail}" if detail else ""
             raise EngineError(
                 f"translation command printed {len(lines)} lines for {len(texts)} input lines{note}{said}: {command!r}; "
@@ -153,8 +163,14 @@ class CommandTranslator(TranslatorBase):
 
     def _run(self, command: str, data: bytes) -> tuple[bytes, bytes, int]:
         """Run in a new process group; on timeout or interruption end the whole group."""
-        process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            shell=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         try:
             stdout, stderr = process.communicate(data, timeout=self.timeout)
         except subprocess.TimeoutExpired:
@@ -182,10 +198,8 @@ def _end_group(process: subprocess.Popen) -> None:
         process.wait(timeout=1.0)
     except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
         pass
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     for stream in (process.stdin, process.stdout, process.stderr):
         if stream is not None:
             stream.close()

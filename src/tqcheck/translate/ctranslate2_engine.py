@@ -7,17 +7,24 @@ converted with CTranslate2's own converter on first use and kept in the cache fo
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..errors import EngineError, InputError, ModelUnavailableError
 from ..hub import model_fingerprint
 from .base import EngineInfo, Progress, TranslatorBase, parse_direction_spec
 from .marian import opus_mt_model, split_to_fit
 
-TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
-                   "generation_config.json")
+TOKENIZER_FILES = (
+    "source.spm",
+    "target.spm",
+    "vocab.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "generation_config.json",
+)
 
 
 def _max_length(directory: Path) -> int:
@@ -37,14 +44,17 @@ def is_ctranslate2_dir(path: str) -> bool:
     return (Path(os.path.expanduser(path)) / "model.bin").is_file()
 
 
-def convert_marian(name: str, output_dir: str | os.PathLike | None = None, quantization: str | None = None,
-                   force: bool = False) -> Path:
+def convert_marian(
+    name: str, output_dir: str | os.PathLike | None = None, quantization: str | None = None, force: bool = False
+) -> Path:
     """Convert a Marian model (hub name or folder) with CTranslate2's TransformersConverter; its
     tokenizer files go along. The default place is keyed by the model's weights fingerprint."""
     try:
         from ctranslate2.converters import TransformersConverter
     except ImportError:
-        raise ModelUnavailableError("the ctranslate2 engine needs the ctranslate2 package: pip install 'tqcheck[ctranslate2]'") from None
+        raise ModelUnavailableError(
+            "the ctranslate2 engine needs the ctranslate2 package: pip install 'tqcheck[ctranslate2]'"
+        ) from None
     from ..cache import default_cache_dir
     from ..hub import ensure_offline_if_unreachable, is_local_path
 
@@ -61,8 +71,15 @@ def convert_marian(name: str, output_dir: str | os.PathLike | None = None, quant
     available = [f for f in TOKENIZER_FILES if not local or (Path(source) / f).is_file()]
     try:
         TransformersConverter(source, copy_files=available, load_as_float16=False).convert(
-            str(output), quantization=quantization, force=True)
-    except (OSError, ValueError, KeyError, RuntimeError, NotImplementedError) as error:  # not a Marian model, or unreadable
+            str(output), quantization=quantization, force=True
+        )
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        RuntimeError,
+        NotImplementedError,
+    ) as error:  # not a Marian model, or unreadable
         raise ModelUnavailableError(
             f"cannot convert {name} to CTranslate2 ({str(error).splitlines()[0] if str(error) else type(error).__name__}); "
             f"it must be a Marian model in the local cache or a folder (run `tqcheck models pull {name}` where there is network)"
@@ -81,13 +98,21 @@ class CTranslate2Translator(TranslatorBase):
         batch_size: int = 64
         device: str = "auto"
         compute_type: str | None = None  # default: int8 on CPU, float16 on GPU
-        threads: int = 0                 # intra-op threads (0: CTranslate2 decides)
+        threads: int = 0  # intra-op threads (0: CTranslate2 decides)
         max_new_tokens: int | None = None
         min_new_tokens: int | None = None  # with max_new_tokens, pins the output length (benchmarks)
 
-    def __init__(self, model: str | None = None, beam_size: int | None = None, batch_size: int = 64,
-                 device: str = "auto", compute_type: str | None = None, threads: int = 0,
-                 max_new_tokens: int | None = None, min_new_tokens: int | None = None) -> None:
+    def __init__(
+        self,
+        model: str | None = None,
+        beam_size: int | None = None,
+        batch_size: int = 64,
+        device: str = "auto",
+        compute_type: str | None = None,
+        threads: int = 0,
+        max_new_tokens: int | None = None,
+        min_new_tokens: int | None = None,
+    ) -> None:
         if batch_size < 1:
             raise InputError("ctranslate2: batch_size must be at least 1")
         self.models = parse_direction_spec(model)
@@ -109,12 +134,19 @@ class CTranslate2Translator(TranslatorBase):
 
     def cache_key_parts(self, src_lang: str, tgt_lang: str) -> dict[str, Any]:
         name = self.model_for(src_lang, tgt_lang)
-        return {"model": name, "weights": model_fingerprint(name), "beam_size": self.beam_size,
-                "compute_type": self.compute_type or "default-for-device", "max_new_tokens": self.max_new_tokens,
-                "min_new_tokens": self.min_new_tokens}
+        return {
+            "model": name,
+            "weights": model_fingerprint(name),
+            "beam_size": self.beam_size,
+            "compute_type": self.compute_type or "default-for-device",
+            "max_new_tokens": self.max_new_tokens,
+            "min_new_tokens": self.min_new_tokens,
+        }
 
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
-        options: dict[str, Any] = {k: v for k, v in {"beam_size": self.beam_size, "max_new_tokens": self.max_new_tokens}.items() if v}
+        options: dict[str, Any] = {
+            k: v for k, v in {"beam_size": self.beam_size, "max_new_tokens": self.max_new_tokens}.items() if v
+        }
         name = self.model_for(src_lang, tgt_lang)
         if name in self._loaded:
             options["compute_type"] = self._loaded[name][2]
@@ -127,25 +159,33 @@ class CTranslate2Translator(TranslatorBase):
             import ctranslate2
             from transformers import MarianTokenizer
         except ImportError:
-            raise ModelUnavailableError("the ctranslate2 engine needs the ctranslate2 package: pip install 'tqcheck[ctranslate2]'") from None
+            raise ModelUnavailableError(
+                "the ctranslate2 engine needs the ctranslate2 package: pip install 'tqcheck[ctranslate2]'"
+            ) from None
         directory = Path(os.path.expanduser(name)) if is_ctranslate2_dir(name) else convert_marian(name)
         missing = [f for f in ("source.spm", "target.spm", "vocab.json") if not (directory / f).is_file()]
         if missing:
-            raise ModelUnavailableError(f"CTranslate2 model {directory} has no tokenizer files ({', '.join(missing)}); "
-                                        "convert it with `tqcheck models convert MARIAN_MODEL`, which copies them")
+            raise ModelUnavailableError(
+                f"CTranslate2 model {directory} has no tokenizer files ({', '.join(missing)}); "
+                "convert it with `tqcheck models convert MARIAN_MODEL`, which copies them"
+            )
         device, compute_type = self._device_and_type()
         try:
-            translator = ctranslate2.Translator(str(directory), device=device, compute_type=compute_type,
-                                                intra_threads=self.threads)
+            translator = ctranslate2.Translator(
+                str(directory), device=device, compute_type=compute_type, intra_threads=self.threads
+            )
         except (RuntimeError, ValueError) as error:
-            raise ModelUnavailableError(f"CTranslate2 cannot load {directory} on {device} as {compute_type} "
-                                        f"({str(error).splitlines()[0]}); try --device cpu or --engine-option compute_type=float32") from None
+            raise ModelUnavailableError(
+                f"CTranslate2 cannot load {directory} on {device} as {compute_type} "
+                f"({str(error).splitlines()[0]}); try --device cpu or --engine-option compute_type=float32"
+            ) from None
         tokenizer = MarianTokenizer.from_pretrained(str(directory))
         self._loaded[name] = (tokenizer, translator, compute_type, _max_length(directory))
         return self._loaded[name]
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
-                  progress: Progress | None = None) -> list[str]:
+    def translate(
+        self, texts: Sequence[str], src_lang: str, tgt_lang: str, *, progress: Progress | None = None
+    ) -> list[str]:
         """Identical texts once, over-long ones in sentence pieces; CTranslate2 sorts batches by length."""
         if not texts:
             return []
@@ -163,10 +203,12 @@ class CTranslate2Translator(TranslatorBase):
         step = max(self.batch_size * 8, 1)
         for start in range(0, len(pieces), step):
             try:
-                results = translator.translate_batch(tokens[start:start + step], **options)
+                results = translator.translate_batch(tokens[start : start + step], **options)
             except RuntimeError as error:
-                raise EngineError(f"CTranslate2 translation failed ({str(error).splitlines()[0]}); try --engine-option batch_size=4 or --device cpu") from None
-            for piece, result in zip(pieces[start:start + step], results):
+                raise EngineError(
+                    f"CTranslate2 translation failed ({str(error).splitlines()[0]}); try --engine-option batch_size=4 or --device cpu"
+                ) from None
+            for piece, result in zip(pieces[start : start + step], results):
                 ids = tokenizer.convert_tokens_to_ids(result.hypotheses[0])
                 translated[piece] = tokenizer.decode(ids, skip_special_tokens=True).strip()
             if progress is not None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from ..documents import check_line_parallel, read_lines
 from ..errors import InputError
@@ -32,8 +33,10 @@ class FileTranslator(TranslatorBase):
     def path_for(self, src_lang: str, tgt_lang: str) -> str:
         path = for_direction(self.hypotheses, src_lang, tgt_lang)
         if path is None:
-            raise InputError(f"engine 'file' has no translation for {src_lang}-{tgt_lang}; "
-                             f"pass --hypothesis {src_lang}-{tgt_lang}=PATH (or --direction to check one direction)")
+            raise InputError(
+                f"engine 'file' has no translation for {src_lang}-{tgt_lang}; "
+                f"pass --hypothesis {src_lang}-{tgt_lang}=PATH (or --direction to check one direction)"
+            )
         return path
 
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
@@ -42,10 +45,12 @@ class FileTranslator(TranslatorBase):
     def _fix(self, src_lang: str, tgt_lang: str) -> str:
         if f"{src_lang}-{tgt_lang}" in self.hypotheses:
             return ""
-        return (f" (one --hypothesis serves one direction: add --direction, or pass "
-                f"--hypothesis {src_lang}-{tgt_lang}=PATH,...)")
+        return (
+            f" (one --hypothesis serves one direction: add --direction, or pass "
+            f"--hypothesis {src_lang}-{tgt_lang}=PATH,...)"
+        )
 
-    def translate_document(self, document: "Document", tgt_lang: str) -> list[str]:
+    def translate_document(self, document: Document, tgt_lang: str) -> list[str]:
         """The translation of each segment of ``document``, from the hypothesis line of the same number.
 
         The file must be line-parallel with the source file as the user sees it: same number of
@@ -61,12 +66,15 @@ class FileTranslator(TranslatorBase):
             raise InputError(f"{error}{self._fix(document.lang, tgt_lang)}") from None
         return [" ".join(lines[segment.line - 1].split()) for segment in document.segments]
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
-                  progress: Progress | None = None) -> list[str]:
+    def translate(
+        self, texts: Sequence[str], src_lang: str, tgt_lang: str, *, progress: Progress | None = None
+    ) -> list[str]:
         """One hypothesis line per text, in order (the file has exactly as many lines as ``texts``)."""
         path = self.path_for(src_lang, tgt_lang)
         lines = read_lines(path)
         if len(lines) != len(texts):
-            raise InputError(f"{path}: has {len(lines)} lines but the {src_lang} source has {len(texts)} segments; "
-                             f"pass the translation of this source, one line per source line{self._fix(src_lang, tgt_lang)}")
+            raise InputError(
+                f"{path}: has {len(lines)} lines but the {src_lang} source has {len(texts)} segments; "
+                f"pass the translation of this source, one line per source line{self._fix(src_lang, tgt_lang)}"
+            )
         return [" ".join(line.split()) for line in lines]

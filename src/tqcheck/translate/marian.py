@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..accelerator import with_batch_backoff
 from ..errors import EngineError, InputError, ModelUnavailableError
@@ -18,6 +20,17 @@ DEFAULT_MODEL = "Helsinki-NLP/opus-mt-{src}-{tgt}"
 def opus_mt_model(models: dict[str, str], src_lang: str, tgt_lang: str) -> str:
     """The model given for this direction (or for all), else OPUS-MT's for the pair."""
     return for_direction(models, src_lang, tgt_lang) or DEFAULT_MODEL.format(src=src_lang, tgt=tgt_lang)
+
+
+def _out_of_memory(device: str, tokens: int) -> EngineError:
+    return EngineError(
+        f"Marian ran out of {device} memory even for one segment ({tokens} tokens); "
+        "use --device cpu, or split that paragraph"
+    )
+
+
+def _generation_failed(error: RuntimeError) -> EngineError:
+    return EngineError(f"Marian generation failed ({str(error).splitlines()[0]}); try --batch-size 4 or --device cpu")
 
 
 class MarianTranslator(TranslatorBase):
@@ -59,8 +72,15 @@ class MarianTranslator(TranslatorBase):
 
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
         name = self.model_for(src_lang, tgt_lang)
-        options: dict[str, Any] = {k: v for k, v in {"beam_size": self.beam_size, "max_new_tokens": self.max_new_tokens,
-                                                     "min_new_tokens": self.min_new_tokens}.items() if v}
+        options: dict[str, Any] = {
+            k: v
+            for k, v in {
+                "beam_size": self.beam_size,
+                "max_new_tokens": self.max_new_tokens,
+                "min_new_tokens": self.min_new_tokens,
+            }.items()
+            if v
+        }
         if name in self._loaded:  # the hub commit the weights came from: the model's exact version
             revision = getattr(self._loaded[name][1].config, "_commit_hash", None)
             if revision:
@@ -73,15 +93,22 @@ class MarianTranslator(TranslatorBase):
     def cache_key_parts(self, src_lang: str, tgt_lang: str) -> dict[str, Any]:
         """What changes the output, known without loading the model (for the translation cache)."""
         name = self.model_for(src_lang, tgt_lang)
-        return {"model": name, "weights": model_fingerprint(name), "beam_size": self.beam_size,
-                "max_new_tokens": self.max_new_tokens, "min_new_tokens": self.min_new_tokens}
+        return {
+            "model": name,
+            "weights": model_fingerprint(name),
+            "beam_size": self.beam_size,
+            "max_new_tokens": self.max_new_tokens,
+            "min_new_tokens": self.min_new_tokens,
+        }
 
     def _load(self, name: str):
         if name in self._loaded:
             return self._loaded[name]
         local = is_local_path(name)
         if local and not os.path.isdir(os.path.expanduser(name)):
-            raise ModelUnavailableError(f"Marian model directory {name} does not exist; pass --model with a directory made by save_pretrained, or a hub name")
+            raise ModelUnavailableError(
+                f"Marian model directory {name} does not exist; pass --model with a directory made by save_pretrained, or a hub name"
+            )
         offline = False if local else ensure_offline_if_unreachable()
         if offline and not cached_locally(name):
             raise self._not_cached(name)
@@ -95,7 +122,9 @@ class MarianTranslator(TranslatorBase):
         except (OSError, ValueError, TypeError) as error:
             if offline:
                 raise self._not_cached(name) from None
-            raise ModelUnavailableError(f"MT model {name} could not be loaded ({str(error).splitlines()[0]}); pass --model NAME_OR_PATH") from None
+            raise ModelUnavailableError(
+                f"MT model {name} could not be loaded ({str(error).splitlines()[0]}); pass --model NAME_OR_PATH"
+            ) from None
         device = self.device
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -112,8 +141,9 @@ class MarianTranslator(TranslatorBase):
             "or --engine file --hypothesis PATH)"
         )
 
-    def translate(self, texts: Sequence[str], src_lang: str, tgt_lang: str, *,
-                  progress: Progress | None = None) -> list[str]:
+    def translate(
+        self, texts: Sequence[str], src_lang: str, tgt_lang: str, *, progress: Progress | None = None
+    ) -> list[str]:
         """Translate in length-sorted batches; identical texts once; over-long texts in pieces."""
         if not texts:
             return []
@@ -144,11 +174,11 @@ class MarianTranslator(TranslatorBase):
 
             # a smaller batch that fitted stays: the longest segments come first
             output, batch_size = with_batch_backoff(
-                generate, batch_size,
-                too_big=lambda: EngineError(f"Marian ran out of {device} memory even for one segment "
-                                            f"({lengths[ordered[start]]} tokens); use --device cpu, or split that paragraph"),
-                failed=lambda error: EngineError(f"Marian generation failed ({str(error).splitlines()[0]}); "
-                                                 "try --batch-size 4 or --device cpu"))
+                generate,
+                batch_size,
+                too_big=functools.partial(_out_of_memory, device, lengths[ordered[start]]),
+                failed=_generation_failed,
+            )
             batch = ordered[start : start + batch_size]
             for text, out in zip(batch, tokenizer.batch_decode(output, skip_special_tokens=True)):
                 translated[text] = out.strip()
