@@ -6,13 +6,13 @@ The band is centred on a length-based diagonal; for long documents a cheap first
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .cells import Band, band_tables
+from .path import monotone_path
 from .similarity import anchors
 
 if TYPE_CHECKING:
@@ -97,46 +97,26 @@ def _coarse_centres(
     )
     z_cells = channel.z_tables()[(1, 1)]
     start = band.start.tolist()
+    rows: dict[int, list[float]] = {}
+
+    def gain(i: int, j: int, a: int, b: int) -> float:
+        """A 1-1 bead gains its evidence above the threshold; a skipped line gains nothing."""
+        if not (a and b):
+            return 0.0
+        if i not in rows:
+            rows.pop(i - 2, None)
+            rows[i] = z_cells[i].tolist()
+        offset = j - start[i]
+        value = rows[i][offset] if 0 <= offset < band.width else channel.z(i, i + 1, j, j + 1)
+        return (0.0 if value is None or value != value else value) - settings.match_threshold
+
     lo, hi = row_windows(diagonal, width, m)
-    best: list[list[float]] = []
-    back: list[list[tuple[int, int] | None]] = []
-    for i in range(n + 1):
-        z_row = z_cells[i - 1].tolist() if i else []
-        row_best = [-math.inf] * (hi[i] - lo[i] + 1)
-        row_back: list[tuple[int, int] | None] = [None] * len(row_best)
-        for j in range(lo[i], hi[i] + 1):
-            if i == 0 and j == 0:
-                row_best[0] = 0.0
-                continue
-            top, choice = -math.inf, None
-            for a, b in ((1, 1), (1, 0), (0, 1)):
-                pi, pj = i - a, j - b
-                if pi < 0 or pj < lo[pi] or pj > hi[pi]:
-                    continue
-                previous = (best[pi] if pi < i else row_best)[pj - lo[pi]]
-                if previous == -math.inf:
-                    continue
-                gain = 0.0
-                if a and b:
-                    offset = pj - start[pi]
-                    value = z_row[offset] if 0 <= offset < band.width else channel.z(pi, i, pj, j)
-                    gain = (0.0 if value is None or value != value else value) - settings.match_threshold
-                if previous + gain > top:
-                    top, choice = previous + gain, (a, b)
-            if choice is not None:
-                row_best[j - lo[i]] = top
-                row_back[j - lo[i]] = choice
-        best.append(row_best)
-        back.append(row_back)
-    if not lo[n] <= m <= hi[n] or back[n][m - lo[n]] is None:
+    path = monotone_path(n, m, lo, hi, ((1, 1), (1, 0), (0, 1)), gain)
+    if path is None:
         return diagonal
     centres = [0] * (n + 1)
-    i, j = n, m
     centres[n] = m
-    while (i, j) != (0, 0):
-        step = back[i][j - lo[i]]
-        assert step is not None
-        a, b = step
-        i, j = i - a, j - b
-        centres[i] = j if a else centres[i]
+    for i, j, a, _ in reversed(path):
+        if a:
+            centres[i] = j
     return centres

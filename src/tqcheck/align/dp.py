@@ -26,6 +26,7 @@ from ..errors import InputError
 from .band import _coarse_centres, _length_diagonal, row_windows
 from .base import AlignedPair, Aligner, Alignment, UnmatchedLine
 from .gaps import fill_gaps
+from .path import Bead, monotone_path
 from .scorer import BeadScorer
 
 BEADS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
@@ -79,67 +80,49 @@ def max_align_lines() -> int:
     return value
 
 
-def _best_path(
-    n: int, m: int, centres: list[int], width: int, scorer: BeadScorer
-) -> list[tuple[int, int, int, int]] | None:
-    """The highest-scoring monotone path of beads from (0, 0) to (n, m) within the band, or None.
-    Row i holds cells j in [lo[i], hi[i]]; a cell no bead reaches stays -inf (unreachable)."""
+def _best_path(n: int, m: int, centres: list[int], width: int, scorer: BeadScorer) -> list[Bead] | None:
+    """The best path within the band, bead scores read from the scorer's bulk tables (a few rows
+    at a time, as lists: fast to index) and computed one at a time only off them."""
     tables = scorer.bead_tables()
-    rows: dict[int, dict[tuple[int, int], list[float]]] = {}  # the few rows in use, as lists (fast to index)
-
-    def row(index: int) -> dict[tuple[int, int], list[float]]:
-        if index not in rows:
-            rows.pop(index - 3, None)
-            rows[index] = {shape: table[index].tolist() for shape, table in tables.items()}
-        return rows[index]
-
+    rows: dict[int, dict[tuple[int, int], list[float]]] = {}
     start = scorer.band.start.tolist()
     window = scorer.band.width
     skip = scorer.settings.skip_score
+
+    def score(i: int, j: int, a: int, b: int) -> float:
+        if not (a and b):
+            return skip
+        if i not in rows:
+            rows.pop(i - 3, None)
+            rows[i] = {shape: table[i].tolist() for shape, table in tables.items()}
+        offset = j - start[i]
+        value = rows[i][(a, b)][offset] if 0 <= offset < window else math.nan
+        return value if value == value else scorer.bead_score(i, j, a, b)
+
     lo, hi = row_windows(centres, width, m)
-    best: list[list[float]] = []
-    back: list[list[tuple[int, int] | None]] = []
-    for i in range(n + 1):
-        row_best = [-math.inf] * (hi[i] - lo[i] + 1)
-        row_back: list[tuple[int, int] | None] = [None] * len(row_best)
-        for j in range(lo[i], hi[i] + 1):
-            if i == 0 and j == 0:
-                row_best[0] = 0.0  # lo[0] is 0
-                continue
-            top, choice = -math.inf, None
-            for a, b in BEADS:
-                pi, pj = i - a, j - b
-                if pi < 0 or pj < lo[pi] or pj > hi[pi]:
-                    continue
-                previous = (best[pi] if pi < i else row_best)[pj - lo[pi]]
-                if previous == -math.inf:
-                    continue
-                if a and b:
-                    offset = pj - start[pi]
-                    score = row(pi)[(a, b)][offset] if 0 <= offset < window else math.nan
-                    if score != score:  # off the bulk tables: one at a time
-                        score = scorer.bead_score(pi, pj, a, b)
-                else:
-                    score = skip
-                value = previous + score
-                if value > top:
-                    top, choice = value, (a, b)
-            if choice is not None:
-                row_best[j - lo[i]] = top
-                row_back[j - lo[i]] = choice
-        best.append(row_best)
-        back.append(row_back)
-    if not lo[n] <= m <= hi[n] or back[n][m - lo[n]] is None and (n, m) != (0, 0):
-        return None
-    path = []
-    i, j = n, m
-    while (i, j) != (0, 0):
-        step = back[i][j - lo[i]]
-        assert step is not None
-        a, b = step
-        path.append((i - a, j - b, a, b))
-        i, j = i - a, j - b
-    return path[::-1]
+    return monotone_path(n, m, lo, hi, BEADS, score)
+
+
+def _refine(scorer: BeadScorer, beads: list[tuple[int, int, int, int]]) -> bool:
+    """Second pass: take the length ratio of the pairs the first pass matched (one-sided lines
+    skew a whole-document ratio), and re-weight each channel by its mean z over those pairs (mostly
+    true matches, so weak but real evidence gets credit). True when the weights changed, so the
+    path should be found again."""
+    src_lengths, ref_lengths = scorer.src_lengths, scorer.ref_lengths
+    matched = [(i, j) for i, j, a, b in beads if (a, b) == (1, 1)]
+    ratios = [ref_lengths[j] / src_lengths[i] for i, j in matched if src_lengths[i] >= 20 and ref_lengths[j] >= 20]
+    if len(ratios) >= 3:
+        scorer.set_length_ratio(median(ratios))
+    if len(matched) < 3:
+        return False
+    refined = []
+    for base, channel in scorer.channels:
+        zs = [z for i, j in matched if (z := channel.z(i, i + 1, j, j + 1)) is not None]
+        refined.append(base * max(0.0, sum(zs) / len(zs)) if zs else 0.0)
+    if not any(refined):
+        return False
+    scorer.reweight(refined)
+    return True
 
 
 class DynamicProgrammingAligner(Aligner):
@@ -169,70 +152,45 @@ class DynamicProgrammingAligner(Aligner):
         n, m = len(src), len(ref)
         if translations is not None and len(translations) != n:
             raise ValueError(f"{len(translations)} translations for {n} source segments")
-        s = self.settings
-        width = min(max(s.min_band, 2 * abs(n - m) + int(0.1 * max(n, m))), s.max_band)
-        diagonal = _length_diagonal([len(x.text) for x in src], [len(x.text) for x in ref])
-        if n * (2 * width + 1) > s.coarse_cells:
-            # Long document: find the path cheaply first, then score finely around it.
-            centres = _coarse_centres(
-                [x.text for x in src] if translations is None else list(translations),
-                [x.text for x in src],
-                [x.text for x in ref],
-                diagonal,
-                width,
-                s,
-            )
-            width = s.fine_width
-        else:
-            centres = diagonal
-
-        def band(i: int) -> range:
-            return range(max(0, centres[i] - width), min(m, centres[i] + width + 1))
-
-        scorer = BeadScorer(
-            s,
-            [x.text for x in src],
-            [x.text for x in ref],
-            list(translations) if translations is not None else None,
-            centres,
-            width,
-        )
-        src_lengths, ref_lengths = scorer.src_lengths, scorer.ref_lengths
-
-        def solve() -> list[tuple[int, int, int, int]] | None:
-            return _best_path(n, m, centres, width, scorer)
-
-        beads = solve()
+        mt = list(translations) if translations is not None else None
+        centres, width = self._band(src, ref, mt)
+        scorer = BeadScorer(self.settings, [x.text for x in src], [x.text for x in ref], mt, centres, width)
+        beads = _best_path(n, m, centres, width, scorer)
         if beads is None:  # band too narrow for a pathological input: everything unmatched
             return self._all_unmatched(src, ref)
-        # Second pass: re-weight each channel by its mean z over the pairs the first pass matched
-        # (mostly true matches), which also credits weak but real evidence, then align again.
-        matched = [(i, j) for i, j, a, b in beads if (a, b) == (1, 1)]
-        ratios = [ref_lengths[j] / src_lengths[i] for i, j in matched if src_lengths[i] >= 20 and ref_lengths[j] >= 20]
-        if len(ratios) >= 3:
-            # the length ratio of matched pairs, not of whole documents: one-sided lines (a deleted
-            # paragraph, an added title) would skew that, and with it every Gale-Church term
-            scorer.set_length_ratio(median(ratios))
-        if len(matched) >= 3:
-            refined = []
-            for base, channel in scorer.channels:
-                zs = [z for i, j in matched if (z := channel.z(i, i + 1, j, j + 1)) is not None]
-                refined.append(base * max(0.0, sum(zs) / len(zs)) if zs else 0.0)
-            if any(refined):
-                scorer.reweight(refined)
-                beads = solve() or beads
-        evidence = scorer.evidence
-        hyp_texts = list(translations) if translations is not None else [x.text for x in src]
+        if _refine(scorer, beads):
+            beads = _best_path(n, m, centres, width, scorer) or beads
         beads = fill_gaps(
             self.settings,
             beads,
-            evidence,
+            scorer.evidence,
             scorer.length_log_prob,
-            src_lengths,
-            ref_lengths,
-            hyp_texts,
+            scorer.src_lengths,
+            scorer.ref_lengths,
+            mt if mt is not None else [x.text for x in src],
             [x.text for x in ref],
         )
+        return self._alignment(beads, src, ref, mt, scorer, centres, width)
+
+    def _band(self, src, ref, mt: list[str] | None) -> tuple[list[int], int]:
+        """Each row's centre and the band's half-width: a length-based diagonal, or for a long
+        document the path of a cheap first pass (then a narrow band around it)."""
+        s, n, m = self.settings, len(src), len(ref)
+        width = min(max(s.min_band, 2 * abs(n - m) + int(0.1 * max(n, m))), s.max_band)
+        diagonal = _length_diagonal([len(x.text) for x in src], [len(x.text) for x in ref])
+        if n * (2 * width + 1) <= s.coarse_cells:
+            return diagonal, width
+        texts = [x.text for x in src]
+        return _coarse_centres(
+            mt if mt is not None else texts, texts, [x.text for x in ref], diagonal, width, s
+        ), s.fine_width
+
+    def _alignment(self, beads, src, ref, mt: list[str] | None, scorer: BeadScorer, centres, width) -> Alignment:
+        """The beads as aligned pairs, and every line left out with the reason."""
+        n, m = len(src), len(ref)
+
+        def band(i: int) -> range:
+            return range(max(0, centres[i] - width), min(m, centres[i] + width + 1))
 
         pairs: list[AlignedPair] = []
         unmatched: list[UnmatchedLine] = []
@@ -244,20 +202,17 @@ class DynamicProgrammingAligner(Aligner):
                         source_lines=tuple(x.line for x in src_span),
                         reference_lines=tuple(x.line for x in ref_span),
                         source=" ".join(x.text for x in src_span),
-                        hypothesis=" ".join(translations[i : i + a]) if translations is not None else None,
+                        hypothesis=" ".join(mt[i : i + a]) if mt is not None else None,
                         reference=" ".join(x.text for x in ref_span),
                         similarity=round(scorer.similarity(i, i + a, j, j + b), 2),
-                        margin=round(evidence(i, i + a, j, j + b), 2),
+                        margin=round(scorer.evidence(i, i + a, j, j + b), 2),
                     )
                 )
             elif a:
                 unmatched.append(self._why(src[i], "source", [(i, i + 1, k, k + 1) for k in band(i)], ref, scorer))
             else:  # rows whose band holds j lie around i (centres are monotone): never a scan of all n
-                candidates = [
-                    (k, k + 1, j, j + 1)
-                    for k in range(max(0, i - 3 * width - 2), min(n, i + 3 * width + 3))
-                    if j in band(k)
-                ]
+                rows = range(max(0, i - 3 * width - 2), min(n, i + 3 * width + 3))
+                candidates = [(k, k + 1, j, j + 1) for k in rows if j in band(k)]
                 unmatched.append(self._why(ref[j], "reference", candidates, src, scorer))
         return Alignment(pairs=pairs, unmatched=unmatched)
 

@@ -13,6 +13,7 @@ from ..documents import Document, load_document
 from ..iopaths import RunFiles
 from ..pipeline import plan_directions
 from ..translation import translate_document
+from . import flags
 from . import options as o
 
 
@@ -46,13 +47,13 @@ def align(
             help="MT engine that guides the alignment (marian, ctranslate2, command, file, ...), or none for source/anchor evidence only.",
         ),
     ] = None,
-    model: o.ModelOpt = None,
-    command: o.CommandOpt = None,
-    hypothesis: o.HypothesisOpt = None,
-    engine_option: o.EngineOptionOpt = None,
-    cache_dir: o.CacheDirOpt = None,
-    no_cache: o.NoCacheOpt = None,
-    config_path: o.ConfigOpt = None,
+    model: flags.ModelOpt = None,
+    command: flags.CommandOpt = None,
+    hypothesis: flags.HypothesisOpt = None,
+    engine_option: flags.EngineOptionOpt = None,
+    cache_dir: flags.CacheDirOpt = None,
+    no_cache: flags.NoCacheOpt = None,
+    config_path: flags.ConfigOpt = None,
 ) -> None:
     """Align SOURCE with REFERENCE (one-sided, merged and split paragraphs allowed) and write a TSV.
     The engine and its options come from the flags over the settings file, as for check."""

@@ -11,6 +11,7 @@ from ..config import load_config
 from ..iopaths import RunFiles
 from ..pipeline import plan_directions
 from ..settings import preflight_checkpoints, scoring_settings
+from . import flags
 from . import options as o
 
 
@@ -35,7 +36,7 @@ def audit(
     tgt_lang: Annotated[
         Optional[str], typer.Option("--tgt-lang", help="Language of REFERENCE (default: identified from the text).")
     ] = None,
-    qe_model: o.QeModelOpt = None,
+    qe_model: flags.QeModelOpt = None,
     no_mt: Annotated[
         Optional[bool],
         typer.Option(
@@ -45,17 +46,17 @@ def audit(
             show_default=False,
         ),
     ] = None,
-    engine: o.EngineOpt = None,
-    model: o.ModelOpt = None,
-    command: o.CommandOpt = None,
-    hypothesis: o.HypothesisOpt = None,
-    beam_size: o.BeamOpt = None,
-    batch_size: o.BatchOpt = None,
-    device: o.DeviceOpt = None,
-    engine_option: o.EngineOptionOpt = None,
-    unit: o.UnitOpt = None,
-    comet_batch_size: o.CometBatchOpt = None,
-    comet_gpus: o.CometGpusOpt = None,
+    engine: flags.EngineOpt = None,
+    model: flags.ModelOpt = None,
+    command: flags.CommandOpt = None,
+    hypothesis: flags.HypothesisOpt = None,
+    beam_size: flags.BeamOpt = None,
+    batch_size: flags.BatchOpt = None,
+    device: flags.DeviceOpt = None,
+    engine_option: flags.EngineOptionOpt = None,
+    unit: flags.UnitOpt = None,
+    comet_batch_size: flags.CometBatchOpt = None,
+    comet_gpus: flags.CometGpusOpt = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many suspicious reference segments to list.")] = 5,
     json_path: Annotated[
         Optional[str],
@@ -64,11 +65,11 @@ def audit(
             help='Write the audit as versioned JSON (the same top-level fields as check\'s report, with kind "audit"; it is not a --baseline).',
         ),
     ] = None,
-    html: o.HtmlOpt = None,
-    strict: o.StrictOpt = None,
-    cache_dir: o.CacheDirOpt = None,
-    no_cache: o.NoCacheOpt = None,
-    config_path: o.ConfigOpt = None,
+    html: flags.HtmlOpt = None,
+    strict: flags.StrictOpt = None,
+    cache_dir: flags.CacheDirOpt = None,
+    no_cache: flags.NoCacheOpt = None,
+    config_path: flags.ConfigOpt = None,
 ) -> None:
     """Audit REFERENCE as a translation of SOURCE: score each aligned reference segment with a
     quality-estimation model (cometkiwi), compare it with the MT of the same source (QE and chrF),

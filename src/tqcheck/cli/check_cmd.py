@@ -13,6 +13,7 @@ from ..iopaths import per_direction
 from ..pipeline import check_direction, line_parallel, new_report, plan_directions
 from ..settings import preflight_checkpoints, scoring_settings
 from ..translation import preflight_models
+from . import flags
 from . import options as o
 from .outputs import finish, gate_policy, outputs, read_baseline, run_files
 
@@ -44,23 +45,23 @@ def check(
     tgt_lang: Annotated[
         Optional[str], typer.Option("--tgt-lang", help="Language of REFERENCE (default: identified from the text).")
     ] = None,
-    engine: o.EngineOpt = None,
-    model: o.ModelOpt = None,
-    command: o.CommandOpt = None,
-    hypothesis: o.HypothesisOpt = None,
-    beam_size: o.BeamOpt = None,
-    batch_size: o.BatchOpt = None,
-    device: o.DeviceOpt = None,
-    engine_option: o.EngineOptionOpt = None,
-    metrics: o.MetricsOpt = None,
-    unit: o.UnitOpt = None,
-    comet_model: o.CometModelOpt = None,
-    qe_model: o.QeModelOpt = None,
-    comet_batch_size: o.CometBatchOpt = None,
-    comet_gpus: o.CometGpusOpt = None,
-    comet_precision: o.CometPrecisionOpt = None,
-    json_path: o.JsonOpt = None,
-    html: o.HtmlOpt = None,
+    engine: flags.EngineOpt = None,
+    model: flags.ModelOpt = None,
+    command: flags.CommandOpt = None,
+    hypothesis: flags.HypothesisOpt = None,
+    beam_size: flags.BeamOpt = None,
+    batch_size: flags.BatchOpt = None,
+    device: flags.DeviceOpt = None,
+    engine_option: flags.EngineOptionOpt = None,
+    metrics: flags.MetricsOpt = None,
+    unit: flags.UnitOpt = None,
+    comet_model: flags.CometModelOpt = None,
+    qe_model: flags.QeModelOpt = None,
+    comet_batch_size: flags.CometBatchOpt = None,
+    comet_gpus: flags.CometGpusOpt = None,
+    comet_precision: flags.CometPrecisionOpt = None,
+    json_path: flags.JsonOpt = None,
+    html: flags.HtmlOpt = None,
     save_translation: Annotated[
         Optional[str],
         typer.Option(
@@ -68,20 +69,20 @@ def check(
             help="Write the MT, line-parallel to the source (with both directions: NAME.sv-en.txt and NAME.en-sv.txt).",
         ),
     ] = None,
-    fail_under: o.FailUnderOpt = None,
-    fail_over: o.FailOverOpt = None,
-    baseline: o.BaselineOpt = None,
-    update_baseline: o.UpdateBaselineOpt = None,
-    max_drop: o.MaxDropOpt = None,
-    significance: o.SignificanceOpt = None,
-    samples: o.SamplesOpt = None,
-    alpha: o.AlphaOpt = None,
-    junit: o.JunitOpt = None,
-    markdown: o.MarkdownOpt = None,
-    strict: o.StrictOpt = None,
-    cache_dir: o.CacheDirOpt = None,
-    no_cache: o.NoCacheOpt = None,
-    config_path: o.ConfigOpt = None,
+    fail_under: flags.FailUnderOpt = None,
+    fail_over: flags.FailOverOpt = None,
+    baseline: flags.BaselineOpt = None,
+    update_baseline: flags.UpdateBaselineOpt = None,
+    max_drop: flags.MaxDropOpt = None,
+    significance: flags.SignificanceOpt = None,
+    samples: flags.SamplesOpt = None,
+    alpha: flags.AlphaOpt = None,
+    junit: flags.JunitOpt = None,
+    markdown: flags.MarkdownOpt = None,
+    strict: flags.StrictOpt = None,
+    cache_dir: flags.CacheDirOpt = None,
+    no_cache: flags.NoCacheOpt = None,
+    config_path: flags.ConfigOpt = None,
 ) -> None:
     """Machine-translate SOURCE, align it with REFERENCE, and score the MT (BLEU, chrF, TER, COMET).
 

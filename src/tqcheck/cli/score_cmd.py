@@ -11,6 +11,7 @@ from ..documents import read_lines
 from ..langid import detect_language, language_mismatch
 from ..pipeline import new_report, score_lines
 from ..settings import preflight_checkpoints, scoring_settings
+from . import flags
 from . import options as o
 from .outputs import finish, gate_policy, outputs, read_baseline, run_files
 
@@ -33,28 +34,28 @@ def score(
     tgt_lang: Annotated[
         Optional[str], typer.Option("--tgt-lang", help="Target language, picks BLEU's tokeniser (default: identified).")
     ] = None,
-    metrics: o.MetricsOpt = None,
-    comet_model: o.CometModelOpt = None,
-    qe_model: o.QeModelOpt = None,
-    comet_batch_size: o.CometBatchOpt = None,
-    comet_gpus: o.CometGpusOpt = None,
-    comet_precision: o.CometPrecisionOpt = None,
-    json_path: o.JsonOpt = None,
-    html: o.HtmlOpt = None,
-    fail_under: o.FailUnderOpt = None,
-    fail_over: o.FailOverOpt = None,
-    baseline: o.BaselineOpt = None,
-    update_baseline: o.UpdateBaselineOpt = None,
-    max_drop: o.MaxDropOpt = None,
-    significance: o.SignificanceOpt = None,
-    samples: o.SamplesOpt = None,
-    alpha: o.AlphaOpt = None,
-    junit: o.JunitOpt = None,
-    markdown: o.MarkdownOpt = None,
-    strict: o.StrictOpt = None,
-    cache_dir: o.CacheDirOpt = None,
-    no_cache: o.NoCacheOpt = None,
-    config_path: o.ConfigOpt = None,
+    metrics: flags.MetricsOpt = None,
+    comet_model: flags.CometModelOpt = None,
+    qe_model: flags.QeModelOpt = None,
+    comet_batch_size: flags.CometBatchOpt = None,
+    comet_gpus: flags.CometGpusOpt = None,
+    comet_precision: flags.CometPrecisionOpt = None,
+    json_path: flags.JsonOpt = None,
+    html: flags.HtmlOpt = None,
+    fail_under: flags.FailUnderOpt = None,
+    fail_over: flags.FailOverOpt = None,
+    baseline: flags.BaselineOpt = None,
+    update_baseline: flags.UpdateBaselineOpt = None,
+    max_drop: flags.MaxDropOpt = None,
+    significance: flags.SignificanceOpt = None,
+    samples: flags.SamplesOpt = None,
+    alpha: flags.AlphaOpt = None,
+    junit: flags.JunitOpt = None,
+    markdown: flags.MarkdownOpt = None,
+    strict: flags.StrictOpt = None,
+    cache_dir: flags.CacheDirOpt = None,
+    no_cache: flags.NoCacheOpt = None,
+    config_path: flags.ConfigOpt = None,
 ) -> None:
     """Score --hyp against --ref (and --src for COMET); the numbers equal sacrebleu's CLI on the same files.
     Without --ref, score --hyp against --src alone with a quality-estimation model (cometkiwi).

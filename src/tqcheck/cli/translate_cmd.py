@@ -13,6 +13,7 @@ from ..documents import load_document
 from ..iopaths import RunFiles
 from ..pipeline import line_parallel
 from ..translation import translate_document
+from . import flags
 from . import options as o
 
 
@@ -23,17 +24,17 @@ def translate(
     output: Annotated[
         Optional[str], typer.Option("--output", "-o", help="Write here (default: standard output).")
     ] = None,
-    engine: o.EngineOpt = None,
-    model: o.ModelOpt = None,
-    command: o.CommandOpt = None,
-    hypothesis: o.HypothesisOpt = None,
-    beam_size: o.BeamOpt = None,
-    batch_size: o.BatchOpt = None,
-    device: o.DeviceOpt = None,
-    engine_option: o.EngineOptionOpt = None,
-    cache_dir: o.CacheDirOpt = None,
-    no_cache: o.NoCacheOpt = None,
-    config_path: o.ConfigOpt = None,
+    engine: flags.EngineOpt = None,
+    model: flags.ModelOpt = None,
+    command: flags.CommandOpt = None,
+    hypothesis: flags.HypothesisOpt = None,
+    beam_size: flags.BeamOpt = None,
+    batch_size: flags.BatchOpt = None,
+    device: flags.DeviceOpt = None,
+    engine_option: flags.EngineOptionOpt = None,
+    cache_dir: flags.CacheDirOpt = None,
+    no_cache: flags.NoCacheOpt = None,
+    config_path: flags.ConfigOpt = None,
 ) -> None:
     """Translate SOURCE into --to; the output is line-parallel to SOURCE (blank lines kept).
     The engine and its options come from the flags over the settings file, as for check."""
