@@ -111,32 +111,6 @@ def test_anchors_are_language_independent():
     assert "@av" not in sv  # sentence-initial capitals are not names
 
 
-def precision_recall(use_mt: bool, trials: int = 25):
-    import random
-
-    from perturb import perturb
-
-    rnd = random.Random(7)
-    found = correct = expected = 0
-    for _ in range(trials):
-        src, mt, ref, gold = perturb(rnd, SV_TEXT, SV_MT, EN_TEXT)
-        got = set(pairs(align_lists(src, mt if use_mt else None, ref)))
-        found, correct, expected = found + len(got), correct + len(got & gold), expected + len(gold)
-    return correct / found, correct / expected
-
-
-def test_perturbed_documents_align_with_mt():
-    """Measured at 0.996/0.996 over 60 perturbations when written; the bound leaves room for change."""
-    precision, recall = precision_recall(use_mt=True)
-    assert precision >= 0.98 and recall >= 0.98
-
-
-def test_perturbed_documents_align_without_mt_precisely():
-    """Without MT the evidence is weaker: fewer pairs (recall ~0.92), but the pairs are right."""
-    precision, recall = precision_recall(use_mt=False)
-    assert precision >= 0.98 and recall >= 0.85
-
-
 def test_rows_cover_every_line_once_in_order():
     from tqcheck.align.base import AlignedPair, Alignment
 
