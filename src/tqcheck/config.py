@@ -54,6 +54,7 @@ KEYS: dict[str, tuple[tuple[type, ...], bool]] = {
     "samples": (_INT, False),
     "alpha": (_FLOAT, False),
     "strict": ((bool,), False),
+    "align_embeddings": ((bool,), False),
     "cache": ((bool,), False),
     "cache_dir": (_TEXT, True),
     "json": (_TEXT, True),

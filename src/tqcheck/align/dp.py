@@ -25,6 +25,7 @@ from ..documents import Document
 from ..errors import InputError
 from .band import _coarse_centres, _length_diagonal, row_windows
 from .base import AlignedPair, Aligner, Alignment, UnmatchedLine
+from .embedding import Embedder
 from .gaps import fill_gaps
 from .path import Bead, monotone_path
 from .scorer import BeadScorer
@@ -42,6 +43,8 @@ class AlignmentSettings:
     length_variance: float = 6.8  # Gale & Church's s^2, characters
     channel_weights: tuple[float, float, float] = (1.0, 0.5, 0.5)  # MT chrF, source chrF, anchors
     noise_floor: tuple[float, float, float] = (2.0, 2.0, 10.0)  # minimum noise std per channel
+    embedding_weight: float = 1.0  # the optional sentence-embedding channel (100 x cosine)
+    embedding_noise_floor: float = 0.5
     skip_score: float = 0.0  # a line left unmatched, per line
     # Lines the DP left unmatched between two matches are re-aligned at a lower bar (see _fill_gaps).
     gap_threshold: float = 0.5  # evidence (z) a pair in a gap must beat (at least)
@@ -128,11 +131,14 @@ def _refine(scorer: BeadScorer, beads: list[tuple[int, int, int, int]]) -> bool:
 class DynamicProgrammingAligner(Aligner):
     """MT-guided paragraph aligner (works without MT too, on source/reference evidence alone)."""
 
-    def __init__(self, settings: AlignmentSettings | None = None) -> None:
+    def __init__(self, settings: AlignmentSettings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or AlignmentSettings()
+        self.embedder = embedder  # optional sentence-embedding evidence (align/embedding.py)
 
     def cache_key_parts(self) -> str:
-        return repr(self.settings)
+        return repr(self.settings) + (
+            "" if self.embedder is None else f"|embedder:{getattr(self.embedder, 'name', 'custom')}"
+        )
 
     def check_size(self, source: Document, reference: Document) -> None:
         """Refuse (before any translation) a pair this aligner cannot finish in bounded memory."""
@@ -154,7 +160,10 @@ class DynamicProgrammingAligner(Aligner):
             raise ValueError(f"{len(translations)} translations for {n} source segments")
         mt = list(translations) if translations is not None else None
         centres, width = self._band(src, ref, mt)
-        scorer = BeadScorer(self.settings, [x.text for x in src], [x.text for x in ref], mt, centres, width)
+        embeddings = None
+        if self.embedder is not None:
+            embeddings = (self.embedder([x.text for x in src]), self.embedder([x.text for x in ref]))
+        scorer = BeadScorer(self.settings, [x.text for x in src], [x.text for x in ref], mt, centres, width, embeddings)
         beads = _best_path(n, m, centres, width, scorer)
         if beads is None:  # band too narrow for a pathological input: everything unmatched
             return self._all_unmatched(src, ref)

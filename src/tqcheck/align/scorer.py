@@ -73,6 +73,7 @@ class BeadScorer:
         translations: list[str] | None,
         centres: list[int],
         width: int,
+        embeddings: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self.settings = s = settings
         n, m = len(source), len(reference)
@@ -129,6 +130,25 @@ class BeadScorer:
                 ),
             )
         )
+        if embeddings is not None:  # optional: cosine of sentence embeddings (align/embedding.py)
+            from .embedding import centred, cosine_tables, span_cosine
+
+            embeddings = centred(*embeddings)
+            self.channels.append(
+                (
+                    s.embedding_weight,
+                    Channel(
+                        cosine_tables(*embeddings, band),
+                        band,
+                        centre_array,
+                        width,
+                        span_cosine(*embeddings),
+                        self.src_lengths,
+                        self.ref_lengths,
+                        s.embedding_noise_floor,
+                    ),
+                )
+            )
         # Gale-Church on source lengths scaled by the document's own length ratio: unlike MT
         # lengths, this holds whatever the MT quality.
         self.set_length_ratio(sum(self.ref_lengths) / max(sum(self.src_lengths), 1))

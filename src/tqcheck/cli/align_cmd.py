@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..align import Alignment, DynamicProgrammingAligner
+from ..align import Alignment
 from ..atomic import write_text_atomic
 from ..config import load_config
 from ..documents import Document, load_document
@@ -54,6 +54,7 @@ def align(
     cache_dir: flags.CacheDirOpt = None,
     no_cache: flags.NoCacheOpt = None,
     config_path: flags.ConfigOpt = None,
+    align_embeddings: flags.AlignEmbeddingsOpt = None,
 ) -> None:
     """Align SOURCE with REFERENCE (one-sided, merged and split paragraphs allowed) and write a TSV.
     The engine and its options come from the flags over the settings file, as for check."""
@@ -63,7 +64,7 @@ def align(
     first = load_document(source, src_lang)
     second = load_document(reference, tgt_lang)
     src_doc, ref_doc = plan_directions(first, second, None)[0]
-    aligner = DynamicProgrammingAligner()
+    aligner = o.configured_aligner(config, align_embeddings)
     aligner.check_size(src_doc, ref_doc)
     translations = None
     err = o.console(stderr=True)

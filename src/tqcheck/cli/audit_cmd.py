@@ -70,6 +70,7 @@ def audit(
     cache_dir: flags.CacheDirOpt = None,
     no_cache: flags.NoCacheOpt = None,
     config_path: flags.ConfigOpt = None,
+    align_embeddings: flags.AlignEmbeddingsOpt = None,
 ) -> None:
     """Audit REFERENCE as a translation of SOURCE: score each aligned reference segment with a
     quality-estimation model (cometkiwi), compare it with the MT of the same source (QE and chrF),
@@ -109,12 +110,14 @@ def audit(
 
     qe = create_metric("cometkiwi", scoring, cache=cache)
     assert isinstance(qe, CometMetric)
+    aligner = o.configured_aligner(config, align_embeddings)
     with o.console(stderr=True).status("starting") as status:
         result = audit_reference(
             src_doc,
             ref_doc,
             qe,
             translator,
+            aligner=aligner,
             cache=cache,
             progress=status.update,
             unit=str(config.pick("unit", unit, "paragraph")).lower(),

