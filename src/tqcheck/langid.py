@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -82,3 +83,26 @@ def identify_translation(texts: list[str], tgt_lang: str) -> TranslationLanguage
         if guess.probability >= 0.99 and not _same_language(guess.lang, tgt_lang.lower()):
             off.append(index)
     return TranslationLanguage(whole.lang, whole.probability, checked, tuple(off))
+
+
+def line_languages(
+    hypotheses: Sequence[str],
+    references: Sequence[str] | None,
+    sources: Sequence[str] | None,
+    paths: tuple[str | None, str, str | None],
+    declared: tuple[str | None, str | None],
+) -> tuple[str, str, list[str | None]]:
+    """The source and target languages of line-parallel files (tqcheck score): declared, or
+    identified (the target from the reference, or from the MT when there is none; the source
+    "und" when there is no source), with a warning where identification disagrees with a declaration."""
+    src_path, hyp_path, ref_path = paths
+    declared_origin, declared_target = declared
+    reference_guess = detect_language("\n".join(references if references is not None else hypotheses))
+    source_guess = detect_language("\n".join(sources)) if sources else None
+    warnings = [
+        language_mismatch(ref_path or hyp_path, declared_target, reference_guess, "--tgt-lang"),
+        language_mismatch(src_path or "--src", declared_origin, source_guess, "--src-lang") if source_guess else None,
+    ]
+    target = (declared_target or reference_guess.lang).lower()
+    origin = (declared_origin or (source_guess.lang if source_guess else "und")).lower()
+    return origin, target, warnings

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Annotated, Optional
 
 import typer
@@ -123,16 +122,7 @@ def audit(
             unit=str(config.pick("unit", unit, "paragraph")).lower(),
         )
     result.warnings[:0] = warnings
-    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    if json_path is not None:
-        from ..report.audit_report import write_audit_json
+    from ..report.audit_report import render_audit, write_audit_outputs
 
-        write_audit_json(result, json_path, created)
-    if html is not None:
-        from ..atomic import write_text_atomic
-        from ..report.html import render_audit_html
-
-        write_text_atomic(html, render_audit_html(result, created))
-    from ..report.audit_report import render_audit
-
+    write_audit_outputs(result, json_path=json_path, html=html)
     render_audit(result, o.console(), top)

@@ -8,7 +8,7 @@ import typer
 
 from ..config import load_config
 from ..documents import read_lines
-from ..langid import detect_language, language_mismatch
+from ..langid import line_languages
 from ..pipeline import new_report, score_lines
 from ..settings import preflight_checkpoints, scoring_settings
 from . import flags
@@ -80,19 +80,14 @@ def score(
     hypotheses = read_lines(hyp)
     references = read_lines(ref) if ref is not None else None
     sources = read_lines(src) if src is not None else None
-    declared_target, declared_origin = config.pick("tgt_lang", tgt_lang), config.pick("src_lang", src_lang)
-    reference_guess = detect_language("\n".join(references if references is not None else hypotheses))
-    source_guess = detect_language("\n".join(sources)) if sources else None
-    mismatches = o.language_warnings(
-        config,
-        strict,
-        [
-            language_mismatch(ref or hyp, declared_target, reference_guess, "--tgt-lang"),
-            language_mismatch(src or "--src", declared_origin, source_guess, "--src-lang") if source_guess else None,
-        ],
+    origin, target, warnings = line_languages(
+        hypotheses,
+        references,
+        sources,
+        (src, hyp, ref),
+        declared=(config.pick("src_lang", src_lang), config.pick("tgt_lang", tgt_lang)),
     )
-    target = (declared_target or reference_guess.lang).lower()
-    origin = (declared_origin or (source_guess.lang if source_guess else "und")).lower()
+    mismatches = o.language_warnings(config, strict, warnings)
     scoring = scoring_settings(
         config,
         metrics=metrics,

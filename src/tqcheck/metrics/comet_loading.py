@@ -77,12 +77,15 @@ def _load_without_random_init(comet, checkpoint: str, offline: bool):
     return model
 
 
-def load_comet(name_or_path: str, *, flag: str = "--comet-model", metric: str = "comet") -> LoadedComet:
-    """Resolve a hub name, checkpoint directory or .ckpt path, and load it once per process.
+def load_comet(
+    name_or_path: str, *, flag: str = "--comet-model", metric: str = "comet", device: str = "cpu"
+) -> LoadedComet:
+    """Resolve a hub name, checkpoint directory or .ckpt path, and load it once per process and
+    device (two metrics scoring on different devices do not move one shared model back and forth).
     ``flag`` and ``metric``: the option that chose the model and the metric using it, for error messages."""
     checkpoint = _local_checkpoint(name_or_path, flag) if is_local_path(name_or_path) else None
     try:
-        return _load_comet(name_or_path, str(checkpoint) if checkpoint is not None else None)
+        return _load_comet(name_or_path, str(checkpoint) if checkpoint is not None else None, device)
     except _NotCached:
         raise _not_cached(name_or_path, flag, metric) from None
 
@@ -96,7 +99,7 @@ def _damaged(name: str, error: BaseException) -> InputError:
 
 
 @lru_cache(maxsize=4)
-def _load_comet(name_or_path: str, checkpoint: str | None) -> LoadedComet:
+def _load_comet(name_or_path: str, checkpoint: str | None, device: str = "cpu") -> LoadedComet:
     """Load once per process. A local checkpoint that is not one (a text file, a damaged pickle, a
     broken hparams.yaml) is bad input, whatever the library raises while reading it."""
     checkpoint_given = checkpoint is not None

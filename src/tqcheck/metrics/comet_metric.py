@@ -74,8 +74,15 @@ class CometMetric(Metric):
         self.fast = fast
 
     def load(self) -> LoadedComet:
+        import torch
+
+        gpus = self.gpus if self.gpus is not None else (1 if torch.cuda.is_available() else 0)
+        device = "cpu" if gpus == 0 else ("cuda" if gpus == 1 else f"cuda x{gpus}")
         return load_comet(
-            self.model_name, flag="--qe-model" if self.reference_free else "--comet-model", metric=self.name
+            self.model_name,
+            flag="--qe-model" if self.reference_free else "--comet-model",
+            metric=self.name,
+            device=device,
         )
 
     def signature(self) -> str:

@@ -117,3 +117,17 @@ def audit_to_dict(audit, created: str) -> dict:
 
 def write_audit_json(audit, path: str, created: str) -> None:
     write_text_atomic(path, json.dumps(audit_to_dict(audit, created), ensure_ascii=False, indent=2) + "\n")
+
+
+def write_audit_outputs(result, *, json_path: str | None, html: str | None) -> None:
+    """The audit's files (JSON, HTML), written atomically, with one creation time."""
+    from datetime import datetime, timezone
+
+    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if json_path is not None:
+        write_audit_json(result, json_path, created)
+    if html is not None:
+        from ..atomic import write_text_atomic
+        from .html import render_audit_html
+
+        write_text_atomic(html, render_audit_html(result, created))
