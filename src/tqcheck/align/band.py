@@ -52,20 +52,11 @@ def _trigrams(text: str, source: str) -> Counter:
     return Counter(set(squeezed[k : k + 3] for k in range(len(squeezed) - 2)) | set(anchors(source)))
 
 
-def _coarse_centres(
-    hypotheses: list[str],
-    sources: list[str],
-    references: list[str],
-    diagonal: list[int],
-    width: int,
-    settings: AlignmentSettings,
-) -> list[int]:
-    """For each source row (and the end), the reference index the cheap 1-1 path passes through."""
+def _trigram_channel(
+    hypotheses: list[str], sources: list[str], references: list[str], band: Band, centres: list[int], width: int
+):
+    """The coarse pass's one channel: character-trigram Dice (plus anchors) of every band cell."""
     from .scorer import Channel  # the same noise model as the fine pass
-
-    n, m = len(hypotheses), len(references)
-    margin = width + 3
-    band = Band(start=np.asarray(diagonal[:n], dtype=np.int64) - margin, width=2 * margin + 1, rows=n, cols=m)
 
     def dice_cells(hyp_totals, ref_totals, matched):
         total = hyp_totals[0] + ref_totals[0]
@@ -85,16 +76,31 @@ def _coarse_centres(
         a, b = _trigrams(hypotheses[i0], sources[i0]), _trigrams(references[j0], references[j0])
         return 200.0 * len(a.keys() & b.keys()) / (len(a) + len(b)) if a or b else None
 
-    channel = Channel(
+    return Channel(
         {(1, 1): dice},
         band,
-        np.asarray(diagonal[:n], dtype=np.int64),
+        np.asarray(centres[: band.rows], dtype=np.int64),
         width,
         similarity,
         [len(t) for t in hypotheses],
         [len(t) for t in references],
         floor=2.0,
     )
+
+
+def _coarse_centres(
+    hypotheses: list[str],
+    sources: list[str],
+    references: list[str],
+    diagonal: list[int],
+    width: int,
+    settings: AlignmentSettings,
+) -> list[int]:
+    """For each source row (and the end), the reference index the cheap 1-1 path passes through."""
+    n, m = len(hypotheses), len(references)
+    margin = width + 3
+    band = Band(start=np.asarray(diagonal[:n], dtype=np.int64) - margin, width=2 * margin + 1, rows=n, cols=m)
+    channel = _trigram_channel(hypotheses, sources, references, band, diagonal, width)
     z_cells = channel.z_tables()[(1, 1)]
     start = band.start.tolist()
     rows: dict[int, list[float]] = {}

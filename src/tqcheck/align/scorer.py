@@ -60,6 +60,67 @@ def _span_chrf(hyp: _LineProfiles, ref: _LineProfiles) -> Callable[[int, int, in
     return compute
 
 
+def _lexical_channels(
+    s: AlignmentSettings,
+    source: list[str],
+    reference: list[str],
+    translations: list[str] | None,
+    band: Band,
+    centre_array: np.ndarray,
+    width: int,
+    src_lengths: list[int],
+    ref_lengths: list[int],
+) -> list[tuple[float, Channel]]:
+    """MT chrF (when there is MT), source chrF and anchor Dice, each with its base weight."""
+    ref_profiles = _LineProfiles(reference)
+    hyp_texts = ([translations] if translations is not None else []) + [source]
+    chrf = _chrf_tables(hyp_texts, reference, band)
+    channels: list[tuple[float, Channel]] = []
+    for k, texts in enumerate(hyp_texts):
+        kind = 1 if k == len(hyp_texts) - 1 else 0  # the source channel comes last, after the MT's
+        profiles = _LineProfiles(texts)
+        channels.append(
+            (
+                s.channel_weights[kind],
+                Channel(
+                    chrf[k],
+                    band,
+                    centre_array,
+                    width,
+                    _span_chrf(profiles, ref_profiles),
+                    src_lengths,
+                    ref_lengths,
+                    s.noise_floor[kind],
+                ),
+            )
+        )
+    src_anchors = [anchors(x) for x in source]
+    ref_anchors = [anchors(x) for x in reference]
+
+    def span_anchors(items: list[Counter], start: int, stop: int) -> Counter:
+        total = items[start].copy()
+        for k in range(start + 1, stop):
+            total.update(items[k])
+        return total
+
+    channels.append(
+        (
+            s.channel_weights[2],
+            Channel(
+                _dice_tables(src_anchors, ref_anchors, band),
+                band,
+                centre_array,
+                width,
+                lambda i0, i1, j0, j1: dice(span_anchors(src_anchors, i0, i1), span_anchors(ref_anchors, j0, j1)),
+                src_lengths,
+                ref_lengths,
+                s.noise_floor[2],
+            ),
+        )
+    )
+    return channels
+
+
 class BeadScorer:
     """The score of every bead the DP may take: weighted channel evidence (z) above the match
     threshold, a Gale-Church length term, and merge priors. Channels are built once; ``reweight``
@@ -84,51 +145,8 @@ class BeadScorer:
         self.src_lengths = [len(x) for x in source]
         self.ref_lengths = [len(x) for x in reference]
         centre_array = np.asarray(centres[:n], dtype=np.int64)
-        ref_profiles = _LineProfiles(reference)
-        hyp_texts = ([translations] if translations is not None else []) + [source]
-        chrf = _chrf_tables(hyp_texts, reference, band)
-        self.channels: list[tuple[float, Channel]] = []
-        for k, texts in enumerate(hyp_texts):
-            kind = 1 if k == len(hyp_texts) - 1 else 0  # the source channel comes last, after the MT's
-            profiles = _LineProfiles(texts)
-            self.channels.append(
-                (
-                    s.channel_weights[kind],
-                    Channel(
-                        chrf[k],
-                        band,
-                        centre_array,
-                        width,
-                        _span_chrf(profiles, ref_profiles),
-                        self.src_lengths,
-                        self.ref_lengths,
-                        s.noise_floor[kind],
-                    ),
-                )
-            )
-        src_anchors = [anchors(x) for x in source]
-        ref_anchors = [anchors(x) for x in reference]
-
-        def span_anchors(items: list[Counter], start: int, stop: int) -> Counter:
-            total = items[start].copy()
-            for k in range(start + 1, stop):
-                total.update(items[k])
-            return total
-
-        self.channels.append(
-            (
-                s.channel_weights[2],
-                Channel(
-                    _dice_tables(src_anchors, ref_anchors, band),
-                    band,
-                    centre_array,
-                    width,
-                    lambda i0, i1, j0, j1: dice(span_anchors(src_anchors, i0, i1), span_anchors(ref_anchors, j0, j1)),
-                    self.src_lengths,
-                    self.ref_lengths,
-                    s.noise_floor[2],
-                ),
-            )
+        self.channels = _lexical_channels(
+            s, source, reference, translations, band, centre_array, width, self.src_lengths, self.ref_lengths
         )
         if embeddings is not None:  # optional: cosine of sentence embeddings (align/embedding.py)
             from .embedding import centred, cosine_tables, span_cosine
