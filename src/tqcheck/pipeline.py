@@ -178,6 +178,42 @@ def check_direction(
     return report, translations
 
 
+def metrics_for_inputs(
+    scoring: ScoringSettings, *, have_source: bool, have_reference: bool
+) -> tuple[list[str], dict[str, str]]:
+    """The metrics these inputs can feed (neural ones read the source; all but the reference-free
+    ones need a reference), and why each other one is skipped. One asked for by name that cannot
+    run is bad input; so is nothing left to score."""
+    names: list[str] = []
+    skipped: dict[str, str] = {}
+    for name in scoring.metrics:
+        missing = [
+            what
+            for what, given, needed in (
+                ("--src", have_source, name in NEURAL_METRICS),
+                ("--ref", have_reference, name not in REFERENCE_FREE_METRICS),
+            )
+            if needed and not given
+        ]
+        if not missing:
+            names.append(name)
+            continue
+        reason = f"{label(name)} needs {' and '.join(missing)}"
+        if name in scoring.explicit:
+            hint = (
+                "; without a reference score with --metrics cometkiwi (quality estimation)"
+                if "--ref" in missing
+                else ""
+            )
+            raise InputError(
+                f"{reason}: pass {' and '.join(m + ' FILE' for m in missing)} (line-parallel with --hyp){hint}"
+            )
+        skipped[name] = f"no {' or '.join(missing)} given; {reason}"
+    if not names:
+        raise InputError("nothing to score: " + "; ".join(skipped.values()))
+    return names, skipped
+
+
 def score_lines(
     hypotheses: Sequence[str],
     references: Sequence[str] | None,
@@ -198,34 +234,9 @@ def score_lines(
     for name, lines in ((paths[2] or "reference", references), (paths[0] or "source", sources)):
         if lines is not None:
             check_line_parallel(hypotheses, paths[1] or "hypothesis", lines, name)
-    metric_names = list(scoring.metrics)
-    skipped: dict[str, str] = {}
-    needs = {
-        name: [
-            what
-            for what, given in (("--src", sources is not None), ("--ref", references is not None))
-            if not given
-            and (what == "--src" and name in NEURAL_METRICS or what == "--ref" and name not in REFERENCE_FREE_METRICS)
-        ]
-        for name in metric_names
-    }
-    for name, missing in needs.items():
-        if not missing:
-            continue
-        reason = f"{label(name)} needs {' and '.join(missing)}"
-        if name in scoring.explicit:
-            hint = (
-                "; without a reference score with --metrics cometkiwi (quality estimation)"
-                if "--ref" in missing
-                else ""
-            )
-            raise InputError(
-                f"{reason}: pass {' and '.join(m + ' FILE' for m in missing)} (line-parallel with --hyp){hint}"
-            )
-        metric_names.remove(name)
-        skipped[name] = f"no {' or '.join(missing)} given; {reason}"
-    if not metric_names:
-        raise InputError("nothing to score: " + "; ".join(skipped.values()))
+    metric_names, skipped = metrics_for_inputs(
+        scoring, have_source=sources is not None, have_reference=references is not None
+    )
     triples = [
         TranslationTriple(
             sources[i] if sources is not None else "", h, references[i] if references is not None else None

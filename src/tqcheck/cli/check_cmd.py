@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -139,13 +140,27 @@ def check(
     preflight_models(
         translator, [(s.lang, r.lang) for s, r in plan], scoring.explicit, scoring.comet_model, scoring.qe_model
     )
-    strict = bool(config.pick("strict", strict, False))
+    reports = _run(
+        plan,
+        translator,
+        scoring,
+        config.pick("unit", unit, "paragraph"),
+        save_paths,
+        cache=cache,
+        aligner=o.configured_aligner(config, align_embeddings),
+        strict=bool(config.pick("strict", strict, False)),
+    )
+    for report in reports:
+        report.warnings[:0] = mismatches
+    finish(new_report("check", reports), policy, previous, files)
 
-    aligner = o.configured_aligner(config, align_embeddings)
+
+def _run(plan, translator, scoring, unit: str, save_paths: list[Path], *, cache, aligner, strict: bool) -> list:
+    """Each direction in turn, under one status line; the MT saved as each direction finishes."""
     reports = []
-    err = o.console(stderr=True)
-    with err.status("starting") as status:
-        for src_doc, ref_doc in plan:
+    with o.console(stderr=True).status("starting") as status:
+        saves: list[Path | None] = list(save_paths) or [None] * len(plan)
+        for (src_doc, ref_doc), save in zip(plan, saves):
             report, translations = check_direction(
                 src_doc,
                 ref_doc,
@@ -153,16 +168,14 @@ def check(
                 scoring,
                 cache=cache,
                 aligner=aligner,
-                unit=str(config.pick("unit", unit, "paragraph")).lower(),
+                unit=str(unit).lower(),
                 strict=strict,
                 progress=functools.partial(_status, status, f"{src_doc.lang}→{ref_doc.lang}"),
             )
-            report.warnings[:0] = mismatches
             reports.append(report)
-            if save_paths:
-                target = save_paths[len(reports) - 1]
-                write_text_atomic(target, "\n".join(line_parallel(src_doc, translations)) + "\n")
-    finish(new_report("check", reports), policy, previous, files)
+            if save is not None:
+                write_text_atomic(save, "\n".join(line_parallel(src_doc, translations)) + "\n")
+    return reports
 
 
 def _status(status, direction: str, message: str) -> None:
