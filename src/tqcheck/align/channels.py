@@ -5,14 +5,11 @@ read in standard deviations above chance, whatever the MT quality."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Callable
-from functools import lru_cache
 
 import numpy as np
 
 from .cells import Band
-from .similarity import CHAR_ORDER
 
 Similarity = Callable[[int, int, int, int], "float | None"]
 
@@ -138,28 +135,3 @@ class Channel:
             _, cols_bg = self._backgrounds[b]
             out[(a, b)] = (table - (rows_bg[:, None] + cols_bg[columns]) / 2) / self.noise
         return out
-
-
-class _LineProfiles:
-    """Character n-gram profiles of single lines on demand (a bounded cache), summed for spans: the
-    one-at-a-time path for spans the bulk tables do not hold."""
-
-    def __init__(self, texts: list[str]) -> None:
-        self._texts = texts
-
-        @lru_cache(maxsize=256)  # the DP walks rows in order: recent lines are the ones asked again
-        def line(index: int) -> list[Counter]:
-            from sacrebleu.metrics.helpers import extract_all_char_ngrams
-
-            return extract_all_char_ngrams(texts[index], CHAR_ORDER)
-
-        self.line = line
-
-    def span(self, start: int, stop: int) -> list[Counter]:
-        if stop - start == 1:
-            return self.line(start)
-        merged: list[Counter] = [Counter() for _ in range(CHAR_ORDER)]
-        for index in range(start, stop):
-            for order, counter in enumerate(self.line(index)):
-                merged[order].update(counter)
-        return merged

@@ -135,10 +135,11 @@ class DynamicProgrammingAligner(Aligner):
         self.settings = settings or AlignmentSettings()
         self.embedder = embedder  # optional sentence-embedding evidence (align/embedding.py)
 
-    def cache_key_parts(self) -> str:
-        return repr(self.settings) + (
-            "" if self.embedder is None else f"|embedder:{getattr(self.embedder, 'name', 'custom')}"
-        )
+    def cache_key_parts(self) -> str | None:
+        if self.embedder is None:
+            return repr(self.settings)
+        name = getattr(self.embedder, "name", None)  # an embedder that does not name itself is not cached
+        return None if name is None else f"{self.settings!r}|embedder:{name}"
 
     def check_size(self, source: Document, reference: Document) -> None:
         """Refuse (before any translation) a pair this aligner cannot finish in bounded memory."""

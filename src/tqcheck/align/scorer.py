@@ -17,8 +17,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .cells import SHAPES, Band, band_tables, chrf_cells
-from .channels import Channel, _LineProfiles
-from .similarity import CHAR_ORDER, anchors, chrf_from_profiles, dice, gale_church_log_prob, length_delta_log_prob
+from .channels import Channel
+from .similarity import (
+    CHAR_ORDER,
+    NgramProfiles,
+    anchors,
+    chrf_from_profiles,
+    dice,
+    gale_church_log_prob,
+    length_delta_log_prob,
+)
 
 if TYPE_CHECKING:
     from .dp import AlignmentSettings
@@ -51,7 +59,7 @@ def _dice_tables(hyp: list[Counter], ref: list[Counter], band: Band, smoothing: 
     return band_tables([lambda i: [hyp[i]]], lambda j: [ref[j]], 1, dice_cells, band)[0]
 
 
-def _span_chrf(hyp: _LineProfiles, ref: _LineProfiles) -> Callable[[int, int, int, int], float]:
+def _span_chrf(hyp: NgramProfiles, ref: NgramProfiles) -> Callable[[int, int, int, int], float]:
     """chrF of two spans, one at a time (what the bulk tables do not hold)."""
 
     def compute(i0: int, i1: int, j0: int, j1: int) -> float:
@@ -72,13 +80,13 @@ def _lexical_channels(
     ref_lengths: list[int],
 ) -> list[tuple[float, Channel]]:
     """MT chrF (when there is MT), source chrF and anchor Dice, each with its base weight."""
-    ref_profiles = _LineProfiles(reference)
+    ref_profiles = NgramProfiles(reference, keep=256)
     hyp_texts = ([translations] if translations is not None else []) + [source]
     chrf = _chrf_tables(hyp_texts, reference, band)
     channels: list[tuple[float, Channel]] = []
     for k, texts in enumerate(hyp_texts):
         kind = 1 if k == len(hyp_texts) - 1 else 0  # the source channel comes last, after the MT's
-        profiles = _LineProfiles(texts)
+        profiles = NgramProfiles(texts, keep=256)
         channels.append(
             (
                 s.channel_weights[kind],

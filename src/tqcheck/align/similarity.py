@@ -27,24 +27,36 @@ def _chrf_beta1():
 
 
 class NgramProfiles:
-    """Character n-gram counters per segment, cached, summed for multi-line beads."""
+    """Character n-gram counters per segment, computed when first asked for and kept for the
+    most recent lines and spans (the aligner walks rows in order, so memory stays bounded on long
+    documents), summed for multi-line beads."""
 
-    def __init__(self, texts: list[str]) -> None:
-        from sacrebleu.metrics.helpers import extract_all_char_ngrams
-
-        self._profiles = [extract_all_char_ngrams(t, CHAR_ORDER) for t in texts]
+    def __init__(self, texts: list[str], keep: int = 4096) -> None:
+        self._texts = texts
+        self._keep = keep
+        self._lines: dict[int, list[Counter]] = {}
         self._merged: dict[tuple[int, int], list[Counter]] = {}
+
+    def line(self, index: int) -> list[Counter]:
+        found = self._lines.get(index)
+        if found is None:
+            from sacrebleu.metrics.helpers import extract_all_char_ngrams
+
+            if len(self._lines) >= self._keep:
+                self._lines.clear()
+            found = self._lines[index] = extract_all_char_ngrams(self._texts[index], CHAR_ORDER)
+        return found
 
     def span(self, start: int, stop: int) -> list[Counter]:
         if stop - start == 1:
-            return self._profiles[start]
+            return self.line(start)
         key = (start, stop)
         if key not in self._merged:
-            if len(self._merged) >= 4096:  # the DP walks rows in order: old spans are not asked again
+            if len(self._merged) >= self._keep:
                 self._merged.clear()
             merged: list[Counter] = [Counter() for _ in range(CHAR_ORDER)]
             for index in range(start, stop):
-                for order, counter in enumerate(self._profiles[index]):
+                for order, counter in enumerate(self.line(index)):
                     merged[order].update(counter)
             self._merged[key] = merged
         return self._merged[key]
