@@ -63,3 +63,11 @@ def test_example_ci_files_are_the_readme_text_and_install_as_the_readme_does(nam
 
 def test_apt_commands_in_the_readme_do_not_wait_for_a_yes():
     assert all("-y" in line for line in README.splitlines() if "apt-get install" in line)
+
+
+def test_corpus_examples_use_real_flags(invoke):
+    """Every flag of the corpus examples is an option of tqcheck check."""
+    (body,) = [body for kind, body in BLOCKS if kind == "bash" and "--manifest" in body]
+    help_text = invoke("check", "--help").stdout
+    for flag in set(re.findall(r"(--[a-z-]+)", body)):
+        assert flag in help_text, f"{flag} is not an option of tqcheck check"

@@ -61,6 +61,12 @@ KEYS: dict[str, tuple[tuple[type, ...], bool]] = {
     "junit": (_TEXT, True),
     "markdown": (_TEXT, True),
     "html": (_TEXT, True),
+    "manifest": (_TEXT, True),
+    "include": ((list,), False),
+    "exclude": ((list,), False),
+    "src_column": (_TEXT, False),
+    "ref_column": (_TEXT, False),
+    "resample": (_TEXT, False),
 }
 _MAYBE_PATHS = ("model", "comet_model", "qe_model")  # hub names or local folders: resolved when the folder exists
 

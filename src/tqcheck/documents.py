@@ -11,7 +11,7 @@ import math
 import os
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import InputError
@@ -34,6 +34,9 @@ class Document:
     line_count: int
     lang_detected: str | None = None  # what language identification said, even when lang was declared
     lang_warning: str | None = None  # set when a declared language disagrees with identification
+    # what the file is: text (a paragraph per line), markdown, html, or a bilingual format (po, xliff, ...)
+    format: str = "text"
+    relative_path: str | None = None  # its path inside a corpus folder (the file engine's hypothesis folder)
 
     @property
     def texts(self) -> list[str]:
@@ -161,20 +164,35 @@ def read_lines(path: str | os.PathLike) -> list[str]:
 def load_document(path: str | os.PathLike, lang: str | None = None, option: str = "--src-lang") -> Document:
     """Load a document; blank lines are skipped but keep their line numbers for reporting.
 
-    ``lang`` declares the language; otherwise it is identified from the text.
+    Markdown (.md) and HTML (.html) files are read as their blocks' text (see ``formats.markup``);
+    anything else is plain text, one paragraph per line. ``lang`` declares the language;
+    otherwise it is identified from the text.
     """
+    from .formats.markup import HTML_SUFFIXES, MARKUP_SUFFIXES, read_markup
+
+    if Path(path).suffix.lower() in MARKUP_SUFFIXES:
+        blocks, line_count = read_markup(path)
+        document = document_from_segments(str(path), blocks, line_count, lang, option)
+        return replace(document, format="html" if Path(path).suffix.lower() in HTML_SUFFIXES else "markdown")
     lines = read_lines(path)
     segments = tuple(
         Segment(line=number, text=" ".join(line.split())) for number, line in enumerate(lines, start=1) if line.strip()
     )
+    return document_from_segments(str(path), segments, len(lines), lang, option)
+
+
+def document_from_segments(
+    path: str, segments: Sequence[Segment], line_count: int, lang: str | None, option: str = "--src-lang"
+) -> Document:
+    """A Document of segments read by any reader, its language declared or identified from the text."""
     guess = detect_language("\n".join(s.text for s in segments))
     return Document(
-        path=str(path),
+        path=path,
         lang=(lang or guess.lang).lower(),
-        segments=segments,
-        line_count=len(lines),
+        segments=tuple(segments),
+        line_count=line_count,
         lang_detected=guess.lang,
-        lang_warning=language_mismatch(str(path), lang, guess, option),
+        lang_warning=language_mismatch(path, lang, guess, option),
     )
 
 

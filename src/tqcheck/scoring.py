@@ -4,12 +4,12 @@ with what each metric could not do said as a warning or a skip reason."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from .errors import ModelUnavailableError
-from .metrics import MetricResult, ScoringSettings, TranslationTriple, create_metric
+from .metrics import Metric, MetricResult, ScoringSettings, TranslationTriple, create_metric
 from .metrics.registry import NEURAL_METRICS, label
 from .report.model import SegmentResult
 from .translation import Progress, announce
@@ -45,9 +45,11 @@ def score_triples(
     tgt_lang: str,
     progress: Progress | None = None,
     cache=None,
+    on_scored: Callable[[Metric, MetricResult], None] | None = None,
 ) -> tuple[list[MetricResult], dict[str, str], dict[str, float]]:
     """Score with each metric of ``settings``. A neural metric that was not asked for explicitly and
-    cannot be loaded is skipped with its reason instead of failing the run."""
+    cannot be loaded is skipped with its reason instead of failing the run. ``on_scored`` sees each
+    metric with its result (a corpus run takes its documents' scores from it)."""
     results: list[MetricResult] = []
     skipped: dict[str, str] = {}
     seconds: dict[str, float] = {}
@@ -61,7 +63,10 @@ def score_triples(
         )
         started = time.perf_counter()
         try:
-            results.append(metric.score(triples))
+            result = metric.score(triples)
+            results.append(result)
+            if on_scored is not None:
+                on_scored(metric, result)
         except ModelUnavailableError as error:
             if name in settings.explicit:
                 raise
@@ -86,9 +91,13 @@ def metric_warnings(results: list[MetricResult], segments: list[SegmentResult]) 
 
 
 def segment_results(
-    triples: Sequence[TranslationTriple], results: list[MetricResult], units: Sequence[ScoringUnit]
+    triples: Sequence[TranslationTriple],
+    results: list[MetricResult],
+    units: Sequence[ScoringUnit],
+    documents: Sequence[str] | None = None,
 ) -> list[SegmentResult]:
-    """Segment results; ``units`` say where each triple came from (aligned pairs or sentence pairs)."""
+    """Segment results; ``units`` say where each triple came from (aligned pairs or sentence pairs)
+    and, in a corpus, ``documents`` which document pair."""
     return [
         SegmentResult(
             source_lines=unit.source_lines,
@@ -104,6 +113,7 @@ def segment_results(
                 for r in results
                 if r.details.get("error_spans") and r.details["error_spans"][index]
             },
+            document=documents[index] if documents is not None else None,
         )
         for index, (triple, unit) in enumerate(zip(triples, units))
     ]

@@ -170,8 +170,61 @@ def _segment_mean_metric(label: str, values: dict[str, float]):
     return SegmentMean()
 
 
-def _run_paired_test(named_systems, metrics: dict, references, test: str, samples: int) -> dict[str, tuple]:
+def _by_cluster(metric, named_systems, references, clusters: Sequence[str]):
+    """The same test with whole clusters (documents) as the units resampled: each cluster's row is the
+    sum of its segments' sufficient statistics (every metric here aggregates by summing them), so
+    sacrebleu's own resampling then draws documents instead of segments."""
+    import numpy as np
+    from sacrebleu.metrics.base import Metric
+
+    order = list(dict.fromkeys(clusters))
+    where = {name: k for k, name in enumerate(order)}
+    rows: dict[str, list] = {}
+    systems = []
+    for system, hypotheses in named_systems:
+        stats = np.asarray(metric._extract_corpus_statistics(list(hypotheses), references), dtype="float64")
+        summed = np.zeros((len(order), stats.shape[1]))
+        np.add.at(summed, [where[c] for c in clusters], stats)
+        tokens = [f"{system}\x00{k}" for k in range(len(order))]
+        rows.update(zip(tokens, summed.tolist()))
+        systems.append((system, tokens))
+
+    class ByCluster(Metric):
+        def _preprocess_segment(self, sent: str) -> str:
+            return sent
+
+        def _extract_reference_info(self, refs):
+            return {}
+
+        def _extract_corpus_statistics(self, hypotheses, references):
+            return [rows[h] for h in hypotheses]
+
+        def _compute_segment_statistics(self, hypothesis: str, ref_kwargs) -> list[float]:
+            return rows[hypothesis]
+
+        def _compute_score_from_stats(self, stats):
+            return metric._compute_score_from_stats(stats)
+
+        def _aggregate_and_compute(self, stats):
+            return metric._compute_score_from_stats(np.sum(np.asarray(stats, dtype="float64"), axis=0))
+
+        def get_signature(self):
+            return metric.get_signature()
+
+    return ByCluster(), systems, [[f"cluster {k}" for k in range(len(order))]]
+
+
+def _run_paired_test(
+    named_systems, metrics: dict, references, test: str, samples: int, clusters: Sequence[str] | None = None
+) -> dict[str, tuple]:
     from sacrebleu.significance import PairedTest
+
+    if clusters is not None:
+        results = {}
+        for name, metric in metrics.items():
+            by_cluster, systems, cluster_refs = _by_cluster(metric, named_systems, references, clusters)
+            results.update(_run_paired_test(systems, {name: by_cluster}, cluster_refs, test, samples))
+        return results
 
     # sacrebleu narrates each step at INFO; COMET's import leaves the root logger at INFO.
     logging.getLogger("sacrebleu").setLevel(logging.WARNING)
@@ -200,14 +253,22 @@ def paired_tests(
     *,
     test: str = "bs",
     samples: int | None = 0,
+    by_document: bool = False,
 ) -> dict[str, PairedResult]:
-    """Paired test of ``system`` against ``baseline`` for each metric, on the paired segments."""
+    """Paired test of ``system`` against ``baseline`` for each metric, on the paired segments;
+    ``by_document`` resamples whole documents of a corpus instead of segments."""
     if test not in TESTS:
         raise InputError(
             f"unknown significance test {test!r}; choose bs (paired bootstrap) or ar (approximate randomization)"
         )
     samples = samples or DEFAULT_SAMPLES[test]
     references = [[system.segments[k].reference or "" for k in pairing.system_indices]]
+    clusters = [str(system.segments[k].document) for k in pairing.system_indices] if by_document else None
+    if clusters is not None and len(set(clusters)) < 2:
+        raise InputError(
+            f"--resample documents needs at least 2 documents in common with the baseline ({system.direction} has "
+            f"{len(set(clusters))}); resample segments instead"
+        )
     raw: dict[str, tuple] = {}
     lexical = {name: _sacrebleu_metric(name, system.tgt_lang) for name in metrics if name in SACREBLEU_METRICS}
     if lexical:
@@ -215,7 +276,7 @@ def paired_tests(
             ("baseline", [baseline.segments[j].hypothesis for j in pairing.baseline_indices]),
             ("system", [system.segments[k].hypothesis for k in pairing.system_indices]),
         ]
-        raw.update(_run_paired_test(systems, lexical, references, test, samples))
+        raw.update(_run_paired_test(systems, lexical, references, test, samples, clusters))
     for name in metrics:
         if name in SACREBLEU_METRICS:
             continue
@@ -230,7 +291,7 @@ def paired_tests(
                 values[token] = float(report.segments[index].scores[name])
                 tokens[side].append(token)
         metric = _segment_mean_metric(name, values)
-        raw.update(_run_paired_test(list(tokens.items()), {name: metric}, references, test, samples))
+        raw.update(_run_paired_test(list(tokens.items()), {name: metric}, references, test, samples, clusters))
     results = {}
     for name in metrics:
         old, new, seed = raw[name]

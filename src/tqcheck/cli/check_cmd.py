@@ -10,12 +10,15 @@ import typer
 
 from ..atomic import write_text_atomic
 from ..config import load_config
+from ..corpus import corpus_directions
+from ..errors import InputError
 from ..iopaths import per_direction
 from ..pipeline import check_direction, line_parallel, new_report, plan_directions
 from ..settings import preflight_checkpoints, scoring_settings
 from ..translation import preflight_models
 from . import flags
 from . import options as o
+from .corpus_inputs import columns, corpus_plan, planned_files
 from .outputs import finish, gate_policy, outputs, read_baseline, run_files
 
 
@@ -23,13 +26,17 @@ def check(
     source: Annotated[
         Optional[str],
         typer.Argument(
-            metavar="SOURCE", help="Source document (default: the bundled Swedish seed).", show_default=False
+            metavar="SOURCE",
+            help="Source document or folder, or a bilingual file (default: the bundled Swedish seed).",
+            show_default=False,
         ),
     ] = None,
     reference: Annotated[
         Optional[str],
         typer.Argument(
-            metavar="REFERENCE", help="Its human translation (default: the bundled English seed).", show_default=False
+            metavar="REFERENCE",
+            help="Its human translation, file or folder (default: the bundled English seed).",
+            show_default=False,
         ),
     ] = None,
     direction: Annotated[
@@ -85,16 +92,35 @@ def check(
     no_cache: flags.NoCacheOpt = None,
     config_path: flags.ConfigOpt = None,
     align_embeddings: flags.AlignEmbeddingsOpt = None,
+    manifest: flags.ManifestOpt = None,
+    include: flags.IncludeOpt = None,
+    exclude: flags.ExcludeOpt = None,
+    src_column: flags.SrcColumnOpt = None,
+    ref_column: flags.RefColumnOpt = None,
+    resample: flags.ResampleOpt = None,
 ) -> None:
     """Machine-translate SOURCE, align it with REFERENCE, and score the MT (BLEU, chrF, TER, COMET).
+
+    SOURCE and REFERENCE may be two files, or two folders (documents paired by relative path). One
+    argument alone is a bilingual file (.po, .xlf/.xliff, .tmx, .tsv, .jsonl), a folder of them, or
+    a layout pattern such as 'docs/{lang}/**/*.md'; --manifest lists pairs. A corpus gets pooled
+    scores and a report per document.
 
     With --fail-under/--fail-over/--baseline it is a quality gate: exit 0 passed, 1 gate failed,
     2 bad usage or input, 3 model or runtime failure."""
     config = load_config(config_path)
     files = outputs(config, json_path, junit, markdown, html)
-    first, second, default_both = o.document_pair(config, source, reference, src_lang, tgt_lang, "check")
-    mismatches = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
-    plan = plan_directions(first, second, config.pick("direction", direction), default_both=default_both)
+    src_lang, tgt_lang = config.pick("src_lang", src_lang), config.pick("tgt_lang", tgt_lang)
+    corpus = corpus_plan(
+        config,
+        source,
+        reference,
+        manifest=manifest,
+        include=include,
+        exclude=exclude,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+    )
     policy = gate_policy(
         config,
         fail_under=fail_under,
@@ -105,9 +131,28 @@ def check(
         samples=samples,
         alpha=alpha,
         update_baseline=update_baseline,
+        resample=resample,
     )
-    save_paths = per_direction(save_translation, [f"{s.lang}-{r.lang}" for s, r in plan])
-    run = run_files(config, files, policy).read("SOURCE", first.path).read("REFERENCE", second.path)
+    run = run_files(config, files, policy)
+    mismatches: list[str] = []
+    if corpus is not None:
+        if save_translation is not None:
+            raise InputError(
+                "--save-translation writes one file per direction, and a corpus has many documents; "
+                "leave it out (the JSON report holds every segment's MT)"
+            )
+        text_columns = columns(config, src_column, ref_column)
+        corpus_plan_ = corpus_directions(corpus, src_lang, tgt_lang, config.pick("direction", direction), text_columns)
+        directions = [d.name for d in corpus_plan_]
+        run.read("SOURCE", *planned_files(corpus))
+        save_paths: list[Path] = []
+    else:
+        first, second, default_both = o.document_pair(config, source, reference, src_lang, tgt_lang, "check")
+        mismatches = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
+        plan = plan_directions(first, second, config.pick("direction", direction), default_both=default_both)
+        directions = [f"{s.lang}-{r.lang}" for s, r in plan]
+        save_paths = per_direction(save_translation, directions)
+        run.read("SOURCE", first.path).read("REFERENCE", second.path)
     run.read("--hypothesis", *o.hypothesis_paths(config, hypothesis)).write("--save-translation", *save_paths)
     run.check()
     previous = read_baseline(policy)
@@ -121,7 +166,7 @@ def check(
         comet_precision=comet_precision,
         required=policy.metrics_needed(),
     )
-    policy.check_applies([f"{s.lang}-{r.lang}" for s, r in plan], scoring.metrics)
+    policy.check_applies(directions, scoring.metrics, corpus=corpus is not None)
     preflight_checkpoints(scoring)
     cache = o.open_cache(config, cache_dir, no_cache)
     translator = o.configured_translator(
@@ -136,26 +181,46 @@ def check(
         device=device,
         extra=engine_option,
     )
-    translator.check_directions([(s.lang, r.lang) for s, r in plan])
-    preflight_models(
-        translator, [(s.lang, r.lang) for s, r in plan], scoring.explicit, scoring.comet_model, scoring.qe_model
-    )
-    reports = _run(
-        plan,
-        translator,
-        scoring,
-        config.pick("unit", unit, "paragraph"),
-        save_paths,
+    language_pairs = [(name.split("-", 1)[0], name.split("-", 1)[1]) for name in directions]
+    translator.check_directions(language_pairs)
+    preflight_models(translator, language_pairs, scoring.explicit, scoring.comet_model, scoring.qe_model)
+    settings = dict(
         cache=cache,
         aligner=o.configured_aligner(config, align_embeddings),
+        unit=str(config.pick("unit", unit, "paragraph")).lower(),
         strict=bool(config.pick("strict", strict, False)),
     )
+    if corpus is not None:
+        reports = _run_corpus(corpus_plan_, translator, scoring, text_columns, **settings)
+    else:
+        reports = _run(plan, translator, scoring, save_paths, **settings)
     for report in reports:
         report.warnings[:0] = mismatches
     finish(new_report("check", reports), policy, previous, files)
 
 
-def _run(plan, translator, scoring, unit: str, save_paths: list[Path], *, cache, aligner, strict: bool) -> list:
+def _run_corpus(directions, translator, scoring, text_columns, *, cache, aligner, unit: str, strict: bool) -> list:
+    """Each direction of the corpus in turn, under one status line."""
+    from ..corpus import check_corpus
+
+    with o.console(stderr=True).status("starting") as status:
+        return [
+            check_corpus(
+                d,
+                translator,
+                scoring,
+                columns=text_columns,
+                cache=cache,
+                aligner=aligner,
+                unit=unit,
+                strict=strict,
+                progress=functools.partial(_status, status, f"{d.src_lang}→{d.tgt_lang}"),
+            )
+            for d in directions
+        ]
+
+
+def _run(plan, translator, scoring, save_paths: list[Path], *, cache, aligner, unit: str, strict: bool) -> list:
     """Each direction in turn, under one status line; the MT saved as each direction finishes."""
     reports = []
     with o.console(stderr=True).status("starting") as status:
@@ -168,7 +233,7 @@ def _run(plan, translator, scoring, unit: str, save_paths: list[Path], *, cache,
                 scoring,
                 cache=cache,
                 aligner=aligner,
-                unit=str(unit).lower(),
+                unit=unit,
                 strict=strict,
                 progress=functools.partial(_status, status, f"{src_doc.lang}→{ref_doc.lang}"),
             )

@@ -228,3 +228,36 @@ AlignEmbeddingsOpt = Annotated[
         show_default=False,
     ),
 ]
+ManifestOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--manifest",
+        help="A TSV of document pairs: source<TAB>reference[<TAB>src_lang<TAB>tgt_lang] per line (or a bilingual file alone), paths relative to it.",
+    ),
+]
+IncludeOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--include",
+        help="Corpus folders: check only files whose relative path matches this glob (repeatable; * crosses folders). Default: *.txt, *.md, *.html and their kin; for bilingual folders *.po, *.xlf, *.tmx, *.tsv, *.jsonl.",
+    ),
+]
+ExcludeOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--exclude", help="Corpus folders: leave out files whose relative path matches this glob (repeatable)."
+    ),
+]
+SrcColumnOpt = Annotated[
+    Optional[str], typer.Option("--src-column", help="TSV column / JSONL key of the source text (default src).")
+]
+RefColumnOpt = Annotated[
+    Optional[str], typer.Option("--ref-column", help="TSV column / JSONL key of the reference (default ref).")
+]
+ResampleOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--resample",
+        help="Corpus baselines: what the paired test resamples, segments (default: sacrebleu's test on the pooled segments) or documents (whole documents: stricter when segments of a document are alike).",
+    ),
+]

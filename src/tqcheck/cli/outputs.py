@@ -40,6 +40,7 @@ def gate_policy(
     samples,
     alpha,
     update_baseline: bool | None = None,
+    resample: str | None = None,
 ) -> GatePolicy:
     """Gate policy from flags over the settings file. With --update-baseline the baseline is where
     this run's report goes, not something to compare with."""
@@ -60,6 +61,7 @@ def gate_policy(
             alpha=float(config.pick("alpha", alpha, 0.05)),
             baseline_origin=origin,
             update_baseline=path,
+            resample=str(config.pick("resample", resample, "segments")).lower(),
         )
     return GatePolicy(
         limits=limits,
@@ -68,6 +70,7 @@ def gate_policy(
         samples=config.pick("samples", samples, None),
         alpha=float(config.pick("alpha", alpha, 0.05)),
         baseline_origin=origin,
+        resample=str(config.pick("resample", resample, "segments")).lower(),
     )
 
 

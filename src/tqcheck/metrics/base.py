@@ -38,3 +38,9 @@ class Metric(ABC):
     @abstractmethod
     def score(self, triples: Sequence[TranslationTriple]) -> MetricResult:
         """Score ``triples`` (hypothesis against reference, and source for neural metrics)."""
+
+    def group_scores(self, result: MetricResult, bounds: Sequence[tuple[int, int]]) -> list[float]:
+        """The system score of each group of segments (``result``'s segments ``start:end``, the
+        documents of a corpus), as ``score`` gives for that group alone. By default the mean of its
+        segment scores, which is what COMET's system score is."""
+        return [sum(result.segment_scores[start:end]) / (end - start) for start, end in bounds]

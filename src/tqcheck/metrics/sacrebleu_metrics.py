@@ -22,6 +22,7 @@ class SacrebleuMetric(Metric):
         self.name = name
         self.tgt_lang = (tgt_lang or "").lower()
         self.higher_is_better = METRICS[name].higher_is_better
+        self._statistics: list | None = None  # of the last score() call, for group_scores
 
     def _build(self, sentence_level: bool):
         from sacrebleu.metrics import BLEU, CHRF, TER
@@ -46,6 +47,7 @@ class SacrebleuMetric(Metric):
         references = [t.reference or "" for t in triples]
         corpus_metric = self.corpus_metric()
         statistics = corpus_metric._extract_corpus_statistics(hypotheses, [references])
+        self._statistics = statistics
         corpus = corpus_metric._aggregate_and_compute(statistics)
         sentence_metric = self._build(sentence_level=True)
         segment_scores = [sentence_metric._compute_score_from_stats(row).score for row in statistics]
@@ -65,3 +67,11 @@ class SacrebleuMetric(Metric):
             higher_is_better=self.higher_is_better,
             details=details,
         )
+
+    def group_scores(self, result: MetricResult, bounds: Sequence[tuple[int, int]]) -> list[float]:
+        """Each group's corpus score from its segments' sufficient statistics, which sacrebleu
+        extracts segment by segment: equal to corpus_score on that group's lines alone."""
+        if self._statistics is None or len(self._statistics) != len(result.segment_scores):
+            raise RuntimeError("group_scores needs the statistics of this metric's last score() call")
+        corpus_metric = self.corpus_metric()
+        return [float(corpus_metric._aggregate_and_compute(self._statistics[start:end]).score) for start, end in bounds]

@@ -167,9 +167,11 @@ class SegmentRow:
     errors: list[dict] = field(default_factory=list)
 
 
-def segment_rows(direction: DirectionReport) -> list[SegmentRow]:
+def segment_rows(direction: DirectionReport, indices: Sequence[int] | None = None) -> list[SegmentRow]:
+    """Table rows for the direction's segments (or those at ``indices``), numbered from 1 in the direction."""
     rows = []
-    for index, segment in enumerate(direction.segments, start=1):
+    chosen = range(len(direction.segments)) if indices is None else indices
+    for index, segment in ((k + 1, direction.segments[k]) for k in chosen):
         if segment.reference is not None:
             mt_diff, ref_diff = word_differences(segment.hypothesis, segment.reference)
         else:
@@ -209,20 +211,60 @@ def _environment():
     return environment
 
 
+# A corpus direction with more segments than this lists only each document's worst segments.
+HTML_FULL_LIMIT = 20_000
+HTML_WORST_PER_DOCUMENT = 25
+
+
+def document_views(d: DirectionReport) -> tuple[list[dict], int | None]:
+    """A corpus direction's documents, worst first (those not scored last), each with its segment rows;
+    the second value is how many rows each lists when the direction is too large to list them all."""
+    worst_by = d.worst_segments(1)[0]
+    documents = list(d.documents or [])
+    cut = HTML_WORST_PER_DOCUMENT if len(d.segments) > HTML_FULL_LIMIT else None
+    higher = next((m.higher_is_better for m in d.metrics if m.name == worst_by), True)
+
+    def rank(doc) -> tuple:
+        result = doc.metric(worst_by) if worst_by else None
+        return (result is None, 0.0 if result is None else (result.score if higher else -result.score))
+
+    views = []
+    for k, doc in enumerate(sorted(documents, key=rank)):
+        indices = list(range(doc.first_segment, doc.end_segment))
+        if cut is not None and worst_by is not None:
+            indices = sorted(indices, key=lambda i: d.segments[i].scores.get(worst_by, 0.0), reverse=not higher)[:cut]
+        views.append(
+            {
+                "report": doc,
+                "anchor": f"doc-{d.direction}-{k + 1}",
+                "scores": {m.name: format_score(m.name, m.score) for m in doc.metrics},
+                "rows": segment_rows(d, indices),
+            }
+        )
+    return views, cut
+
+
 def render_html(report: Report) -> str:
-    """The whole report as one HTML document (a string)."""
-    directions = [
-        {
-            "report": d,
-            "id": d.direction,
-            "rows": segment_rows(d),
-            "histograms": [histogram(m.name, m.segment_scores) for m in d.metrics],
-            "worst_by": d.worst_segments(1)[0],
-            "has_reference": any(s.reference is not None for s in d.segments),
-            "has_errors": any(s.error_spans for s in d.segments),
-        }
-        for d in report.directions
-    ]
+    """The whole report as one HTML document (a string). A corpus gets an index of its documents,
+    worst first, each linking to its own segment table in the same file."""
+    directions = []
+    for d in report.directions:
+        views, cut = document_views(d) if d.documents is not None else (None, None)
+        directions.append(
+            {
+                "report": d,
+                "id": d.direction,
+                "rows": segment_rows(d) if views is None else [],
+                "documents": views,
+                "cut": cut,
+                "segment_total": len(d.segments),
+                "full_limit": HTML_FULL_LIMIT,
+                "histograms": [histogram(m.name, m.segment_scores) for m in d.metrics],
+                "worst_by": d.worst_segments(1)[0],
+                "has_reference": any(s.reference is not None for s in d.segments),
+                "has_errors": any(s.error_spans for s in d.segments),
+            }
+        )
     return _environment().get_template("report.html").render(report=report, directions=directions)
 
 

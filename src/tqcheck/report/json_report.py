@@ -14,7 +14,7 @@ from .._version import __version__
 from ..atomic import write_text_atomic
 from ..errors import InputError
 from ..metrics.base import MetricResult
-from .model import SCHEMA_VERSION, DirectionReport, Report, SegmentResult
+from .model import SCHEMA_VERSION, DirectionReport, DocumentReport, Report, SegmentResult
 
 
 def _direction(d: DirectionReport) -> dict[str, Any]:
@@ -37,15 +37,7 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
         "hypothesis": d.hypothesis_path,
         "engine": asdict(d.engine) if d.engine else None,
         "translation_cache": d.translation_cache,
-        "scores": {
-            m.name: {
-                "score": m.score,
-                "signature": m.signature,
-                "higher_is_better": m.higher_is_better,
-                "details": _details(m),
-            }
-            for m in d.metrics
-        },
+        "scores": _scores(d.metrics),
         "skipped_metrics": d.skipped_metrics,
         "alignment": alignment,
         "worst_segments": {"by": worst_by, "indices": worst},
@@ -57,6 +49,7 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
                 "hypothesis": s.hypothesis,
                 "reference": s.reference,
                 "scores": s.scores,
+                **({"document": s.document} if s.document is not None else {}),
                 **({"error_spans": s.error_spans} if s.error_spans else {}),
                 **(
                     {"source_sentences": list(s.source_sentences), "reference_sentences": list(s.reference_sentences)}
@@ -69,6 +62,47 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
         "warnings": d.warnings,
         "seconds": d.seconds,
         "unit": d.unit,
+        **(
+            {"documents": [_document(doc) for doc in d.documents], "unpaired_files": d.unpaired_files}
+            if d.documents is not None
+            else {}
+        ),
+    }
+
+
+def _scores(metrics: list[MetricResult]) -> dict[str, Any]:
+    return {
+        m.name: {
+            "score": m.score,
+            "signature": m.signature,
+            "higher_is_better": m.higher_is_better,
+            "details": _details(m),
+        }
+        for m in metrics
+    }
+
+
+def _document(doc: DocumentReport) -> dict[str, Any]:
+    """One document pair of a corpus: its segments are the direction's ``segments[first:end]``."""
+    return {
+        "name": doc.name,
+        "source": doc.source_path,
+        "reference": doc.reference_path,
+        "format": doc.format,
+        "segments": {"count": doc.segment_count, "first": doc.first_segment, "end": doc.end_segment},
+        "alignment": {
+            "pairs": doc.aligned_pairs,
+            "beads": doc.beads,
+            "source_lines": doc.source_line_count,
+            "reference_lines": doc.reference_line_count,
+            "source_segments": doc.source_segments,
+            "reference_segments": doc.reference_segments,
+            "unmatched": [asdict(u) for u in doc.unmatched],
+        },
+        "skipped_entries": doc.skipped_entries,
+        "scores": _scores(doc.metrics),
+        "not_scored": doc.not_scored,
+        "warnings": doc.warnings,
     }
 
 
@@ -80,7 +114,11 @@ def gate_to_dict(gate) -> dict[str, Any]:
     return {
         "passed": gate.passed,
         "baseline": gate.baseline,
-        "significance": ({"test": gate.test, "samples": gate.samples, "alpha": gate.alpha} if gate.test else None),
+        "significance": (
+            {"test": gate.test, "samples": gate.samples, "alpha": gate.alpha, "resample": gate.resample or "segments"}
+            if gate.test
+            else None
+        ),
         "checks": [
             {
                 "direction": c.direction,
@@ -105,6 +143,7 @@ def gate_to_dict(gate) -> dict[str, Any]:
                     else {}
                 ),
                 "reason": c.reason,
+                **({"document": c.document} if c.document is not None else {}),
             }
             for c in gate.checks
         ],
@@ -144,6 +183,7 @@ def _direction_from_dict(data: dict[str, Any]) -> DirectionReport:
             error_spans=s.get("error_spans") or {},
             source_sentences=tuple(s.get("source_sentences") or ()),
             reference_sentences=tuple(s.get("reference_sentences") or ()),
+            document=s.get("document"),
         )
         for s in data["segments"]
     ]
@@ -171,6 +211,34 @@ def _direction_from_dict(data: dict[str, Any]) -> DirectionReport:
         warnings=data.get("warnings") or [],
         seconds=data.get("seconds") or {},
         unit=data.get("unit", "paragraph"),
+        documents=[_document_from_dict(doc, segments) for doc in data["documents"]] if "documents" in data else None,
+        unpaired_files=data.get("unpaired_files") or [],
+    )
+
+
+def _document_from_dict(data: dict[str, Any], segments: list[SegmentResult]) -> DocumentReport:
+    first, end = int(data["segments"]["first"]), int(data["segments"]["end"])
+    return DocumentReport(
+        name=data["name"],
+        source_path=data["source"],
+        reference_path=data.get("reference"),
+        format=data.get("format", "text"),
+        first_segment=first,
+        end_segment=end,
+        metrics=[
+            MetricResult(
+                name=name,
+                score=float(m["score"]),
+                signature=m["signature"],
+                segment_scores=[s.scores[name] for s in segments[first:end]],
+                higher_is_better=bool(m["higher_is_better"]),
+            )
+            for name, m in data["scores"].items()
+        ],
+        aligned_pairs=int(data["alignment"]["pairs"]),
+        skipped_entries=data.get("skipped_entries") or {},
+        warnings=data.get("warnings") or [],
+        not_scored=data.get("not_scored"),
     )
 
 

@@ -32,7 +32,9 @@ def report_to_markdown(report: Report) -> str:
     out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for d in report.directions:
         for m in d.metrics:
-            mine: list[GateCheck | None] = [c for c in checks if c.direction == d.direction and c.metric == m.name]
+            mine: list[GateCheck | None] = [
+                c for c in checks if c.direction == d.direction and c.metric == m.name and c.document is None
+            ]
             mine = mine or [None]
             for c in mine:
                 row = [d.direction, label(m.name), _fmt(m.name, m.score)]
@@ -50,9 +52,13 @@ def report_to_markdown(report: Report) -> str:
                 out.append("| " + " | ".join(_cell(x) for x in row) + " |")
         for name, reason in d.skipped_metrics.items():
             out.append(f"| {d.direction} | {label(name)} | skipped: {_cell(reason)} |")
+    for d in report.directions:
+        out += _documents_section(d)
     if gate is not None and gate.failures:
         out += ["", "**Failed checks**", ""]
-        out += [f"- {c.direction}: {c.reason}" for c in gate.failures]
+        out += [f"- {c.direction}: {c.reason}" for c in gate.failures[:20]]
+        if len(gate.failures) > 20:
+            out.append(f"- … and {len(gate.failures) - 20} more (see the JSON report)")
     if gate is not None and gate.notes:
         out += ["", *[f"> {note}" for note in gate.notes]]
     if gate is not None and gate.test:
@@ -66,6 +72,30 @@ def report_to_markdown(report: Report) -> str:
         out += [f"- {d.direction} {label(m.name)}: `{m.signature}`" for m in d.metrics]
     out += ["", "</details>", ""]
     return "\n".join(out)
+
+
+def _documents_section(d) -> list[str]:
+    """A corpus direction: its worst documents, and what it did not score."""
+    if d.documents is None:
+        return []
+    worst_by, worst = d.worst_documents(10)
+    scored = sum(1 for doc in d.documents if doc.metrics)
+    out = ["", f"**{d.direction}: {len(d.documents)} documents, {scored} scored, {len(d.segments)} segments**", ""]
+    if worst and worst_by is not None:
+        header = ["document", "segments"] + [label(m.name) for m in d.metrics]
+        out += [
+            f"Worst {len(worst)} by {label(worst_by)}:",
+            "",
+            "| " + " | ".join(header) + " |",
+            "|" + "---|" * len(header),
+        ]
+        for doc in worst:
+            cells = [f"`{doc.name}`", str(doc.segment_count)]
+            cells += [_fmt(m.name, doc.metric(m.name).score) if doc.metric(m.name) else "" for m in d.metrics]
+            out.append("| " + " | ".join(_cell(x) for x in cells) + " |")
+    left_out = [f"- not scored: `{doc.name}`: {doc.not_scored}" for doc in d.documents if doc.not_scored]
+    left_out += [f"- {u['side']} only, not scored: `{u['path']}`" for u in d.unpaired_files]
+    return out + ([""] + left_out if left_out else [])
 
 
 def write_markdown(report: Report, path: str | None) -> None:

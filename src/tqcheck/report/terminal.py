@@ -87,6 +87,8 @@ def render_direction(d: DirectionReport) -> Panel:
         for u in a.unmatched:
             parts.append(Text(f"  {u.side} line {u.line}: “{shorten(u.text, 60)}” — {u.reason}", style="dim"))
 
+    if d.documents is not None:
+        parts += corpus_parts(d)
     worst_by, worst = d.worst_segments(5)
     if worst and worst_by is not None:
         table = Table(
@@ -95,12 +97,15 @@ def render_direction(d: DirectionReport) -> Panel:
             show_lines=True,
             header_style="bold",
         )
+        if d.documents is not None:
+            table.add_column("document", overflow="fold", max_width=30)
         table.add_column("src↔ref sentences" if d.unit == "sentence" else "src↔ref lines", no_wrap=True)
         for name in [m.name for m in d.metrics]:
             table.add_column(label(name), justify="right")
         table.add_column("MT / reference", overflow="fold")
         for s in (d.segments[k] for k in worst):
             table.add_row(
+                *([s.document or ""] if d.documents is not None else []),
                 s.where(),
                 *[_format_score(m.name, s.scores[m.name]) for m in d.metrics],
                 Text.assemble(
@@ -120,13 +125,59 @@ def render_direction(d: DirectionReport) -> Panel:
     return Panel(Group(*parts), title=title, title_align="left")
 
 
+def corpus_parts(d: DirectionReport) -> list:
+    """A corpus direction: what was checked and left out, then its worst documents."""
+    documents = d.documents or []
+    scored = [doc for doc in documents if doc.not_scored is None]
+    pairs = sum(doc.aligned_pairs for doc in scored)
+    unmatched = sum(len(doc.unmatched) for doc in scored)
+    skipped: dict[str, int] = {}
+    for doc in documents:
+        for reason, count in doc.skipped_entries.items():
+            skipped[reason] = skipped.get(reason, 0) + count
+    line = (
+        f"{len(documents)} document pairs, {len(scored)} scored: {len(d.segments)} segments from {pairs} aligned "
+        f"pairs; {unmatched} lines unmatched (not scored)"
+    )
+    parts: list = [Text.assemble(("Corpus ", "bold"), line)]
+    if skipped:
+        parts.append(Text("Entries not scored: " + ", ".join(f"{n} {why}" for why, n in skipped.items())))
+    for doc in documents:
+        if doc.not_scored is not None:
+            parts.append(Text(f"  {doc.name}: not scored: {doc.not_scored}", style="yellow"))
+    worst_by, worst = d.worst_documents(5)
+    if worst and worst_by is not None and len(scored) > 1:
+        table = Table(
+            title=f"Worst {len(worst)} of {len(scored)} documents by {label(worst_by)}",
+            title_justify="left",
+            header_style="bold",
+        )
+        table.add_column("document", overflow="fold")
+        table.add_column("segments", justify="right")
+        for m in d.metrics:
+            table.add_column(label(m.name), justify="right")
+        for doc in worst:
+            table.add_row(
+                doc.name,
+                str(doc.segment_count),
+                *[_format_score(m.name, doc.metric(m.name).score) if doc.metric(m.name) else "" for m in d.metrics],  # type: ignore[union-attr]
+            )
+        parts.append(table)
+    return parts
+
+
 def render_gate(gate) -> Panel:
     """Every check with its numbers, then the verdict in one line."""
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("", "direction", "check", "detail"):
         table.add_column(column, overflow="fold")
     kinds = {"fail_under": "fail under", "fail_over": "fail over", "max_drop": "max drop"}
+    passing_documents: dict[tuple, int] = {}  # per-document checks that passed are counted, not listed
     for c in gate.checks:
+        if c.document is not None and c.passed:
+            what = (c.direction, f"{kinds[c.kind]} {label(c.metric)} {_format_score(c.metric, c.limit)}")
+            passing_documents[what] = passing_documents.get(what, 0) + 1
+            continue
         mark = Text("PASS", style="green") if c.passed else Text("FAIL", style="bold red")
         detail = c.reason
         if c.kind == "max_drop" and c.ci is not None and c.baseline_ci is not None:
@@ -138,6 +189,8 @@ def render_gate(gate) -> Panel:
         table.add_row(
             mark, c.direction, f"{kinds[c.kind]} {label(c.metric)} {_format_score(c.metric, c.limit)}", detail
         )
+    for (direction, check), count in passing_documents.items():
+        table.add_row(Text("PASS", style="green"), direction, f"{check} (each document)", f"{count} document(s) pass")
     parts: list = [table] if gate.checks else []
     for note in gate.notes:
         parts.append(Text(f"note: {note}", style="yellow"))
@@ -146,7 +199,8 @@ def render_gate(gate) -> Panel:
         parts.append(
             Text(
                 f"Drops tested against {gate.baseline} with sacrebleu's {test} ({gate.samples} samples, "
-                f"alpha {gate.alpha}); a drop fails only when beyond its margin and significant.",
+                f"alpha {gate.alpha}{', resampling whole documents' if gate.resample == 'documents' else ''}); "
+                "a drop fails only when beyond its margin and significant.",
                 style="dim",
             )
         )

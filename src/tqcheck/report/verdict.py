@@ -26,6 +26,7 @@ class GateCheck:
     baseline_ci: tuple[float, float] | None = None
     margin_source: str | None = None
     segments: int | None = None
+    document: str | None = None  # a per-document check of a corpus run (doc: limits)
 
     @property
     def delta(self) -> float | None:
@@ -40,6 +41,7 @@ class GateResult:
     samples: int | None = None
     alpha: float | None = None
     notes: list[str] = field(default_factory=list)
+    resample: str | None = None  # a corpus baseline's paired test resampled segments or whole documents
 
     @property
     def passed(self) -> bool:

@@ -56,7 +56,18 @@ class FileTranslator(TranslatorBase):
         The file must be line-parallel with the source file as the user sees it: same number of
         lines, blank where the source is blank."""
         path = self.path_for(document.lang, tgt_lang)
+        if Path(path).is_dir():  # a corpus: the hypothesis folder mirrors the source folder
+            if document.relative_path is None:
+                raise InputError(f"--hypothesis {path} is a folder; for one document pair pass the translation file")
+            path = str(Path(path) / document.relative_path)
         lines = read_lines(path)
+        if document.format != "text":  # Markdown, HTML, bilingual files: one line per segment, in order
+            if len(lines) != len(document.segments):
+                raise InputError(
+                    f"{path}: has {len(lines)} lines but {document.path} has {len(document.segments)} segments "
+                    f"({document.format}); for such a file the translation has one line per segment, in order"
+                )
+            return [" ".join(line.split()) for line in lines]
         source_lines = [""] * document.line_count  # a document's blank lines are those without a segment
         for segment in document.segments:
             source_lines[segment.line - 1] = segment.text
