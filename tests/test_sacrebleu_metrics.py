@@ -22,8 +22,10 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("block", [2000, 3])  # statistics extracted a block of segments at a time
 @pytest.mark.parametrize("name,lang,corpus_metric,sentence_metric", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
-def test_scores_equal_sacrebleu_api(name, lang, corpus_metric, sentence_metric):
+def test_scores_equal_sacrebleu_api(name, lang, corpus_metric, sentence_metric, block, monkeypatch):
+    monkeypatch.setattr("tqcheck.metrics.sacrebleu_metrics.STATISTICS_BLOCK", block)
     triples = [TranslationTriple("", h, r) for h, r in zip(HYPS, REFS)]
     result = create_metric(name, tgt_lang=lang).score(triples)
     expected = corpus_metric.corpus_score(HYPS, [REFS])
