@@ -55,6 +55,7 @@ def po_catalogue(path: Path) -> Path:
     lines += ["#, fuzzy", 'msgid "Stäng fönstret"', 'msgstr "Close the window"', ""]
     lines += ['msgid "Spara filen"', 'msgstr ""', ""]
     lines += ['#~ msgid "Gammal text"', '#~ msgstr "Old text"', ""]
+    lines += ['msgid "\\n"', 'msgstr "\\n"', ""]  # layout only (real catalogues have these)
     lines += ['msgid "En fil har sparats"', 'msgid_plural "%d filer har sparats"']
     lines += ['msgstr[0] "One file has been saved"', 'msgstr[1] "%d files have been saved"', ""]
     return write(path, lines)

@@ -104,7 +104,7 @@ def test_a_manifest_groups_pairs_into_directions(tmp_path, invoke):
     assert directions["en-sv"]["scores"]["bleu"]["score"] == pytest.approx(100.0)
     documents = directions["sv-en"]["documents"]
     assert [doc["name"] for doc in documents] == ["sv/one.txt", "app.po"]
-    assert documents[1]["skipped_entries"] == {"fuzzy": 1, "untranslated": 1, "obsolete": 1}
+    assert documents[1]["skipped_entries"] == {"fuzzy": 1, "untranslated": 1, "obsolete": 1, "whitespace only": 1}
     bad = write(root / "bad.tsv", ["sv/one.txt\tmissing.txt"])
     result = invoke("check", "--manifest", bad, *FILE_ENGINE)
     assert result.exit_code == 2 and "line 1" in result.stderr and "missing.txt does not exist" in result.stderr
@@ -149,6 +149,7 @@ def test_per_document_thresholds_fail_the_gate_and_show_in_junit(tmp_path, invok
     page = html.read_text()
     assert page.index(">" + failing[0] + "</a>") < page.index(">three.txt</a>")  # index: worst first
     assert 'href="#doc-sv-en-1"' in page and 'id="doc-sv-en-1-segments"' in page
+    assert f"{3 - len(failing)} document(s) pass" in page  # passing per-document checks are counted, not listed
     assert "doc:" not in result.stderr or "quality gate failed" in result.stderr
 
 
@@ -166,7 +167,7 @@ def test_a_document_that_cannot_be_aligned_is_listed_not_scored(tmp_path, invoke
     direction = report["directions"][0]
     wrong = next(doc for doc in direction["documents"] if doc["name"] == "wrong.txt")
     assert wrong["not_scored"] and wrong["scores"] == {} and wrong["segments"]["count"] == 0
-    assert any("1 of 4 documents could not be aligned" in w for w in direction["warnings"])
+    assert any("1 of 4 documents could not be scored" in w for w in direction["warnings"])
     _, en, mt = gold()
     assert direction["scores"]["bleu"]["score"] == pytest.approx(sacrebleu.corpus_bleu(mt, [en]).score, abs=1e-9)
 
@@ -183,3 +184,16 @@ def test_both_directions_of_a_folder_corpus(tmp_path, invoke):
     assert [d["direction"] for d in report["directions"]] == ["sv-en", "en-sv"]
     assert report["directions"][1]["scores"]["bleu"]["score"] == pytest.approx(100.0)
     assert report["directions"][1]["documents"][0]["source"].endswith("en/one.txt")
+
+
+def test_a_document_whose_mt_is_in_another_language_is_not_scored_unless_most_are(tmp_path, invoke):
+    """One page of untranslated names is that page's problem; most of the corpus off target is the engine's."""
+    root = folder_corpus(tmp_path)
+    sv, _, _ = gold()
+    write(root / "mt" / "three.txt", sv[14:20])  # "MT" that is the Swedish source
+    report, _ = run_json(invoke, tmp_path, root / "sv", root / "en", *FILE_ENGINE, "--hypothesis", root / "mt")
+    documents = {doc["name"]: doc for doc in report["directions"][0]["documents"]}
+    assert "is not in 'en'" in documents["three.txt"]["not_scored"] and documents["one.txt"]["scores"]
+    write(root / "mt" / "one.txt", sv[0:7])
+    result = invoke("check", root / "sv", root / "en", *FILE_ENGINE, "--hypothesis", root / "mt")
+    assert result.exit_code == 3 and "the MT of 2 of 3 documents" in result.stderr

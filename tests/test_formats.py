@@ -28,7 +28,11 @@ def expected_scores(extra=([], [])) -> dict[str, float]:
 
 
 BILINGUAL = {
-    "po": (lambda d: po_catalogue(d / "news.po"), {"fuzzy": 1, "untranslated": 1, "obsolete": 1}, PLURAL),
+    "po": (
+        lambda d: po_catalogue(d / "news.po"),
+        {"fuzzy": 1, "untranslated": 1, "obsolete": 1, "whitespace only": 1},
+        PLURAL,
+    ),
     "xliff12": (lambda d: xliff(d / "news.xlf", "1.2"), {"not to be translated (translate=no)": 1, "untranslated": 1}),
     "xliff20": (
         lambda d: xliff(d / "news.xliff", "2.0"),

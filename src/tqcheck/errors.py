@@ -29,3 +29,8 @@ class EngineError(TqcheckError):
     """A translation engine or metric failed while running."""
 
     exit_code = 3
+
+
+class WrongLanguageError(EngineError):
+    """The MT is not in the target language (so its score would be meaningless). A corpus run
+    reports such a document as not scored, and fails only when most of the corpus is affected."""

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .documents import Document
-from .errors import EngineError, InputError, ModelUnavailableError
+from .errors import EngineError, InputError, ModelUnavailableError, WrongLanguageError
 from .translate import Translator
 
 Progress = Callable[[str], None]
@@ -55,7 +55,7 @@ def translate_document(
         )
     mixed = check_translation_language(translator.name, document, translations, tgt_lang)
     if mixed and strict:
-        raise EngineError(mixed + "; --strict is on")
+        raise WrongLanguageError(mixed + "; --strict is on")
     if mixed and warnings is not None:
         warnings.append(mixed)
     return translations
@@ -74,7 +74,7 @@ def check_translation_language(
     direction = f"{document.lang}→{tgt_lang}"
     if found.mostly_off(tgt_lang):
         language = found.found if found.probability >= 0.9 else "other languages"
-        raise EngineError(
+        raise WrongLanguageError(
             f"the {direction} MT from engine {engine} is not in {tgt_lang!r}: language identification says "
             f"{language!r} (p={found.probability:.2f}, {len(found.off_target)} of {found.checked} segments off target); "
             f"scoring it would be meaningless: check that the engine translates {direction} "

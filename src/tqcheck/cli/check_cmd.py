@@ -142,8 +142,8 @@ def check(
                 "leave it out (the JSON report holds every segment's MT)"
             )
         text_columns = columns(config, src_column, ref_column)
-        corpus_plan_ = corpus_directions(corpus, src_lang, tgt_lang, config.pick("direction", direction), text_columns)
-        directions = [d.name for d in corpus_plan_]
+        corpus_run = corpus_directions(corpus, src_lang, tgt_lang, config.pick("direction", direction), text_columns)
+        directions = [d.name for d in corpus_run]
         run.read("SOURCE", *planned_files(corpus))
         save_paths: list[Path] = []
     else:
@@ -191,7 +191,7 @@ def check(
         strict=bool(config.pick("strict", strict, False)),
     )
     if corpus is not None:
-        reports = _run_corpus(corpus_plan_, translator, scoring, text_columns, **settings)
+        reports = _run_corpus(corpus_run, translator, scoring, text_columns, **settings)
     else:
         reports = _run(plan, translator, scoring, save_paths, **settings)
     for report in reports:

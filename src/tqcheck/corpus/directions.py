@@ -41,14 +41,6 @@ class CorpusDirection:
     def name(self) -> str:
         return f"{self.src_lang}-{self.tgt_lang}"
 
-    @property
-    def reversed(self) -> bool:
-        return bool(self.pairs) and self.pairs[0][1]
-
-    @property
-    def segment_hint(self) -> int:
-        return len(self.pairs)
-
 
 def _read(planned: PlannedPair, src_lang: str | None, tgt_lang: str | None, columns: Columns):
     """Both documents of a pair (one bilingual file, or two documents) with the languages declared so far."""

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..align import Aligner, DynamicProgrammingAligner, GivenAlignment
-from ..errors import InputError
+from ..errors import InputError, WrongLanguageError
 from ..formats.bilingual import Columns
 from ..metrics import Metric, MetricResult, ScoringSettings, TranslationTriple
 from ..pipeline import align_cached, scoring_units
@@ -99,12 +99,15 @@ class _Collected:
     names: list[str] = field(default_factory=list)
     documents: list[DocumentReport] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=lambda: {"translate": 0.0, "align": 0.0})
+    source_segments: int = 0
+    off_target_segments: int = 0  # source segments of documents whose MT was not in the target language
 
 
 def _check_document(pair: LoadedPair, translator: Translator, collected: _Collected, *, aligner, cache, unit, strict):
     """Translate and align one document and keep its units; one that cannot be aligned is reported
     as not scored (the rest of the corpus still is)."""
     seconds: dict[str, float] = {}
+    collected.source_segments += len(pair.source.segments)
     document = DocumentReport(
         name=pair.name,
         source_path=pair.source_path,
@@ -127,8 +130,14 @@ def _check_document(pair: LoadedPair, translator: Translator, collected: _Collec
         document.not_scored = str(error)
         return
     started = time.perf_counter()
-    # an engine's error (a hypothesis file that does not fit) is the run's, not this document's
-    translated = translate_for_unit(translator, pair.source, pair.reference.lang, unit, strict=strict)
+    # an engine's error (a hypothesis file that does not fit) is the run's, not this document's; MT in
+    # another language is this document's (a page of product names the engine leaves untranslated)
+    try:
+        translated = translate_for_unit(translator, pair.source, pair.reference.lang, unit, strict=strict)
+    except WrongLanguageError as error:
+        document.not_scored = str(error)
+        collected.off_target_segments += len(pair.source.segments)
+        return
     seconds["translate"] = time.perf_counter() - started
     started = time.perf_counter()
     alignment = align_cached(aligner, pair.source, pair.reference, translated.paragraphs, cache)
@@ -195,6 +204,13 @@ def check_corpus(
             _check_document(pair, served, collected, aligner=aligner, cache=cache, unit=unit, strict=strict)
             if served is translator:
                 tally.add(translator)
+    if collected.off_target_segments * 2 > collected.source_segments:
+        off = [doc for doc in collected.documents if doc.not_scored and "is not in" in doc.not_scored]
+        raise WrongLanguageError(
+            f"the MT of {len(off)} of {len(collected.documents)} documents ({collected.off_target_segments} of "
+            f"{collected.source_segments} source segments) is not in {direction.tgt_lang!r}; the first: "
+            f"{off[0].name}: {off[0].not_scored}"
+        )
     scored = [doc for doc in collected.documents if doc.not_scored is None and doc.segment_count]
     if not scored:
         reasons = "; ".join(f"{doc.name}: {doc.not_scored}" for doc in collected.documents[:3])
@@ -254,7 +270,7 @@ def corpus_warnings(documents: list[DocumentReport], unpaired: list[dict[str, st
     if failed:
         names = ", ".join(doc.name for doc in failed[:5]) + (", …" if len(failed) > 5 else "")
         warnings.append(
-            f"{len(failed)} of {len(documents)} documents could not be aligned and are not in the pooled score: {names}"
+            f"{len(failed)} of {len(documents)} documents could not be scored (see each one: not aligned, or MT not in the target language) and are not in the pooled score: {names}"
         )
     if unpaired:
         names = ", ".join(f"{u['path']} ({u['side']} only)" for u in unpaired[:5]) + (

@@ -154,9 +154,10 @@ def _po_entries(text: str, name: str) -> _Entries:
                 entries.skipped["plural forms beyond the second (no source of their own)"] += len(forms) - 2
         else:
             entries.pairs.append((entry.linenum, _collapse(entry.msgid), _collapse(entry.msgstr)))
-    for line, source, reference in entries.pairs:
-        if not source or not reference:
-            raise InputError(f"{name}: line {line}: an entry has no text on one side; fix or remove it")
+    blank = [pair for pair in entries.pairs if not (pair[1] and pair[2])]
+    if blank:  # msgid "\n" and the like: layout, not text to score
+        entries.skipped["whitespace only"] += len(blank)
+        entries.pairs = [pair for pair in entries.pairs if pair[1] and pair[2]]
     return entries
 
 

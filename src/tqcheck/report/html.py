@@ -265,7 +265,31 @@ def render_html(report: Report) -> str:
                 "has_errors": any(s.error_spans for s in d.segments),
             }
         )
-    return _environment().get_template("report.html").render(report=report, directions=directions)
+    return (
+        _environment()
+        .get_template("report.html")
+        .render(report=report, directions=directions, gate_rows=gate_rows(report.gate))
+    )
+
+
+def gate_rows(gate) -> list[dict]:
+    """The gate's checks as table rows; per-document checks that passed are one row per limit with
+    their count (a corpus of 1,000 documents would otherwise bury its failures)."""
+    if gate is None:
+        return []
+    rows: list[dict] = []
+    passing: dict[tuple[str, str], int] = {}
+    for c in gate.checks:
+        check = f"{c.kind.replace('_', ' ')} {label(c.metric)} {format_score(c.metric, c.limit)}"
+        if c.document is not None and c.passed:
+            passing[(c.direction, check)] = passing.get((c.direction, check), 0) + 1
+        else:
+            rows.append({"passed": c.passed, "direction": c.direction, "check": check, "detail": c.reason})
+    rows += [
+        {"passed": True, "direction": d, "check": f"{check} (each document)", "detail": f"{n} document(s) pass"}
+        for (d, check), n in passing.items()
+    ]
+    return rows
 
 
 def write_html_report(report: Report, path: str) -> None:
