@@ -101,19 +101,18 @@ def read_bilingual(
         counted = ", ".join(f"{n} {why}" for why, n in entries.skipped.items()) or "no entries"
         raise InputError(f"{name}: has no translated entry to score ({counted}); pass a file with translations")
     line_count = text.count("\n") + (0 if text.endswith("\n") else 1)
-    source = document_from_segments(
-        name,
-        [Segment(line, s) for line, s, _ in entries.pairs],
-        line_count,
-        src_lang or primary_language(entries.src_lang),
-        "--src-lang" if src_lang else f"the {kind.upper()} file's source language",
-    )
-    reference = document_from_segments(
-        name,
-        [Segment(line, r) for line, _, r in entries.pairs],
-        line_count,
-        tgt_lang or primary_language(entries.tgt_lang),
-        "--tgt-lang" if tgt_lang else f"the {kind.upper()} file's target language",
+    source, reference = (
+        document_from_segments(
+            name,
+            [Segment(line, texts[side]) for line, *texts in entries.pairs],
+            line_count,
+            declared or primary_language(own),
+            option if declared else f"the {kind.upper()} file's {what} language",
+        )
+        for side, declared, own, option, what in (
+            (0, src_lang, entries.src_lang, "--src-lang", "source"),
+            (1, tgt_lang, entries.tgt_lang, "--tgt-lang", "target"),
+        )
     )
     return BilingualFile(
         name, kind, replace(source, format=kind), replace(reference, format=kind), dict(entries.skipped)
