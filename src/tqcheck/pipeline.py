@@ -174,6 +174,7 @@ def check_direction(
         seconds=seconds,
         unit=unit,
         translation_cache=translation_cache_summary(translator),
+        engine_usage=translator.take_usage(),
     )
     assert translations is not None  # there is an engine, so every source segment has its MT
     return report, translations

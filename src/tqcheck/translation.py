@@ -53,12 +53,38 @@ def translate_document(
         raise EngineError(
             f"engine {translator.name} returned {len(translations)} translations for {len(texts)} segments"
         )
+    not_translations = describe_output_problems(translator.name, document, texts, translations, tgt_lang)
+    if not_translations and strict:
+        raise EngineError(not_translations + "; --strict is on")
+    if not_translations and warnings is not None:
+        warnings.append(not_translations)
     mixed = check_translation_language(translator.name, document, translations, tgt_lang)
     if mixed and strict:
         raise WrongLanguageError(mixed + "; --strict is on")
     if mixed and warnings is not None:
         warnings.append(mixed)
     return translations
+
+
+def describe_output_problems(
+    engine: str, document: Document, texts: Sequence[str], translations: Sequence[str], tgt_lang: str
+) -> str | None:
+    """A warning naming the MT segments that are not translations (empty, refusals), or None."""
+    from .translate.llm_output import output_problems
+
+    found = output_problems(texts, translations)
+    if not found:
+        return None
+    kinds: dict[str, int] = {}
+    for kind in found.values():
+        kinds[kind] = kinds.get(kind, 0) + 1
+    lines = [str(document.segments[k].line) for k in sorted(found)]
+    return (
+        f"{document.lang}→{tgt_lang}: {len(found)} of {len(texts)} MT segments from engine {engine} are not "
+        f"translations ({', '.join(f'{n} {kind}' for kind, n in kinds.items())}; source lines "
+        f"{', '.join(lines[:10])}{', …' if len(lines) > 10 else ''}); they are scored as they are "
+        "(--strict makes this an error)"
+    )
 
 
 def check_translation_language(

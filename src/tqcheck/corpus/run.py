@@ -49,6 +49,9 @@ class _Served(TranslatorBase):
     def info(self, src_lang: str, tgt_lang: str) -> EngineInfo:
         return self.inner.info(src_lang, tgt_lang)
 
+    def take_usage(self):
+        return self.inner.take_usage()
+
 
 @dataclass
 class _CacheTally:
@@ -243,6 +246,7 @@ def check_corpus(
         seconds={**{k: round(v, 3) for k, v in collected.seconds.items()}, **metric_seconds},
         unit=unit,
         translation_cache=tally.summary(),
+        engine_usage=translator.take_usage(),
         documents=collected.documents,
         unpaired_files=list(direction.plan.unpaired),
     )

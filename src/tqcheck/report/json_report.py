@@ -37,6 +37,7 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
         "hypothesis": d.hypothesis_path,
         "engine": asdict(d.engine) if d.engine else None,
         "translation_cache": d.translation_cache,
+        "engine_usage": d.engine_usage,
         "scores": _scores(d.metrics),
         "skipped_metrics": d.skipped_metrics,
         "alignment": alignment,

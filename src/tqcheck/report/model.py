@@ -100,6 +100,8 @@ class DirectionReport:
     unit: str = "paragraph"  # what a segment is: an aligned paragraph pair, or a sentence pair within one
     # MT segments served from the cache and translated afresh (and why not cached, if so); None without a cache
     translation_cache: dict[str, Any] | None = None
+    # what an API engine spent on this direction: requests, retries, tokens or characters, seconds
+    engine_usage: dict[str, Any] | None = None
     # a corpus run: its document pairs (the direction's metrics are then the pooled scores), and the
     # files found on one side only ({"side": ..., "path": ...}); None for a single pair
     documents: list[DocumentReport] | None = None

@@ -48,6 +48,20 @@ def marked_mt(segment: SegmentResult, width: int = 160) -> Text:
     return text
 
 
+def describe_usage(usage: dict) -> str:
+    """requests (retries), tokens or characters, time: what an API engine spent."""
+    parts = [
+        f"{usage.get('requests', 0)} requests" + (f" ({usage['retries']} retries)" if usage.get("retries") else "")
+    ]
+    if usage.get("input_tokens") or usage.get("output_tokens"):
+        parts.append(f"{usage.get('input_tokens', 0)} input + {usage.get('output_tokens', 0)} output tokens")
+    if usage.get("characters"):
+        parts.append(f"{usage['characters']} characters billed")
+    if usage.get("seconds"):
+        parts.append(f"{usage['seconds']:.1f} s")
+    return ", ".join(parts)
+
+
 def render_direction(d: DirectionReport) -> Panel:
     parts: list = []
     if d.engine is not None:
@@ -58,6 +72,8 @@ def render_direction(d: DirectionReport) -> Panel:
             else ""
         )
         parts.append(Text.assemble(("MT engine ", "bold"), d.engine.describe(), (served, "dim")))
+    if d.engine_usage:
+        parts.append(Text("API usage: " + describe_usage(d.engine_usage), style="dim"))
     scores = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     scores.add_column("metric")
     scores.add_column("score", justify="right")

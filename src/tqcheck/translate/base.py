@@ -84,6 +84,11 @@ class TranslatorBase(ABC):
         """The hub models the directions need (checked for availability before any work)."""
         return []
 
+    def take_usage(self) -> dict[str, Any] | None:
+        """What the engine spent since the last call (API engines: requests, retries, tokens or
+        characters, seconds), then zero again; None for an engine that does not count."""
+        return None
+
 
 Translator = TranslatorBase  # the name the library API uses
 
@@ -126,6 +131,10 @@ class DuckTypedTranslator(TranslatorBase):
     def hub_models(self, directions: Sequence[tuple[str, str]]) -> list[str]:
         method = getattr(self.engine, "hub_models", None)
         return list(method(directions)) if method is not None else []
+
+    def take_usage(self) -> dict[str, Any] | None:
+        method = getattr(self.engine, "take_usage", None)
+        return method() if method is not None else None
 
 
 def as_translator(engine: Any) -> TranslatorBase:

@@ -47,6 +47,9 @@ class CachedTranslator(TranslatorBase):
     def hub_models(self, directions: Sequence[tuple[str, str]]) -> list[str]:
         return list(self.inner.hub_models(directions))
 
+    def take_usage(self) -> dict[str, Any] | None:
+        return self.inner.take_usage()
+
     def check_directions(self, directions: Sequence[tuple[str, str]]) -> None:
         self.inner.check_directions(directions)
 

@@ -21,6 +21,8 @@ BUILTIN_TRANSLATORS = {
     "ctranslate2": "tqcheck.translate.ctranslate2_engine:CTranslate2Translator",
     "command": "tqcheck.translate.command:CommandTranslator",
     "file": "tqcheck.translate.file:FileTranslator",
+    "openai": "tqcheck.translate.openai_engine:OpenAITranslator",
+    "deepl": "tqcheck.translate.deepl_engine:DeepLTranslator",
 }
 
 
