@@ -194,3 +194,62 @@ def build_comet(
     hparams["class_identifier"] = class_identifier
     (directory / "hparams.yaml").write_text(yaml.safe_dump(hparams), encoding="utf-8")
     return checkpoint
+
+
+def build_seq2seq(directory: Path, family: str, texts: list[str], *, seed: int = 0) -> Path:
+    """A tiny random-weight model of one multilingual family, with the real tokenizer class carrying
+    its language codes: nllb (M2M100 architecture, NllbTokenizer), m2m100, mbart50, madlad (T5 with
+    <2xx> tokens). Saved with save_pretrained, loaded by the engine with from_pretrained."""
+    import torch
+    import transformers as tf
+
+    directory.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    work = directory / "spm"
+    small = dict(d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+                 decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=256)  # fmt: skip
+    if family == "madlad":
+        import sentencepiece as spm
+
+        work.parent.mkdir(parents=True, exist_ok=True)
+        corpus = directory / "corpus.txt"
+        corpus.write_text("\n".join(texts) + "\n", encoding="utf-8")
+        spm.SentencePieceTrainer.train(
+            input=str(corpus), model_prefix=str(work), vocab_size=300, model_type="unigram", hard_vocab_limit=False,
+            character_coverage=1.0, minloglevel=2, num_threads=1, pad_id=0, eos_id=1, unk_id=2, bos_id=-1,
+            user_defined_symbols=["<2en>", "<2sv>", "<2de>"],
+        )  # fmt: skip
+        tokenizer = tf.T5Tokenizer(vocab_file=str(work.with_suffix(".model")), extra_ids=0, legacy=False)
+        config = tf.T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=16, d_ff=64, num_layers=1, num_heads=2,
+                             decoder_start_token_id=tokenizer.pad_token_id)  # fmt: skip
+        model = tf.T5ForConditionalGeneration(config)
+    else:
+        spm_model = train_sentencepiece(texts, work, 300)
+        if family == "nllb":
+            tokenizer = tf.NllbTokenizer(vocab_file=str(spm_model))
+        elif family == "mbart50":
+            tokenizer = tf.MBart50Tokenizer(vocab_file=str(spm_model))
+        else:
+            import sentencepiece as spm
+
+            processor = spm.SentencePieceProcessor(model_file=str(spm_model))
+            vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+            for index in range(processor.get_piece_size()):
+                vocab.setdefault(processor.id_to_piece(index), len(vocab))
+            (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+            tokenizer = tf.M2M100Tokenizer(vocab_file=str(directory / "vocab.json"), spm_file=str(spm_model))
+        config_class, model_class = (
+            (tf.MBartConfig, tf.MBartForConditionalGeneration)
+            if family == "mbart50"
+            else (tf.M2M100Config, tf.M2M100ForConditionalGeneration)
+        )
+        ids = [*tokenizer.get_vocab().values(), *getattr(tokenizer, "lang_token_to_id", {}).values()]
+        size = max(len(tokenizer), max(ids) + 1) + getattr(tokenizer, "num_madeup_words", 0)  # M2M100: after the vocab
+        config = config_class(vocab_size=size, pad_token_id=tokenizer.pad_token_id,
+                              eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.eos_token_id,
+                              bos_token_id=tokenizer.bos_token_id, **small)  # fmt: skip
+        model = model_class(config)
+    model.generation_config.max_length = 24
+    tokenizer.save_pretrained(directory)
+    model.save_pretrained(directory)
+    return directory

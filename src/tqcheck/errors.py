@@ -31,6 +31,7 @@ class EngineError(TqcheckError):
     exit_code = 3
 
 
-class WrongLanguageError(EngineError):
-    """The MT is not in the target language (so its score would be meaningless). A corpus run
-    reports such a document as not scored, and fails only when most of the corpus is affected."""
+class UnusableTranslationError(EngineError):
+    """The MT cannot be scored meaningfully: mostly not in the target language, or mostly empty or
+    refusals. A corpus run reports such a document as not scored, and fails only when most of the
+    corpus is affected."""

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .documents import Document
-from .errors import EngineError, InputError, ModelUnavailableError, WrongLanguageError
+from .errors import EngineError, InputError, ModelUnavailableError, UnusableTranslationError
 from .translate import Translator
 
 Progress = Callable[[str], None]
@@ -53,14 +53,16 @@ def translate_document(
         raise EngineError(
             f"engine {translator.name} returned {len(translations)} translations for {len(texts)} segments"
         )
-    not_translations = describe_output_problems(translator.name, document, texts, translations, tgt_lang)
+    not_translations, unusable = describe_output_problems(translator.name, document, texts, translations, tgt_lang)
+    if not_translations and unusable:
+        raise UnusableTranslationError(not_translations)
     if not_translations and strict:
         raise EngineError(not_translations + "; --strict is on")
     if not_translations and warnings is not None:
         warnings.append(not_translations)
     mixed = check_translation_language(translator.name, document, translations, tgt_lang)
     if mixed and strict:
-        raise WrongLanguageError(mixed + "; --strict is on")
+        raise UnusableTranslationError(mixed + "; --strict is on")
     if mixed and warnings is not None:
         warnings.append(mixed)
     return translations
@@ -68,23 +70,26 @@ def translate_document(
 
 def describe_output_problems(
     engine: str, document: Document, texts: Sequence[str], translations: Sequence[str], tgt_lang: str
-) -> str | None:
-    """A warning naming the MT segments that are not translations (empty, refusals), or None."""
+) -> tuple[str | None, bool]:
+    """A message naming the MT segments that are not translations (empty, refusals), or None; and
+    whether they are most of the MT (then nothing may be scored)."""
     from .translate.llm_output import output_problems
 
     found = output_problems(texts, translations)
     if not found:
-        return None
+        return None, False
     kinds: dict[str, int] = {}
     for kind in found.values():
         kinds[kind] = kinds.get(kind, 0) + 1
     lines = [str(document.segments[k].line) for k in sorted(found)]
-    return (
+    what = (
         f"{document.lang}→{tgt_lang}: {len(found)} of {len(texts)} MT segments from engine {engine} are not "
         f"translations ({', '.join(f'{n} {kind}' for kind, n in kinds.items())}; source lines "
-        f"{', '.join(lines[:10])}{', …' if len(lines) > 10 else ''}); they are scored as they are "
-        "(--strict makes this an error)"
+        f"{', '.join(lines[:10])}{', …' if len(lines) > 10 else ''})"
     )
+    if len(found) * 2 > len(texts):  # most of it: the engine is broken, a score would be meaningless
+        return f"{what}; scoring that would be meaningless: check the engine and its model", True
+    return f"{what}; they are scored as they are (--strict makes this an error)", False
 
 
 def check_translation_language(
@@ -100,7 +105,7 @@ def check_translation_language(
     direction = f"{document.lang}→{tgt_lang}"
     if found.mostly_off(tgt_lang):
         language = found.found if found.probability >= 0.9 else "other languages"
-        raise WrongLanguageError(
+        raise UnusableTranslationError(
             f"the {direction} MT from engine {engine} is not in {tgt_lang!r}: language identification says "
             f"{language!r} (p={found.probability:.2f}, {len(found.off_target)} of {found.checked} segments off target); "
             f"scoring it would be meaningless: check that the engine translates {direction} "

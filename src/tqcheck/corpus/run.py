@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..align import Aligner, DynamicProgrammingAligner, GivenAlignment
-from ..errors import InputError, WrongLanguageError
+from ..errors import InputError, UnusableTranslationError
 from ..formats.bilingual import Columns
 from ..metrics import Metric, MetricResult, ScoringSettings, TranslationTriple
 from ..pipeline import align_cached, scoring_units
@@ -137,7 +137,7 @@ def _check_document(pair: LoadedPair, translator: Translator, collected: _Collec
     # another language is this document's (a page of product names the engine leaves untranslated)
     try:
         translated = translate_for_unit(translator, pair.source, pair.reference.lang, unit, strict=strict)
-    except WrongLanguageError as error:
+    except UnusableTranslationError as error:
         document.not_scored = str(error)
         collected.off_target_segments += len(pair.source.segments)
         return
@@ -209,7 +209,7 @@ def check_corpus(
                 tally.add(translator)
     if collected.off_target_segments * 2 > collected.source_segments:
         off = [doc for doc in collected.documents if doc.not_scored and "is not in" in doc.not_scored]
-        raise WrongLanguageError(
+        raise UnusableTranslationError(
             f"the MT of {len(off)} of {len(collected.documents)} documents ({collected.off_target_segments} of "
             f"{collected.source_segments} source segments) is not in {direction.tgt_lang!r}; the first: "
             f"{off[0].name}: {off[0].not_scored}"

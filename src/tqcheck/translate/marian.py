@@ -113,12 +113,12 @@ class MarianTranslator(TranslatorBase):
         if offline and not cached_locally(name):
             raise self._not_cached(name)
         import torch
-        from transformers import MarianMTModel, MarianTokenizer
 
+        tokenizer_class, model_class = self._classes()
         path = os.path.expanduser(name) if local else name
         try:
-            tokenizer = MarianTokenizer.from_pretrained(path, local_files_only=offline)
-            model = MarianMTModel.from_pretrained(path, local_files_only=offline)
+            tokenizer = tokenizer_class.from_pretrained(path, local_files_only=offline)
+            model = model_class.from_pretrained(path, local_files_only=offline)
         except (OSError, ValueError, TypeError) as error:
             if offline:
                 raise self._not_cached(name) from None
@@ -131,6 +131,17 @@ class MarianTranslator(TranslatorBase):
         model.to(device).eval()
         self._loaded[name] = (tokenizer, model, device)
         return self._loaded[name]
+
+    def _classes(self):
+        """The tokenizer and model classes ``from_pretrained`` loads (the seq2seq engine's are Auto*)."""
+        from transformers import MarianMTModel, MarianTokenizer
+
+        return MarianTokenizer, MarianMTModel
+
+    def _conventions(self, tokenizer, model, src_lang: str, tgt_lang: str) -> tuple[str, dict[str, Any]]:
+        """A prefix for each source text and extra generate() arguments that name the languages:
+        none for Marian, whose model is one direction."""
+        return "", {}
 
     @staticmethod
     def _not_cached(name: str) -> ModelUnavailableError:
@@ -150,13 +161,14 @@ class MarianTranslator(TranslatorBase):
         import torch
 
         tokenizer, model, device = self._load(self.model_for(src_lang, tgt_lang))
+        prefix, language_args = self._conventions(tokenizer, model, src_lang, tgt_lang)
         limit = min(getattr(tokenizer, "model_max_length", 512) or 512, 512) - 1  # room for </s>
         unique = list(dict.fromkeys(texts))
         pieces_of = {text: split_to_fit(text, lambda t: len(tokenizer.tokenize(t)), limit) for text in unique}
         pieces = list(dict.fromkeys(p for ps in pieces_of.values() for p in ps))
         lengths = {p: len(tokenizer.tokenize(p)) for p in pieces}
         ordered = sorted(pieces, key=lambda p: -lengths[p])  # longest first: out-of-memory shows early
-        generate_args: dict[str, Any] = {}
+        generate_args: dict[str, Any] = dict(language_args)
         if self.beam_size:
             generate_args["num_beams"] = self.beam_size
         if self.max_new_tokens:  # otherwise the model's own max_length bounds generation
@@ -168,7 +180,8 @@ class MarianTranslator(TranslatorBase):
         while start < len(ordered):
 
             def generate(size: int, start: int = start):
-                encoded = tokenizer(ordered[start : start + size], return_tensors="pt", padding=True).to(device)
+                batch = [prefix + text for text in ordered[start : start + size]]
+                encoded = tokenizer(batch, return_tensors="pt", padding=True).to(device)
                 with torch.inference_mode():
                     return model.generate(**encoded, **generate_args)
 

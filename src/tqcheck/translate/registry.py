@@ -21,6 +21,7 @@ BUILTIN_TRANSLATORS = {
     "ctranslate2": "tqcheck.translate.ctranslate2_engine:CTranslate2Translator",
     "command": "tqcheck.translate.command:CommandTranslator",
     "file": "tqcheck.translate.file:FileTranslator",
+    "seq2seq": "tqcheck.translate.seq2seq:Seq2SeqTranslator",
     "openai": "tqcheck.translate.openai_engine:OpenAITranslator",
     "deepl": "tqcheck.translate.deepl_engine:DeepLTranslator",
 }
