@@ -181,14 +181,12 @@ def test_deepl_engine_checks_the_seed_pair_with_deepls_codes(invoke, monkeypatch
     usage = direction["engine_usage"]
     assert usage["retries"] == 1 and usage["characters"] == sum(len(line) for line in seed_lines(SV))
     assert KEY not in result.stdout + result.stderr + Path(tmp_path / "r.json").read_text()
-    gb, _ = run(
-        invoke,
-        monkeypatch,
-        tmp_path,
-        deepl_args(llm, "--no-cache", "--engine-option", "english=EN-GB"),
-        "DEEPL_AUTH_KEY",
-    )
-    assert gb.exit_code == 0 and llm.requests[-1]["body"]["target_lang"] == "EN-GB"
+    options = ("--engine-option", "english=EN-GB", "--engine-option", "formality=prefer_less")
+    args = deepl_args(llm, "--no-cache", *options, "--engine-option", "glossary=g-1")
+    gb, _ = run(invoke, monkeypatch, tmp_path, args, "DEEPL_AUTH_KEY")
+    assert gb.exit_code == 0, gb.stdout + gb.stderr
+    body = llm.requests[-1]["body"]
+    assert (body["target_lang"], body["formality"], body["glossary_id"]) == ("EN-GB", "prefer_less", "g-1")
 
 
 def test_compare_puts_an_llm_deepl_and_opus_mt_side_by_side(invoke, monkeypatch, tmp_path, llm, tiny_models):
