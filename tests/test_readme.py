@@ -65,9 +65,12 @@ def test_apt_commands_in_the_readme_do_not_wait_for_a_yes():
     assert all("-y" in line for line in README.splitlines() if "apt-get install" in line)
 
 
-def test_corpus_examples_use_real_flags(invoke):
-    """Every flag of the corpus examples is an option of tqcheck check."""
-    (body,) = [body for kind, body in BLOCKS if kind == "bash" and "--manifest" in body]
+@pytest.mark.parametrize("marker", ["--manifest", "--executor", "--engine openai"])
+def test_check_examples_use_real_flags(invoke, marker):
+    """Every flag of the corpus, engine and Ray examples is an option of tqcheck check."""
+    (body,) = [body for kind, body in BLOCKS if kind == "bash" and marker in body]
     help_text = invoke("check", "--help").stdout
-    for flag in set(re.findall(r"(--[a-z-]+)", body)):
-        assert flag in help_text, f"{flag} is not an option of tqcheck check"
+    for line in body.splitlines():
+        if line.lstrip().startswith("tqcheck check"):
+            for flag in set(re.findall(r"(--[a-z-]+)", line)):
+                assert flag in help_text, f"{flag} is not an option of tqcheck check"

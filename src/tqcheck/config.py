@@ -67,6 +67,8 @@ KEYS: dict[str, tuple[tuple[type, ...], bool]] = {
     "src_column": (_TEXT, False),
     "ref_column": (_TEXT, False),
     "resample": (_TEXT, False),
+    "executor": (_TEXT, False),
+    "ray_address": (_TEXT, False),
 }
 _MAYBE_PATHS = ("model", "comet_model", "qe_model")  # hub names or local folders: resolved when the folder exists
 

@@ -98,6 +98,8 @@ def check(
     src_column: flags.SrcColumnOpt = None,
     ref_column: flags.RefColumnOpt = None,
     resample: flags.ResampleOpt = None,
+    executor: flags.ExecutorOpt = None,
+    ray_address: flags.RayAddressOpt = None,
 ) -> None:
     """Machine-translate SOURCE, align it with REFERENCE, and score the MT (BLEU, chrF, TER, COMET).
 
@@ -180,6 +182,8 @@ def check(
         batch_size=batch_size,
         device=device,
         extra=engine_option,
+        executor=executor,
+        ray_address=ray_address,
     )
     language_pairs = [(name.split("-", 1)[0], name.split("-", 1)[1]) for name in directions]
     translator.check_directions(language_pairs)

@@ -261,3 +261,17 @@ ResampleOpt = Annotated[
         help="Corpus baselines: what the paired test resamples, segments (default: sacrebleu's test on the pooled segments) or documents (whole documents: stricter when segments of a document are alike).",
     ),
 ]
+ExecutorOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--executor",
+        help="Where machine translation runs: local (default) or ray (a Ray cluster; pip install 'tqcheck[ray]').",
+    ),
+]
+RayAddressOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--ray-address",
+        help="--executor ray: the cluster (ray://host:10001, auto); default: a running cluster if there is one, else a local Ray.",
+    ),
+]

