@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import APERTIUM_SV_EN as APERTIUM
 from conftest import EN, SV
 
 pytest.importorskip("ray", reason="Ray is part of the test extra: pip install -e '.[test]'")
@@ -23,7 +24,8 @@ def local_ray():
 
 def check_json(invoke, tmp_path, name, *args):
     out = tmp_path / f"{name}.json"
-    result = invoke("check", SV, EN, "--direction", "sv-en", "--metrics", "bleu,chrf", *args, "--json", out)
+    metrics = () if "--metrics" in args else ("--metrics", "bleu,chrf")
+    result = invoke("check", SV, EN, "--direction", "sv-en", *metrics, *args, "--json", out)
     assert result.exit_code == 0, result.stdout + result.stderr
     return json.loads(out.read_text())["directions"][0]
 
@@ -92,3 +94,15 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_scores_are_the_same(invoke,
     on_ray = check_json(invoke, tmp_path, "ray", *engine, "--no-cache", "--executor", "ray")
     assert flag.exists()  # a worker was killed
     assert {k: v["score"] for k, v in on_ray["scores"].items()} == {k: v["score"] for k, v in local["scores"].items()}
+
+
+def test_comet_on_ray_scores_as_locally(invoke, tmp_path, tiny_models):
+    args = ("--engine", "file", "--hypothesis", APERTIUM, "--no-cache", "--comet-model", tiny_models["comet_dir"])
+    metrics = ("--metrics", "bleu,comet")
+    local = check_json(invoke, tmp_path, "local", *args, *metrics)
+    on_ray = check_json(invoke, tmp_path, "ray", *args, *metrics, "--executor", "ray")
+    local_segments = [s["scores"]["comet"] for s in local["segments"]]
+    ray_segments = [s["scores"]["comet"] for s in on_ray["segments"]]
+    assert ray_segments == pytest.approx(local_segments, abs=1e-6)  # other batches: other padding, same scores
+    assert on_ray["scores"]["comet"]["score"] == pytest.approx(local["scores"]["comet"]["score"], abs=1e-6)
+    assert on_ray["scores"]["comet"]["signature"] == local["scores"]["comet"]["signature"]

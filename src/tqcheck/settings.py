@@ -56,6 +56,8 @@ def scoring_settings(
     required: Sequence[str] = (),
     have_reference: bool = True,
     only: Sequence[str] | None = None,
+    executor: str | None = None,
+    ray_address: str | None = None,
 ) -> ScoringSettings:
     """Flags (None: not given) over the settings file over the defaults; ``only`` fixes the
     metrics (tqcheck audit scores with cometkiwi alone)."""
@@ -75,6 +77,8 @@ def scoring_settings(
         comet_batch_size=config.pick("comet_batch_size", comet_batch_size, 16),
         comet_gpus=config.pick("comet_gpus", comet_gpus),
         comet_precision=config.pick("comet_precision", comet_precision, "fp32"),
+        executor=str(config.pick("executor", executor, "local")).lower(),
+        ray_address=config.pick("ray_address", ray_address),
     )
 
 

@@ -167,6 +167,8 @@ def check(
         comet_gpus=comet_gpus,
         comet_precision=comet_precision,
         required=policy.metrics_needed(),
+        executor=executor,
+        ray_address=ray_address,
     )
     policy.check_applies(directions, scoring.metrics, corpus=corpus is not None)
     preflight_checkpoints(scoring)

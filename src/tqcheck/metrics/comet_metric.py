@@ -72,6 +72,7 @@ class CometMetric(Metric):
         self.cache = cache
         self.precision = precision
         self.fast = fast
+        self._loaded: LoadedComet | None = None
 
     def load(self) -> LoadedComet:
         import torch
@@ -108,12 +109,11 @@ class CometMetric(Metric):
             found = {k: json.loads(v) for k, v in self.cache.get_many("comet_scores", keys).items()}
         todo = list(dict.fromkeys(k for k in keys if k not in found))
         if todo:
-            loaded = self.load()
             by_key = dict(zip(keys, triples))
             step = self.chunk_size if self.cache is not None else len(todo)
             for start in range(0, len(todo), step):
                 chunk = todo[start : start + step]
-                scores, truncated, spans = self._predict(loaded, [by_key[k] for k in chunk])
+                scores, truncated, spans = self.score_misses([by_key[k] for k in chunk])
                 fresh = {k: [s, t, e] for k, s, t, e in zip(chunk, scores, truncated, spans)}
                 if self.cache is not None:
                     self.cache.put_many("comet_scores", {k: json.dumps(v) for k, v in fresh.items()})
@@ -143,6 +143,13 @@ class CometMetric(Metric):
             higher_is_better=True,
             details=details,
         )
+
+    def score_misses(self, triples: Sequence[TranslationTriple]) -> tuple[list[float], list[bool], list]:
+        """Segment scores, truncation flags and error spans of triples not in the cache, from the
+        model loaded here (once); ``--executor ray`` sends them to the cluster instead."""
+        if self._loaded is None:
+            self._loaded = self.load()
+        return self._predict(self._loaded, triples)
 
     def _samples(self, loaded: LoadedComet, triples: Sequence[TranslationTriple]) -> list[dict[str, str]]:
         """What the model reads: src+mt for quality estimation, src+mt+ref for a reference-based model."""

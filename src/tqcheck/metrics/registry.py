@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..errors import InputError
 from .base import Metric
@@ -61,6 +62,8 @@ class ScoringSettings:
     comet_batch_size: int = 16
     comet_gpus: int | None = None  # None: every GPU there is (or the CPU)
     comet_precision: str = "fp32"
+    executor: str = "local"  # "ray": the neural metrics' model runs on a Ray cluster
+    ray_address: str | None = None
 
     @classmethod
     def of(cls, value: ScoringSettings | Sequence[str]) -> ScoringSettings:
@@ -83,12 +86,19 @@ def create_metric(
         from .comet_metric import CometMetric
 
         reference_free = not METRICS[name].needs_reference
-        return CometMetric(
+        common: dict[str, Any] = {}
+        kind: type[CometMetric] = CometMetric
+        if settings.executor == "ray":
+            from .comet_ray import RayCometMetric
+
+            kind, common = RayCometMetric, {"address": settings.ray_address}
+        return kind(
             model=settings.qe_model if reference_free else settings.comet_model,
             batch_size=settings.comet_batch_size,
             gpus=settings.comet_gpus,
             cache=cache,
             precision=settings.comet_precision,
             reference_free=reference_free,
+            **common,
         )
     raise InputError(f"unknown metric {name!r}; choose from: {', '.join(ALL_METRICS)}")

@@ -128,7 +128,9 @@ class RayTranslator(TranslatorBase):
                 "tgt_lang": tgt_lang,
             },
             batch_size=batch_size,
-            concurrency=actors or max(1, int(ray.cluster_resources().get("GPU" if gpus else "CPU", 1))),
+            compute=ray.data.ActorPoolStrategy(
+                size=actors or max(1, int(ray.cluster_resources().get("GPU" if gpus else "CPU", 1)))
+            ),
             num_gpus=gpus,
         )  # Ray Data restarts a lost worker's actor and retries its batches by itself
         out: list[str | None] = [None] * len(texts)
