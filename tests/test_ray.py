@@ -106,3 +106,22 @@ def test_comet_on_ray_scores_as_locally(invoke, tmp_path, tiny_models):
     assert ray_segments == pytest.approx(local_segments, abs=1e-6)  # other batches: other padding, same scores
     assert on_ray["scores"]["comet"]["score"] == pytest.approx(local["scores"]["comet"]["score"], abs=1e-6)
     assert on_ray["scores"]["comet"]["signature"] == local["scores"]["comet"]["signature"]
+
+
+def test_score_and_audit_take_the_executor_too(invoke, tmp_path, tiny_models):
+    """score's COMET on Ray equals score's COMET locally; audit refuses an unknown executor like check."""
+    from corpus_inputs import gold, write
+
+    sv, en, mt = gold()
+    files = [write(tmp_path / name, lines) for name, lines in (("mt.txt", mt), ("en.txt", en), ("sv.txt", sv))]
+    args = ("--hyp", files[0], "--ref", files[1], "--src", files[2], "--metrics", "comet")
+    args += ("--comet-model", tiny_models["comet_dir"])
+    outputs = {}
+    for executor in ("local", "ray"):
+        outputs[executor] = tmp_path / f"{executor}.json"
+        result = invoke("score", *args, "--no-cache", "--executor", executor, "--json", outputs[executor])
+        assert result.exit_code == 0, result.stdout + result.stderr
+    local, on_ray = (json.loads(outputs[e].read_text())["directions"][0]["scores"]["comet"]["score"] for e in outputs)
+    assert on_ray == pytest.approx(local, abs=1e-6)
+    result = invoke("audit", "--executor", "dask")
+    assert result.exit_code == 2 and "choose local or ray" in result.stderr

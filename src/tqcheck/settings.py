@@ -77,7 +77,7 @@ def scoring_settings(
         comet_batch_size=config.pick("comet_batch_size", comet_batch_size, 16),
         comet_gpus=config.pick("comet_gpus", comet_gpus),
         comet_precision=config.pick("comet_precision", comet_precision, "fp32"),
-        executor=str(config.pick("executor", executor, "local")).lower(),
+        executor=_executor(config.pick("executor", executor, "local")),
         ray_address=config.pick("ray_address", ray_address),
     )
 
@@ -92,3 +92,10 @@ def preflight_checkpoints(settings: ScoringSettings) -> None:
         preflight_local_checkpoint(settings.comet_model, flag="--comet-model", reference_free=False)
     if "cometkiwi" in settings.metrics:
         preflight_local_checkpoint(settings.qe_model, flag="--qe-model", reference_free=True)
+
+
+def _executor(value) -> str:
+    chosen = str(value).lower()
+    if chosen not in ("local", "ray"):
+        raise InputError(f"--executor {chosen}: choose local or ray")
+    return chosen

@@ -70,6 +70,8 @@ def audit(
     no_cache: flags.NoCacheOpt = None,
     config_path: flags.ConfigOpt = None,
     align_embeddings: flags.AlignEmbeddingsOpt = None,
+    executor: flags.ExecutorOpt = None,
+    ray_address: flags.RayAddressOpt = None,
 ) -> None:
     """Audit REFERENCE as a translation of SOURCE: score each aligned reference segment with a
     quality-estimation model (cometkiwi), compare it with the MT of the same source (QE and chrF),
@@ -83,7 +85,13 @@ def audit(
     warnings = o.language_warnings(config, strict, [first.lang_warning, second.lang_warning])
     ((src_doc, ref_doc),) = plan_directions(first, second, None)
     scoring = scoring_settings(
-        config, qe_model=qe_model, comet_batch_size=comet_batch_size, comet_gpus=comet_gpus, only=["cometkiwi"]
+        config,
+        qe_model=qe_model,
+        comet_batch_size=comet_batch_size,
+        comet_gpus=comet_gpus,
+        only=["cometkiwi"],
+        executor=executor,
+        ray_address=ray_address,
     )
     preflight_checkpoints(scoring)
     cache = o.open_cache(config, cache_dir, no_cache)
@@ -101,6 +109,8 @@ def audit(
             batch_size=batch_size,
             device=device,
             extra=engine_option,
+            executor=executor,
+            ray_address=ray_address,
         )
     )
     from ..audit import audit_reference

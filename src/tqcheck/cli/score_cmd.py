@@ -56,6 +56,8 @@ def score(
     cache_dir: flags.CacheDirOpt = None,
     no_cache: flags.NoCacheOpt = None,
     config_path: flags.ConfigOpt = None,
+    executor: flags.ExecutorOpt = None,
+    ray_address: flags.RayAddressOpt = None,
 ) -> None:
     """Score --hyp against --ref (and --src for COMET); the numbers equal sacrebleu's CLI on the same files.
     Without --ref, score --hyp against --src alone with a quality-estimation model (cometkiwi).
@@ -98,6 +100,8 @@ def score(
         comet_precision=comet_precision,
         required=policy.metrics_needed(),
         have_reference=references is not None,
+        executor=executor,
+        ray_address=ray_address,
     )
     policy.check_applies([f"{origin}-{target}"], scoring.metrics)
     preflight_checkpoints(scoring)
