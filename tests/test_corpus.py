@@ -105,6 +105,8 @@ def test_a_manifest_groups_pairs_into_directions(tmp_path, invoke):
     documents = directions["sv-en"]["documents"]
     assert [doc["name"] for doc in documents] == ["sv/one.txt", "app.po"]
     assert documents[1]["skipped_entries"] == {"fuzzy": 1, "untranslated": 1, "obsolete": 1, "whitespace only": 1}
+    overwrite = invoke("check", "--manifest", manifest, *FILE_ENGINE, "--json", manifest)
+    assert overwrite.exit_code == 2 and "destroy" in overwrite.stderr and manifest.read_text().startswith("source")
     bad = write(root / "bad.tsv", ["sv/one.txt\tmissing.txt"])
     result = invoke("check", "--manifest", bad, *FILE_ENGINE)
     assert result.exit_code == 2 and "line 1" in result.stderr and "missing.txt does not exist" in result.stderr

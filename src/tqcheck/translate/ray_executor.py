@@ -18,6 +18,16 @@ from ..errors import EngineError, TqcheckError
 from .base import EngineInfo, Progress, TranslatorBase
 
 
+def require_ray() -> None:
+    """Refuse --executor ray (exit 2) before any work when Ray is not installed here."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        from ..errors import InputError
+
+        raise InputError("--executor ray needs Ray on this machine and the cluster: pip install 'tqcheck[ray]'")
+
+
 def connect(address: str | None) -> None:
     """Join the cluster at ``address`` ("auto": the running one); with none, join a running cluster
     if there is one, else start a local Ray for this run."""
