@@ -1,22 +1,40 @@
-"""--executor ray: machine translation through Ray Data on a local Ray (started once for this
-module), with results identical to the local executor, the cache in front, and engine errors
-reported as locally."""
+"""--executor ray: machine translation and COMET through Ray Data on a local Ray, with results
+identical to the local executor, the cache in front, and engine errors reported as locally.
+
+Every run is the CLI in a process of its own, which starts and stops its own local Ray: Ray never
+runs inside the test process (there it disturbed the SIGINT tests that run after it)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import subprocess
+import sys
+from types import SimpleNamespace
 
 import pytest
-import ray  # part of the test extra: these tests run, they are never skipped
 from conftest import APERTIUM_SV_EN as APERTIUM
 from conftest import EN, SV
 
 
-@pytest.fixture(scope="module", autouse=True)
-def local_ray():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
+def test_ray_is_installed_with_the_test_extra():
+    assert importlib.util.find_spec("ray") is not None, "pip install -e '.[test]' installs ray[data]"
+
+
+@pytest.fixture()
+def invoke():
+    def run(*args):
+        done = subprocess.run(
+            [sys.executable, "-m", "tqcheck", *map(str, args)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "120"},
+            timeout=600,
+        )
+        return SimpleNamespace(exit_code=done.returncode, stdout=done.stdout, stderr=done.stderr)
+
+    return run
 
 
 def check_json(invoke, tmp_path, name, *args):
@@ -49,7 +67,7 @@ def test_an_engine_error_on_the_cluster_is_the_same_exit_3(invoke):
     local = invoke("check", SV, EN, "--direction", "sv-en", *failing)
     on_ray = invoke("check", SV, EN, "--direction", "sv-en", *failing, "--executor", "ray")
     assert local.exit_code == on_ray.exit_code == 3
-    # the last line: in-process, Ray's own log handler may also complain that the test runner closed stderr
+    # the last line: Ray may log its own warnings before it
     assert on_ray.stderr.splitlines()[-1] == local.stderr.splitlines()[-1]
     assert (
         local.stderr.splitlines()[-1]
@@ -65,7 +83,6 @@ def test_ray_needs_no_import_for_help_and_refuses_an_unknown_executor(invoke):
 def test_a_worker_killed_mid_run_is_replaced_and_the_scores_are_the_same(invoke, tmp_path):
     """The engine kills its actor's worker process on its first call; Ray Data restarts the actor,
     retries the batch, and the run ends with the scores of a local run."""
-    import sys
 
     from conftest import APERTIUM_SV_EN, seed_lines
 
