@@ -88,3 +88,14 @@ def invoke(runner):
         return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "120"})
 
     return run
+
+
+def interactive_signals() -> None:
+    """``preexec_fn`` for a child that must take Ctrl-C as a terminal user's process does. A child
+    inherits ignored signals, and while any thread of the test process is inside C's system() (which
+    some library does in a background thread), SIGINT and SIGQUIT are ignored process-wide: a child
+    started at that moment would ignore the SIGINT a test sends it (seen in full runs)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)

@@ -1,8 +1,8 @@
 """--executor ray: machine translation and COMET through Ray Data on a local Ray, with results
 identical to the local executor, the cache in front, and engine errors reported as locally.
 
-Every run is the CLI in a process of its own, which starts and stops its own local Ray: Ray never
-runs inside the test process (there it disturbed the SIGINT tests that run after it)."""
+Every run is the CLI in a process of its own, which starts and stops its own local Ray, as a user's
+run does: Ray's threads and processes never live inside the test process."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from conftest import EN, SV
+from conftest import EN, SV, interactive_signals
 from robustness_cases import CASES, run_case
 
 from tqcheck.errors import EngineError, TqcheckError
@@ -153,7 +153,9 @@ def test_ctrl_c_exits_130_and_the_next_run_resumes(tmp_path):
         "--cache-dir",
         str(tmp_path / "cache"),
     ]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interactive_signals
+    )
     deadline = time.time() + 30
     while (not log.exists() or len(log.read_text().splitlines()) < 2) and time.time() < deadline:
         time.sleep(0.1)

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import APERTIUM_COMMAND, APERTIUM_SV_EN, EN, SV, needs_apertium
+from conftest import APERTIUM_COMMAND, APERTIUM_SV_EN, EN, SV, interactive_signals, needs_apertium
 from trust_cases import BLEU, REPLAY_SV_EN
 
 TQCHECK = [sys.executable, "-m", "tqcheck"]
@@ -111,6 +111,7 @@ def test_a_signal_ends_the_whole_engine_process_group(tmp_path, sig, code, words
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interactive_signals,
     )
     sleeper = _wait_for(pid_file)
     process.send_signal(sig)
