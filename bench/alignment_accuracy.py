@@ -54,6 +54,12 @@ def score(pair, beads) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+def unrelated(pair, other):
+    from alignment_data import Pair
+
+    return Pair(f"{pair.name}~{other.name}", pair.source, other.reference, [])
+
+
 def align(pair, translations, embedder=None):
     source = document_from_texts(pair.source, "sv")
     reference = document_from_texts(pair.reference, "en")
@@ -140,6 +146,9 @@ def main() -> None:
         "clean": pairs,
         "perturbed": [perturb(p, rng) for p in pairs],
         "short runs": [with_short_runs(p, rng) for p in pairs],
+        # negative control: each page's source against another application's page (no gold pair);
+        # any pair found here is a false match, the cost of pairing on weak evidence
+        "unrelated": [unrelated(p, pairs[(k + len(pairs) // 2) % len(pairs)]) for k, p in enumerate(pairs)],
     }
     results = {}
     worst = {}
@@ -152,17 +161,24 @@ def main() -> None:
             *(["mt+emb", "emb"] if args.embeddings else []),
             *(["hunalign"] if args.hunalign else []),
         ):
-            scores, started = [], time.perf_counter()
+            scores, counts, started = [], [], time.perf_counter()
             for pair in items:
                 if evidence == "hunalign":
-                    scores.append((score(pair, hunalign(pair, args.hunalign)), pair.name))
+                    beads = hunalign(pair, args.hunalign)
+                    scores.append((score(pair, beads), pair.name))
+                    counts.append((pair.name, len(beads)))
                     continue
                 translations = apertium(pair.source, args.data / "mt") if evidence.startswith("mt") else None
                 beads = align(pair, translations, embedder if evidence.endswith("emb") else None)
                 dumped[f"{set_name}|{evidence}|{pair.name}"] = beads
                 scores.append((score(pair, beads), pair.name))
+                counts.append((pair.name, len(beads)))
             f1 = [s[2] for s, _ in scores]
+            found_counts = [found for _, found in counts]
             results[(set_name, evidence)] = {
+                "pages_paired": sum(x > 0 for x in found_counts),
+                "found": sum(found_counts),
+                "lines": sum(len(p.source) + len(p.reference) for p in items),
                 "pairs": len(items),
                 "f1_mean": statistics.mean(f1),
                 "f1_min": min(f1),
@@ -176,10 +192,20 @@ def main() -> None:
     print("| set | aligner | strict F1 mean | min | precision | recall | pairs < 0.95 |\n|---|---|---|---|---|---|---|")
     for (set_name, evidence), r in results.items():
         label = LABELS[evidence]
+        if set_name == "unrelated":
+            continue
         print(
             f"| {set_name} | {label} | {r['f1_mean']:.3f} | {r['f1_min']:.3f} | "
             f"{r['precision']:.3f} | {r['recall']:.3f} | {r['under_0.95']} of {r['pairs']} |"
         )
+    print("\n| unrelated pages (no true pair) | aligner | pages with a pair | pairs found | lines on both sides |")
+    print("|---|---|---|---|---|")
+    for (set_name, evidence), r in results.items():
+        if set_name == "unrelated":
+            print(
+                f"| source of one page, reference of another | {LABELS[evidence]} | {r['pages_paired']} of {r['pairs']} "
+                f"| {r['found']} | {r['lines']} |"
+            )
     print()
     for key, items in worst.items():
         print(key, [(name, round(s[2], 3)) for s, name in items])
