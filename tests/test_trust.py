@@ -321,3 +321,21 @@ def test_a_ci_log_gets_whole_lines_and_says_what_was_written(tmp_path):
     lines = done.stdout.splitlines()
     assert all(any(signature in line for line in lines) for signature in signatures)
     assert f"wrote {tmp_path / 'r.json'}" in lines and f"wrote {tmp_path / 'r.md'}" in lines
+
+
+def test_mt_of_short_lines_in_the_wrong_language_says_it_was_judged_as_a_whole(tmp_path):
+    """A page of short items (a menu, a table) that the engine left in Swedish: every segment is too
+    short to identify alone, so the refusal must say it judged the text as a whole, not '0 of 0'."""
+    items = ["Inställningar", "Sök av", "Vanliga frågor", "Öppna mapp", "Stäng fönstret", "Hjälp och stöd"]
+    source = tmp_path / "menu.sv.txt"
+    reference = tmp_path / "menu.en.txt"
+    source.write_text("\n".join(items) + "\n", encoding="utf-8")
+    reference.write_text("Settings\nScan\nCommon questions\nOpen folder\nClose the window\nHelp and support\n")
+    result = run(
+        "check", str(source), str(reference), "--direction", "sv-en", "--engine", "command", "--command", "cat",
+        "--metrics", "bleu", "--no-cache",
+    )  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    assert "is not in 'en'" in result.stderr
+    assert "too short to judge alone" in result.stderr
+    assert "0 of 0" not in result.stderr

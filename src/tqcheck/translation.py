@@ -105,9 +105,14 @@ def check_translation_language(
     direction = f"{document.lang}→{tgt_lang}"
     if found.mostly_off(tgt_lang):
         language = found.found if found.probability >= 0.9 else "other languages"
+        by_segment = (
+            f"{len(found.off_target)} of {found.checked} segments off target"
+            if found.checked
+            else "the text as a whole; each segment is too short to judge alone"
+        )
         raise UnusableTranslationError(
             f"the {direction} MT from engine {engine} is not in {tgt_lang!r}: language identification says "
-            f"{language!r} (p={found.probability:.2f}, {len(found.off_target)} of {found.checked} segments off target); "
+            f"{language!r} (p={found.probability:.2f}, {by_segment}); "
             f"scoring it would be meaningless: check that the engine translates {direction} "
             "(--model, --command with {src}/{tgt}, or --direction)"
         )
