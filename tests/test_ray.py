@@ -143,3 +143,95 @@ def test_score_and_audit_take_the_executor_too(invoke, tmp_path, tiny_models):
     assert on_ray == pytest.approx(local, abs=1e-6)
     result = invoke("audit", "--executor", "dask")
     assert result.exit_code == 2 and "choose local or ray" in result.stderr
+
+
+def test_a_corpus_on_ray_aligns_and_extracts_statistics_as_tasks_with_the_local_result(invoke, tmp_path):
+    """Each document's alignment and each block of sacrebleu statistics run as Ray tasks (the report
+    says how many were sent); documents, segments and pooled scores are the local run's."""
+    from corpus_inputs import folder_corpus
+
+    root = folder_corpus(tmp_path)
+    args = (root / "sv", root / "en", "--engine", "file", "--hypothesis", root / "mt", "--no-cache")
+    reports = {}
+    for executor in ("local", "ray"):
+        out = tmp_path / f"{executor}.json"
+        result = invoke("check", *args, "--metrics", "bleu,chrf,ter", "--executor", executor, "--json", out)
+        assert result.exit_code == 0, result.stderr
+        reports[executor] = json.loads(out.read_text())["directions"][0]
+    local, on_ray = reports["local"], reports["ray"]
+    documents = len(on_ray["documents"])
+    assert documents >= 3
+    assert on_ray["cluster"]["sent"] == {"alignment_tasks": documents, "statistics_tasks": 3}  # a block per metric
+    assert "cluster" not in local
+    for key in ("scores", "documents", "segments", "alignment", "warnings"):
+        assert on_ray.get(key) == local.get(key), key
+
+
+def _hanging_engine(tmp_path):
+    pid_file = tmp_path / "sleep.pid"
+    return f"cat > /dev/null; sleep 300 & echo $! > {pid_file}; wait", pid_file
+
+
+def _gone(pid: int, seconds: float = 20) -> bool:
+    import time
+    from pathlib import Path
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if "State:\tZ" in Path(f"/proc/{pid}/status").read_text():
+                return True
+        except OSError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _start_check(command: str, *extra):
+    from conftest import interactive_signals
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "tqcheck", "check", SV, EN, "--direction", "sv-en", "--engine", "command",
+         "--command", command, "--metrics", "bleu", "--no-cache", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interactive_signals,
+    )  # fmt: skip
+
+
+def _wait_for_pid(path, seconds: float = 120) -> int:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text().strip():
+            return int(path.read_text())
+        time.sleep(0.1)
+    raise AssertionError(f"{path} was never written")
+
+
+def test_ctrl_c_on_the_driver_cancels_the_work_on_the_cluster(tmp_path):
+    """The engine hangs inside a Ray actor; Ctrl-C on the driver exits 130 as locally, and the
+    engine's own child process on the cluster is gone too (Ray kills the worker outright, so the
+    pipeline's guard ends the pipeline)."""
+    import signal
+
+    command, pid_file = _hanging_engine(tmp_path)
+    process = _start_check(command, "--executor", "ray")
+    sleeper = _wait_for_pid(pid_file)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines()[-1].startswith("tqcheck: interrupted")
+    assert _gone(sleeper), "the engine's process on the cluster outlived the run"
+
+
+def test_an_engine_pipeline_never_outlives_a_killed_tqcheck(tmp_path):
+    """SIGKILL cannot be caught, so tqcheck cannot end the engine's process group itself: the guard
+    it runs the pipeline under does, when its parent dies."""
+    import signal
+
+    command, pid_file = _hanging_engine(tmp_path)
+    process = _start_check(command)
+    sleeper = _wait_for_pid(pid_file)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert _gone(sleeper), "the engine's child process outlived a killed tqcheck"

@@ -43,14 +43,13 @@ def align_cached(
 ) -> Alignment:
     """Align, or take the alignment a previous run made of exactly these inputs with this aligner
     (and this tqcheck version, since the aligner's code is part of the result)."""
-    parts = aligner.cache_key_parts()
-    if cache is None or parts is None:
-        return aligner.align(source, reference, translations)
-    import json
+    return align_many(aligner, [(source, reference, translations)], cache)[0]
 
+
+def _alignment_key(aligner: Aligner, parts, source: Document, reference: Document, translations) -> str:
     from .cache import cache_key
 
-    key = cache_key(
+    return cache_key(
         "alignment",
         __version__,
         type(aligner).__name__,
@@ -59,12 +58,60 @@ def align_cached(
         [(s.line, s.text) for s in reference.segments],
         list(translations) if translations is not None else None,
     )
-    stored = cache.get_many("alignments", [key]).get(key)
-    if stored is not None:
-        return Alignment.from_dict(json.loads(stored))
-    alignment = aligner.align(source, reference, translations)
-    cache.put_many("alignments", {key: json.dumps(alignment.to_dict(), ensure_ascii=False)})
-    return alignment
+
+
+def _align_one(aligner: Aligner, source: Document, reference: Document, translations) -> Alignment:
+    """One document's alignment: a top-level function, so a Ray task can run it."""
+    return aligner.align(source, reference, translations)
+
+
+_align_one.TASK_KIND = "alignment"  # type: ignore[attr-defined]
+
+
+def align_many(
+    aligner: Aligner,
+    jobs: Sequence[tuple[Document, Document, Sequence[str] | None]],
+    cache=None,
+    runner=None,
+) -> list[Alignment]:
+    """Align each (source, reference, MT) job, in order: cached alignments are looked up here, the
+    rest run on ``runner`` (this process by default; Ray tasks, one per document, under
+    ``--executor ray``), and are stored here, the one writer of the cache."""
+    import json
+
+    from .executor import InProcess
+
+    runner = runner or InProcess()
+    parts = aligner.cache_key_parts() if cache is not None else None
+    keys = [_alignment_key(aligner, parts, *job) if parts is not None else None for job in jobs]
+    found = {}
+    if parts is not None:
+        found = cache.get_many("alignments", [k for k in keys if k is not None])
+    out: list[Alignment | None] = [
+        Alignment.from_dict(json.loads(found[k])) if k is not None and k in found else None for k in keys
+    ]
+    todo = [k for k, alignment in enumerate(out) if alignment is None]
+    if todo and runner.name == "ray" and not _picklable(aligner):
+        runner = InProcess()  # an aligner holding a native object (an embedder) stays on the driver
+    made = runner.map(_align_one, [(aligner, *jobs[k]) for k in todo])
+    fresh = {}
+    for k, alignment in zip(todo, made):
+        out[k] = alignment
+        if keys[k] is not None:
+            fresh[keys[k]] = json.dumps(alignment.to_dict(), ensure_ascii=False)
+    if fresh:
+        cache.put_many("alignments", fresh)
+    return [a for a in out if a is not None]
+
+
+def _picklable(value) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(value)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return False
+    return True
 
 
 def scoring_units(pairs: Sequence, reference: Document, translated: Translated) -> tuple[list, list[str]]:
@@ -135,7 +182,10 @@ def check_direction(
     the metrics of ``scoring`` (settings, or just metric names).
 
     Returns the report and the MT of every source segment (for --save-translation)."""
+    from .executor import cluster_summary, cluster_work
+
     scoring = ScoringSettings.of(scoring)
+    sent_before = cluster_work()
     seconds: dict[str, float] = {}
     translated, alignment = translate_and_align(
         translator,
@@ -175,6 +225,7 @@ def check_direction(
         unit=unit,
         translation_cache=translation_cache_summary(translator),
         engine_usage=translator.take_usage(),
+        cluster=cluster_summary(scoring.executor, scoring.ray_address, sent_before),
     )
     assert translations is not None  # there is an engine, so every source segment has its MT
     return report, translations
@@ -231,8 +282,10 @@ def score_lines(
     """Score a line-parallel hypothesis against a reference (and source, for COMET), or with
     references=None against the source alone (reference-free metrics such as cometkiwi)."""
     from .documents import check_line_parallel
+    from .executor import cluster_summary, cluster_work
 
     scoring = ScoringSettings.of(scoring)
+    sent_before = cluster_work()
     for name, lines in ((paths[2] or "reference", references), (paths[0] or "source", sources)):
         if lines is not None:
             check_line_parallel(hypotheses, paths[1] or "hypothesis", lines, name)
@@ -265,6 +318,7 @@ def score_lines(
         skipped_metrics=skipped,
         warnings=metric_warnings(results, segments),
         seconds=seconds,
+        cluster=cluster_summary(scoring.executor, scoring.ray_address, sent_before),
     )
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..align import Aligner, DynamicProgrammingAligner, GivenAlignment
 from ..errors import InputError, UnusableTranslationError
+from ..executor import cluster_summary, cluster_work, runner_for
 from ..formats.bilingual import Columns
 from ..metrics import Metric, MetricResult, ScoringSettings, TranslationTriple
-from ..pipeline import align_cached, scoring_units
+from ..pipeline import align_many, scoring_units
 from ..report.model import DirectionReport, DocumentReport
 from ..scoring import metric_warnings, score_triples, segment_results
 from ..translate import Translator
@@ -106,10 +108,20 @@ class _Collected:
     off_target_segments: int = 0  # source segments of documents whose MT was not in the target language
 
 
-def _check_document(pair: LoadedPair, translator: Translator, collected: _Collected, *, aligner, cache, unit, strict):
-    """Translate and align one document and keep its units; one that cannot be aligned is reported
-    as not scored (the rest of the corpus still is)."""
-    seconds: dict[str, float] = {}
+@dataclass
+class _Translated:
+    """A document translated and waiting for its alignment."""
+
+    pair: LoadedPair
+    report: DocumentReport
+    translated: Any
+    aligner: Aligner
+    seconds: float
+
+
+def _translate_document(pair: LoadedPair, translator: Translator, collected: _Collected, *, aligner, unit, strict):
+    """Translate one document for its alignment; one that cannot be aligned or whose MT is not in the
+    target language is reported as not scored (the rest of the corpus still is) and gives None."""
     collected.source_segments += len(pair.source.segments)
     document = DocumentReport(
         name=pair.name,
@@ -131,7 +143,7 @@ def _check_document(pair: LoadedPair, translator: Translator, collected: _Collec
         aligner.check_size(pair.source, pair.reference)
     except InputError as error:
         document.not_scored = str(error)
-        return
+        return None
     started = time.perf_counter()
     # an engine's error (a hypothesis file that does not fit) is the run's, not this document's; MT in
     # another language is this document's (a page of product names the engine leaves untranslated)
@@ -140,28 +152,45 @@ def _check_document(pair: LoadedPair, translator: Translator, collected: _Collec
     except UnusableTranslationError as error:
         document.not_scored = str(error)
         collected.off_target_segments += len(pair.source.segments)
-        return
-    seconds["translate"] = time.perf_counter() - started
+        return None
+    return _Translated(pair, document, translated, aligner, time.perf_counter() - started)
+
+
+def _align_chunk(waiting: list[_Translated], collected: _Collected, *, cache, runner) -> None:
+    """Align the chunk's documents (as Ray tasks under --executor ray, one per document; bilingual
+    files carry their alignment) and keep each one's scoring units, in document order."""
     started = time.perf_counter()
-    alignment = align_cached(aligner, pair.source, pair.reference, translated.paragraphs, cache)
-    seconds["align"] = time.perf_counter() - started
-    if not alignment.pairs:
-        document.not_scored = (
-            "no line could be aligned; check that the reference is a translation of the source "
-            "(and the engine translates into its language)"
-        )
-        return
-    for stage, value in seconds.items():
-        collected.seconds[stage] += value
-    units, unit_warnings = scoring_units(alignment.pairs, pair.reference, translated)
-    document.warnings += translated.warnings + unit_warnings
-    document.aligned_pairs = len(alignment.pairs)
-    document.beads = alignment.bead_counts()
-    document.unmatched = list(alignment.unmatched)
-    collected.triples += [TranslationTriple(u.source, u.hypothesis or "", u.reference) for u in units]
-    collected.units += units
-    collected.names += [pair.name] * len(units)
-    document.end_segment = len(collected.triples)
+    alignments: dict[int, Any] = {}
+    for given in (True, False):
+        group = [k for k, item in enumerate(waiting) if isinstance(item.aligner, GivenAlignment) == given]
+        if group:
+            made = align_many(
+                waiting[group[0]].aligner,
+                [(waiting[k].pair.source, waiting[k].pair.reference, waiting[k].translated.paragraphs) for k in group],
+                cache,
+                runner=None if given else runner,
+            )
+            alignments.update(zip(group, made))
+    collected.seconds["align"] += time.perf_counter() - started
+    for k, item in enumerate(waiting):
+        alignment, document = alignments[k], item.report
+        if not alignment.pairs:
+            document.not_scored = (
+                "no line could be aligned; check that the reference is a translation of the source "
+                "(and the engine translates into its language)"
+            )
+            continue
+        collected.seconds["translate"] += item.seconds
+        units, unit_warnings = scoring_units(alignment.pairs, item.pair.reference, item.translated)
+        document.warnings += item.translated.warnings + unit_warnings
+        document.aligned_pairs = len(alignment.pairs)
+        document.beads = alignment.bead_counts()
+        document.unmatched = list(alignment.unmatched)
+        document.first_segment = len(collected.triples)
+        collected.triples += [TranslationTriple(u.source, u.hypothesis or "", u.reference) for u in units]
+        collected.units += units
+        collected.names += [item.pair.name] * len(units)
+        document.end_segment = len(collected.triples)
 
 
 def _prefetch(translator: Translator, chunk: list[LoadedPair], direction: CorpusDirection, unit: str, tally, progress):
@@ -170,8 +199,17 @@ def _prefetch(translator: Translator, chunk: list[LoadedPair], direction: Corpus
     if unit != "paragraph" or not translator.independent_segments or translator.reads_line_parallel_file:
         return translator
     texts = list(dict.fromkeys(text for pair in chunk for text in pair.source.texts))
-    announce(progress, f"translating {len(texts)} segments of {len(chunk)} document(s) with {translator.name}")
-    made = translator.translate(texts, direction.src_lang, direction.tgt_lang)
+    what = f"translating {len(texts)} segments of {len(chunk)} document(s) with {translator.name}"
+    announce(progress, what)
+    started = time.perf_counter()
+
+    def counted(done: int, total: int) -> None:  # the engine's own count: across the cluster on Ray
+        assert progress is not None
+        progress(f"{what}: {done}/{total} ({done / max(time.perf_counter() - started, 1e-9):.1f}/s)")
+
+    made = translator.translate(
+        texts, direction.src_lang, direction.tgt_lang, progress=counted if progress is not None else None
+    )
     tally.add(translator)
     return _Served(translator, dict(zip(texts, made)))
 
@@ -198,15 +236,23 @@ def check_corpus(
     tally = _CacheTally()
     total = len(direction.pairs)
     pairs = load_pairs(direction, columns or Columns())
+    runner = runner_for(scoring.executor, scoring.ray_address)
+    sent_before = cluster_work()
     for chunk in _chunks(pairs, chunk_segments):
         started = time.perf_counter()
         served = _prefetch(translator, chunk, direction, unit, tally, progress)
         collected.seconds["translate"] += time.perf_counter() - started
+        waiting = []
         for pair in chunk:
             announce(progress, f"document {len(collected.documents) + 1}/{total}: {pair.name}")
-            _check_document(pair, served, collected, aligner=aligner, cache=cache, unit=unit, strict=strict)
+            item = _translate_document(pair, served, collected, aligner=aligner, unit=unit, strict=strict)
+            if item is not None:
+                waiting.append(item)
             if served is translator:
                 tally.add(translator)
+        if waiting:
+            announce(progress, f"aligning {len(waiting)} document(s)" + (" on Ray" if runner.name == "ray" else ""))
+            _align_chunk(waiting, collected, cache=cache, runner=runner)
     if collected.off_target_segments * 2 > collected.source_segments:
         off = [doc for doc in collected.documents if doc.not_scored and "is not in" in doc.not_scored]
         raise UnusableTranslationError(
@@ -247,6 +293,7 @@ def check_corpus(
         unit=unit,
         translation_cache=tally.summary(),
         engine_usage=translator.take_usage(),
+        cluster=cluster_summary(scoring.executor, scoring.ray_address, sent_before),
         documents=collected.documents,
         unpaired_files=list(direction.plan.unpaired),
     )

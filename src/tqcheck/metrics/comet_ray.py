@@ -71,6 +71,9 @@ class RayCometMetric(CometMetric):
             ),
             num_gpus=gpus,
         )
+        from ..executor import record_cluster_work
+
+        record_cluster_work("comet_segments", len(triples))
         scores: list[float] = [0.0] * len(triples)
         truncated: list[bool] = [False] * len(triples)
         spans: list = [None] * len(triples)

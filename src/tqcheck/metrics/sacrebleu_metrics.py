@@ -14,27 +14,48 @@ from .specs import METRICS
 
 _CJK = {"zh", "ja", "ko"}
 STATISTICS_BLOCK = 2000
+# Below this many segments, extracting statistics in worker processes costs more than it saves
+# (spawning them and importing sacrebleu: ~0.3 s each); measured in bench/RESULTS.md.
+PARALLEL_MIN_SEGMENTS = 20_000
+
+
+def build_metric(name: str, tgt_lang: str, sentence_level: bool):
+    """The sacrebleu metric object tqcheck configures for ``name`` (corpus or sentence level)."""
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    if name == "bleu":
+        return BLEU(trg_lang=tgt_lang, effective_order=sentence_level)
+    if name == "chrf":
+        return CHRF()
+    if name == "ter":
+        return TER(asian_support=tgt_lang in _CJK)
+    raise ValueError(name)
+
+
+def block_statistics(name: str, tgt_lang: str, hypotheses: list[str], references: list[str]) -> list:
+    """sacrebleu's sufficient statistics of one block of segments: a top-level function, so that a
+    worker process or a Ray task can run it and return the very rows this process would."""
+    return build_metric(name, tgt_lang, False)._extract_corpus_statistics(hypotheses, [references])
+
+
+block_statistics.TASK_KIND = "statistics"  # type: ignore[attr-defined]
 
 
 class SacrebleuMetric(Metric):
     """One adapter for the three sacrebleu metrics; they differ only in construction."""
 
-    def __init__(self, name: str, tgt_lang: str | None = None) -> None:
+    def __init__(
+        self, name: str, tgt_lang: str | None = None, *, executor: str = "local", ray_address: str | None = None
+    ) -> None:
         self.name = name
         self.tgt_lang = (tgt_lang or "").lower()
         self.higher_is_better = METRICS[name].higher_is_better
+        self.executor, self.ray_address = executor, ray_address
         self._statistics: list | None = None  # of the last score() call, for group_scores
+        self.ran_on = "local"  # where the last score() extracted its statistics
 
     def _build(self, sentence_level: bool):
-        from sacrebleu.metrics import BLEU, CHRF, TER
-
-        if self.name == "bleu":
-            return BLEU(trg_lang=self.tgt_lang, effective_order=sentence_level)
-        if self.name == "chrf":
-            return CHRF()
-        if self.name == "ter":
-            return TER(asian_support=self.tgt_lang in _CJK)
-        raise ValueError(self.name)
+        return build_metric(self.name, self.tgt_lang, sentence_level)
 
     def corpus_metric(self):
         """The configured sacrebleu metric for system scores (and for sacrebleu's paired tests)."""
@@ -49,14 +70,24 @@ class SacrebleuMetric(Metric):
         corpus_metric = self.corpus_metric()
         # sacrebleu caches every reference's n-grams before it extracts statistics; segments are
         # independent, so a block at a time gives the same rows with memory bounded by the block
-        # (chrF over 50,000 segments: 1.3 GB at once)
-        statistics = [
-            row
-            for start in range(0, len(hypotheses), STATISTICS_BLOCK)
-            for row in corpus_metric._extract_corpus_statistics(
-                hypotheses[start : start + STATISTICS_BLOCK], [references[start : start + STATISTICS_BLOCK]]
+        # (chrF over 50,000 segments: 1.3 GB at once), and blocks can run anywhere
+        from ..executor import runner_for
+
+        blocks = [
+            (
+                self.name,
+                self.tgt_lang,
+                hypotheses[start : start + STATISTICS_BLOCK],
+                references[start : start + STATISTICS_BLOCK],
             )
+            for start in range(0, len(hypotheses), STATISTICS_BLOCK)
         ]
+        runner = runner_for(self.executor, self.ray_address, pieces=len(hypotheses), min_pieces=PARALLEL_MIN_SEGMENTS)
+        self.ran_on = runner.name
+        statistics = [row for rows in runner.map(block_statistics, blocks) for row in rows]
+        # what sacrebleu's reference cache would have recorded for the signature: one reference per
+        # segment (every reference is a string here), or "variable" (-1) when there is no segment
+        corpus_metric.num_refs = 1 if hypotheses else -1
         self._statistics = statistics
         corpus = corpus_metric._aggregate_and_compute(statistics)
         sentence_metric = self._build(sentence_level=True)

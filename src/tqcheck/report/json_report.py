@@ -38,6 +38,7 @@ def _direction(d: DirectionReport) -> dict[str, Any]:
         "engine": asdict(d.engine) if d.engine else None,
         "translation_cache": d.translation_cache,
         "engine_usage": d.engine_usage,
+        **({"cluster": d.cluster} if d.cluster is not None else {}),
         "scores": _scores(d.metrics),
         "skipped_metrics": d.skipped_metrics,
         "alignment": alignment,

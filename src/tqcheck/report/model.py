@@ -102,6 +102,9 @@ class DirectionReport:
     translation_cache: dict[str, Any] | None = None
     # what an API engine spent on this direction: requests, retries, tokens or characters, seconds
     engine_usage: dict[str, Any] | None = None
+    # --executor ray: what was sent to the cluster (MT segments, COMET segments, alignment and
+    # statistics tasks); None for a local run
+    cluster: dict[str, Any] | None = None
     # a corpus run: its document pairs (the direction's metrics are then the pooled scores), and the
     # files found on one side only ({"side": ..., "path": ...}); None for a single pair
     documents: list[DocumentReport] | None = None

@@ -74,6 +74,9 @@ def render_direction(d: DirectionReport) -> Panel:
         parts.append(Text.assemble(("MT engine ", "bold"), d.engine.describe(), (served, "dim")))
     if d.engine_usage:
         parts.append(Text("API usage: " + describe_usage(d.engine_usage), style="dim"))
+    if d.cluster is not None:
+        sent = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in d.cluster["sent"].items()) or "nothing"
+        parts.append(Text(f"Ray cluster ({d.cluster['address']}): sent {sent}", style="dim"))
     scores = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     scores.add_column("metric")
     scores.add_column("score", justify="right")

@@ -17,8 +17,10 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import EngineError, InputError
@@ -162,10 +164,16 @@ class CommandTranslator(TranslatorBase):
         return [" ".join(line.split()) for line in lines]
 
     def _run(self, command: str, data: bytes) -> tuple[bytes, bytes, int]:
-        """Run in a new process group; on timeout or interruption end the whole group."""
+        """Run in a new process group; on timeout or interruption end the whole group. On Linux a
+        guard (pipeline_guard.py) runs it, so it also ends when this process is killed outright."""
+        if sys.platform == "linux":
+            guard = str(Path(__file__).with_name("pipeline_guard.py"))
+            argv: str | list[str] = [sys.executable, "-I", "-S", guard, str(os.getpid()), command]
+        else:
+            argv = command
         process = subprocess.Popen(
-            command,
-            shell=True,
+            argv,
+            shell=isinstance(argv, str),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -155,6 +155,9 @@ class RayTranslator(TranslatorBase):
             if progress is not None and done % max(1, batch_size) == 0:
                 progress(done, len(texts))
         self.dispatched += len(texts)
+        from ..executor import record_cluster_work
+
+        record_cluster_work("mt_segments", len(texts))
         if any(t is None for t in out):
             raise EngineError(f"engine {self.name} on Ray returned {done} translations for {len(texts)} segments")
         return [t for t in out if t is not None]
