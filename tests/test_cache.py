@@ -121,10 +121,10 @@ def test_comet_scores_are_cached(tmp_path, tiny_models, monkeypatch):
     plain = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"]))).score(triples)
     cache = Cache(tmp_path / "c")
     predicted = []
-    original = comet_metric.predict_without_trainer
+    original = comet_metric.predict_with_embedding_cache  # the model's path when there is a cache
     monkeypatch.setattr(
         comet_metric,
-        "predict_without_trainer",
+        "predict_with_embedding_cache",
         lambda model, samples, *a, **kw: predicted.append(len(samples)) or original(model, samples, *a, **kw),
     )
     first = create_metric("comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"])), cache=cache).score(

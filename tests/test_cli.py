@@ -170,6 +170,19 @@ def test_translate_command_is_line_parallel(invoke, tmp_path):
     assert out.read_text(encoding="utf-8") == "Hello world.\n\nHello again, world.\n"
 
 
+def test_help_imports_no_numerical_library():
+    """`tqcheck --help` is the first thing a user runs: none of numpy, scipy, sacrebleu or the
+    entry-point scan (importlib.metadata) belongs on its path (bench/RESULTS.md has the time)."""
+    code = (
+        "import sys\nfrom typer.testing import CliRunner\nfrom tqcheck.cli import app\n"
+        "r = CliRunner().invoke(app, ['--help'])\n"
+        "heavy = sorted(m for m in ('numpy', 'scipy', 'sacrebleu', 'importlib.metadata') if m in sys.modules)\n"
+        "print(r.exit_code, ','.join(heavy) or 'none')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "none"]
+
+
 @pytest.mark.parametrize(
     "args,message",
     [

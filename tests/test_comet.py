@@ -167,3 +167,54 @@ def test_every_metric_in_the_json_has_details(invoke, tiny_models, tmp_path):
         and comet["scored_by_the_model"] == 20
     )
     assert comet["truncated_segments"] == [] and comet["precision"] == "fp32"
+
+
+def test_a_gate_rerun_encodes_only_the_new_mt_and_scores_as_without_the_cache(tiny_models, tmp_path):
+    """Source and reference embeddings come from the cache on a re-run with a new MT; the scores
+    equal comet's own uncached path (predict_step on whole batches) to 1e-6."""
+    from tqcheck.cache import Cache
+
+    model = str(tiny_models["comet_dir"])
+    cache = Cache(tmp_path / "cache")
+    first = CometMetric(model=model, batch_size=4, gpus=0, cache=cache).score(TRIPLES)
+    texts = {text for t in TRIPLES for text in (t.source, t.hypothesis, t.reference)}
+    assert first.details["sentence_embeddings"] == {"encoded": len(texts), "from_cache": 0}
+    uncached = CometMetric(model=model, batch_size=8, gpus=0).score(TRIPLES)
+    assert "sentence_embeddings" not in uncached.details
+    assert first.segment_scores == pytest.approx(uncached.segment_scores, abs=1e-6)
+
+    new_mt = [TranslationTriple(t.source, t.hypothesis.upper(), t.reference) for t in TRIPLES]
+    again = CometMetric(model=model, batch_size=4, gpus=0, cache=cache).score(new_mt)
+    new_texts = {t.hypothesis for t in new_mt} - texts
+    assert again.details["sentence_embeddings"] == {
+        "encoded": len(new_texts),
+        "from_cache": len({x for t in new_mt for x in (t.source, t.hypothesis, t.reference)}) - len(new_texts),
+    }
+    plain = CometMetric(model=model, batch_size=8, gpus=0).score(new_mt)
+    assert again.segment_scores == pytest.approx(plain.segment_scores, abs=1e-6)
+    assert again.score == pytest.approx(plain.score, abs=1e-6)
+    assert again.segment_scores != pytest.approx(first.segment_scores, abs=1e-6)  # the MT did change the scores
+
+
+def test_models_that_read_the_texts_together_keep_the_ordinary_path(tiny_models, tmp_path):
+    from tqcheck.cache import Cache
+
+    kiwi = CometMetric(
+        model=str(tiny_models["kiwi_dir"]), gpus=0, cache=Cache(tmp_path / "cache"), reference_free=True
+    ).score(TRIPLES)
+    assert "sentence_embeddings" not in kiwi.details
+
+
+def test_a_local_checkpoint_is_memory_mapped_and_scores_as_comet_itself(tiny_models, monkeypatch):
+    import torch
+
+    from tqcheck.metrics import comet_loading
+
+    calls = []
+    original = torch.load
+    monkeypatch.setattr(torch, "load", lambda *a, **kw: calls.append(kw.get("mmap")) or original(*a, **kw))
+    comet_loading._load_comet.cache_clear()
+    result = CometMetric(model=str(tiny_models["comet_ckpt"]), batch_size=8, gpus=0).score(TRIPLES)
+    comet_loading._load_comet.cache_clear()
+    assert True in calls  # the checkpoint was mapped, not read into memory first
+    assert result.segment_scores == pytest.approx(direct_comet(tiny_models["comet_ckpt"]).scores, abs=1e-6)

@@ -85,3 +85,60 @@ def test_segment_scores_from_statistics_equal_sentence_score_on_edge_cases(name,
     assert result.segment_scores == pytest.approx(
         [sentence_metric.sentence_score(h, [r]).score for h, r in zip(EDGE_HYPS, EDGE_REFS)], abs=1e-9
     )
+
+
+def test_statistics_come_from_the_cache_on_a_rerun_with_identical_scores(tmp_path, monkeypatch):
+    """A gate re-run scores the same pairs: sacrebleu extracts only the segments it has not seen."""
+    import tqcheck.metrics.sacrebleu_metrics as module
+    from tqcheck.cache import Cache
+    from tqcheck.metrics import TranslationTriple
+    from tqcheck.metrics.sacrebleu_metrics import SacrebleuMetric
+
+    extracted: list[int] = []
+    original = module.block_statistics
+    monkeypatch.setattr(
+        module,
+        "block_statistics",
+        lambda name, lang, hyps, refs: extracted.append(len(hyps)) or original(name, lang, hyps, refs),
+    )
+    triples = [TranslationTriple("", f"the cat {k} sat on the mat", f"a cat {k} sat on a mat") for k in range(30)]
+    cache = Cache(tmp_path / "cache")
+    for name in ("bleu", "chrf", "ter"):
+        extracted.clear()
+        plain = SacrebleuMetric(name, "en").score(triples)
+        first = SacrebleuMetric(name, "en", cache=cache).score(triples)
+        again = SacrebleuMetric(name, "en", cache=cache).score(triples)
+        changed = triples[:-1] + [TranslationTriple("", "a different sentence", "a cat 29 sat on a mat")]
+        partly = SacrebleuMetric(name, "en", cache=cache).score(changed)
+        assert extracted == [30, 30, 1]  # plain, first; the re-run none; the changed run one segment
+        for result in (first, again):
+            assert (result.score, result.segment_scores, result.signature) == (
+                plain.score,
+                plain.segment_scores,
+                plain.signature,
+            )
+        assert partly.score == SacrebleuMetric(name, "en").score(changed).score
+
+
+def test_statistics_over_worker_processes_equal_one_process(monkeypatch):
+    """Large inputs are extracted over local worker processes (here forced with a low threshold):
+    the corpus score, every segment score and the signature are unchanged."""
+    import tqcheck.metrics.sacrebleu_metrics as module
+    from tqcheck.executor import cpu_count
+    from tqcheck.metrics import TranslationTriple
+
+    if cpu_count() < 2:
+        pytest.skip("one core: tqcheck never starts worker processes here")
+    triples = [TranslationTriple("", h, r) for h, r in zip(HYPS * 5, REFS * 5)]
+    monkeypatch.setattr(module, "STATISTICS_BLOCK", 7)
+    alone = {name: module.SacrebleuMetric(name, "en").score(triples) for name in ("bleu", "chrf", "ter")}
+    monkeypatch.setattr(module, "PARALLEL_MIN_SEGMENTS", 10)
+    for name, expected in alone.items():
+        metric = module.SacrebleuMetric(name, "en")
+        result = metric.score(triples)
+        assert metric.ran_on == "local-processes"
+        assert (result.score, result.segment_scores, result.signature) == (
+            expected.score,
+            expected.segment_scores,
+            expected.signature,
+        )

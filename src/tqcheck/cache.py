@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import TqcheckError
 
-TABLES = ("translations", "comet_scores", "alignments")
+TABLES = ("translations", "comet_scores", "alignments", "comet_embeddings", "sacrebleu_statistics")
 _BATCH = 500  # keys per SELECT, below SQLite's variable limit
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from ._version import __version__
-from .align import Aligner, Alignment, DynamicProgrammingAligner
+from .align import Aligner, Alignment
 from .documents import Document
 from .errors import InputError
 from .metrics import ScoringSettings, TranslationTriple
@@ -149,7 +149,10 @@ def translate_and_align(
 ) -> tuple[Translated, Alignment]:
     """The first half of check and audit: the MT of the source (when there is an engine) and the
     alignment it guides; ``seconds`` gets the time of each. No aligned line at all is bad input."""
-    aligner = aligner or DynamicProgrammingAligner()
+    if aligner is None:
+        from .align import DynamicProgrammingAligner
+
+        aligner = DynamicProgrammingAligner()
     aligner.check_size(source, reference)
     started = time.perf_counter()
     translated = translate_for_unit(translator, source, reference.lang, unit, progress, strict)

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..align import Aligner, DynamicProgrammingAligner, GivenAlignment
+from ..align import Aligner, GivenAlignment
 from ..errors import InputError, UnusableTranslationError
 from ..executor import cluster_summary, cluster_work, runner_for
 from ..formats.bilingual import Columns
@@ -231,7 +231,10 @@ def check_corpus(
     the pooled scores (corpus BLEU/chrF/TER over all segments, COMET their mean), each document
     has its own."""
     scoring = ScoringSettings.of(scoring)
-    aligner = aligner or DynamicProgrammingAligner()
+    if aligner is None:
+        from ..align import DynamicProgrammingAligner
+
+        aligner = DynamicProgrammingAligner()
     collected = _Collected()
     tally = _CacheTally()
     total = len(direction.pairs)

@@ -4,7 +4,9 @@ instant when the hub is unreachable (see ``tqcheck.hub``); every failure is one 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,6 +62,31 @@ def _encoder_name(checkpoint: str) -> str:
         return "its encoder"
 
 
+@contextlib.contextmanager
+def _memory_mapped_checkpoints():
+    """Lightning reads a local checkpoint through a file object, which torch.load cannot map; give
+    it the path instead, with ``mmap=True``: the 2.3 GB of an XLM-R-large COMET are then paged in
+    as load_state_dict copies them, not read into a second copy first. Same tensors, same model."""
+    import pytorch_lightning.core.saving as saving
+    import torch
+
+    original = saving.pl_load
+
+    def load(path, map_location=None, weights_only=None):
+        if isinstance(path, (str, os.PathLike)) and os.path.isfile(path):
+            try:
+                return torch.load(path, map_location=map_location, weights_only=weights_only, mmap=True)
+            except RuntimeError:  # saved in torch's legacy format, which cannot be mapped
+                pass
+        return original(path, map_location=map_location, weights_only=weights_only)
+
+    saving.pl_load = load
+    try:
+        yield
+    finally:
+        saving.pl_load = original
+
+
 def _load_without_random_init(comet, checkpoint: str, offline: bool):
     """comet.load_from_checkpoint without first filling 560M parameters with random numbers that
     the checkpoint then overwrites (about half of the load time of an XLM-R-large COMET on a CPU).
@@ -70,7 +97,7 @@ def _load_without_random_init(comet, checkpoint: str, offline: bool):
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        with no_init_weights():
+        with no_init_weights(), _memory_mapped_checkpoints():
             model = comet.load_from_checkpoint(checkpoint, local_files_only=offline)
     if any("not in the checkpoint" in str(w.message) for w in caught):
         model = comet.load_from_checkpoint(checkpoint, local_files_only=offline)

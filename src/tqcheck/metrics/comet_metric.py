@@ -18,6 +18,7 @@ from ..cache import cache_key
 from ..errors import EngineError, InputError
 from ..hub import is_local_path, model_fingerprint
 from .base import Metric, MetricResult, TranslationTriple
+from .comet_embeddings import predict_with_embedding_cache, supports
 from .comet_inference import _error_spans, clean_spans, predict_without_trainer
 from .comet_loading import (  # noqa: F401  (importable from here, as before)
     DEFAULT_COMET_MODEL,
@@ -73,6 +74,7 @@ class CometMetric(Metric):
         self.precision = precision
         self.fast = fast
         self._loaded: LoadedComet | None = None
+        self.embedding_counts = {"encoded": 0, "from_cache": 0}
 
     def load(self) -> LoadedComet:
         import torch
@@ -128,6 +130,8 @@ class CometMetric(Metric):
             "precision": self.precision,
             "truncated_segments": truncated_indices,
         }
+        if self.embedding_counts["encoded"] or self.embedding_counts["from_cache"]:
+            details["sentence_embeddings"] = dict(self.embedding_counts)  # texts encoded / found in the cache
         if any(found[k][2] is not None for k in keys):
             details["error_spans"] = [found[k][2] or [] for k in keys]
         note = licence_note(self.model_name)
@@ -184,7 +188,24 @@ class CometMetric(Metric):
         truncated = set(self._count_truncated(model, samples))
         _quiet_libraries()
 
+        reuse_embeddings = (
+            self.cache is not None and self.fast and gpus <= 1 and not self.reference_free and supports(model)
+        )
+
         def predict(batch_size: int) -> tuple[list, list | None]:
+            if reuse_embeddings:  # only the MT's embeddings are new on a gate re-run
+                scores, counts = predict_with_embedding_cache(
+                    model,
+                    samples,
+                    batch_size,
+                    "cuda" if gpus else "cpu",
+                    self.precision,
+                    self.cache,
+                    (self.model_name, model_fingerprint(self.model_name), comet_version()),
+                )
+                for name, count in counts.items():
+                    self.embedding_counts[name] += count
+                return scores, None
             if self.fast and gpus <= 1:
                 return predict_without_trainer(model, samples, batch_size, "cuda" if gpus else "cpu", self.precision)
             output = model.predict(samples, batch_size=batch_size, gpus=gpus, progress_bar=False)

@@ -81,7 +81,9 @@ def create_metric(
     if name in SACREBLEU_METRICS:
         from .sacrebleu_metrics import SacrebleuMetric
 
-        return SacrebleuMetric(name, tgt_lang=tgt_lang, executor=settings.executor, ray_address=settings.ray_address)
+        return SacrebleuMetric(
+            name, tgt_lang=tgt_lang, executor=settings.executor, ray_address=settings.ray_address, cache=cache
+        )
     if name in NEURAL_METRICS:
         from .comet_metric import CometMetric
 

@@ -8,11 +8,13 @@ recommends for sentences).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .base import Metric, MetricResult, TranslationTriple
 from .specs import METRICS
 
 _CJK = {"zh", "ja", "ko"}
+TABLE = "sacrebleu_statistics"
 STATISTICS_BLOCK = 2000
 # Below this many segments, extracting statistics in worker processes costs more than it saves
 # (spawning them and importing sacrebleu: ~0.3 s each); measured in bench/RESULTS.md.
@@ -45,12 +47,19 @@ class SacrebleuMetric(Metric):
     """One adapter for the three sacrebleu metrics; they differ only in construction."""
 
     def __init__(
-        self, name: str, tgt_lang: str | None = None, *, executor: str = "local", ray_address: str | None = None
+        self,
+        name: str,
+        tgt_lang: str | None = None,
+        *,
+        executor: str = "local",
+        ray_address: str | None = None,
+        cache=None,
     ) -> None:
         self.name = name
         self.tgt_lang = (tgt_lang or "").lower()
         self.higher_is_better = METRICS[name].higher_is_better
         self.executor, self.ray_address = executor, ray_address
+        self.cache = cache  # segment statistics are kept by (metric, hypothesis, reference)
         self._statistics: list | None = None  # of the last score() call, for group_scores
         self.ran_on = "local"  # where the last score() extracted its statistics
 
@@ -71,20 +80,7 @@ class SacrebleuMetric(Metric):
         # sacrebleu caches every reference's n-grams before it extracts statistics; segments are
         # independent, so a block at a time gives the same rows with memory bounded by the block
         # (chrF over 50,000 segments: 1.3 GB at once), and blocks can run anywhere
-        from ..executor import runner_for
-
-        blocks = [
-            (
-                self.name,
-                self.tgt_lang,
-                hypotheses[start : start + STATISTICS_BLOCK],
-                references[start : start + STATISTICS_BLOCK],
-            )
-            for start in range(0, len(hypotheses), STATISTICS_BLOCK)
-        ]
-        runner = runner_for(self.executor, self.ray_address, pieces=len(hypotheses), min_pieces=PARALLEL_MIN_SEGMENTS)
-        self.ran_on = runner.name
-        statistics = [row for rows in runner.map(block_statistics, blocks) for row in rows]
+        statistics = self._statistics_of(hypotheses, references)
         # what sacrebleu's reference cache would have recorded for the signature: one reference per
         # segment (every reference is a string here), or "variable" (-1) when there is no segment
         corpus_metric.num_refs = 1 if hypotheses else -1
@@ -108,6 +104,42 @@ class SacrebleuMetric(Metric):
             higher_is_better=self.higher_is_better,
             details=details,
         )
+
+    def _statistics_of(self, hypotheses: list[str], references: list[str]) -> list:
+        """Each segment's sufficient statistics: from the cache where it has them (a re-run of the
+        same inputs extracts nothing), the rest extracted here, in worker processes or on Ray."""
+        from ..executor import runner_for
+
+        keys: list[str] = []
+        stored: dict[str, Any] = {}
+        if self.cache is not None:
+            import json
+
+            import sacrebleu
+
+            from ..cache import cache_key
+
+            version = ("sacrebleu-statistics-v1", sacrebleu.__version__, self.name, self.tgt_lang)
+            keys = [cache_key(*version, h, r) for h, r in zip(hypotheses, references)]
+            stored = {k: json.loads(v) for k, v in self.cache.get_many(TABLE, keys).items()}
+        todo = [k for k in range(len(hypotheses)) if not keys or keys[k] not in stored]
+        blocks = [
+            (self.name, self.tgt_lang, [hypotheses[k] for k in part], [references[k] for k in part])
+            for part in (todo[start : start + STATISTICS_BLOCK] for start in range(0, len(todo), STATISTICS_BLOCK))
+        ]
+        runner = runner_for(self.executor, self.ray_address, pieces=len(todo), min_pieces=PARALLEL_MIN_SEGMENTS)
+        self.ran_on = runner.name
+        extracted = [row for rows in runner.map(block_statistics, blocks) for row in rows] if blocks else []
+        if not keys:
+            return extracted
+        if extracted:
+            import json
+
+            self.cache.put_many(TABLE, {keys[k]: json.dumps(row) for k, row in zip(todo, extracted)})
+        out: list = [stored.get(key) for key in keys]
+        for k, row in zip(todo, extracted):
+            out[k] = row
+        return out
 
     def group_scores(self, result: MetricResult, bounds: Sequence[tuple[int, int]]) -> list[float]:
         """Each group's corpus score from its segments' sufficient statistics, which sacrebleu

@@ -8,7 +8,6 @@ import dataclasses
 import importlib
 import math
 import typing
-from importlib.metadata import entry_points
 from typing import Any
 
 from ..errors import InputError
@@ -29,6 +28,8 @@ BUILTIN_TRANSLATORS = {
 
 def available_translators() -> dict[str, str]:
     """Engine name -> "module:attr"; third parties can add names but not replace built-ins."""
+    from importlib.metadata import entry_points  # 10+ ms: only when an engine is looked up
+
     found = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
     found.update(BUILTIN_TRANSLATORS)
     return dict(sorted(found.items()))
