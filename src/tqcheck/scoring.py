@@ -38,6 +38,31 @@ class LinePair:
     reference_sentences: tuple[str, ...] = ()
 
 
+def start_loading_libraries(settings: ScoringSettings) -> None:
+    """Import comet (and with it torch and Lightning, ~2.5 s) in a background thread while the MT
+    engine and the aligner work, when a neural metric will run in this process. numpy is imported
+    here first, so the two threads never wait on each other's half-imported modules."""
+    if settings.executor != "local" or not any(name in NEURAL_METRICS for name in settings.metrics):
+        return
+    import importlib.util
+    import threading
+
+    import numpy  # noqa: F401
+
+    if importlib.util.find_spec("comet") is None:
+        return
+
+    def load() -> None:
+        import contextlib
+        import warnings
+
+        with warnings.catch_warnings(), contextlib.suppress(ImportError):
+            warnings.simplefilter("ignore")
+            import comet  # noqa: F401
+
+    threading.Thread(target=load, name="tqcheck-import-comet", daemon=True).start()
+
+
 def score_triples(
     triples: Sequence[TranslationTriple],
     settings: ScoringSettings,

@@ -49,6 +49,8 @@ class TranslatorBase(ABC):
       translate nothing else (so not sentence by sentence).
     - ``reads_line_parallel_file``: True for an engine that holds a file line-parallel with the
       source file: it gets the whole Document (``translate_document``), so blank lines are checked too.
+    - ``runs_out_of_process``: True when the engine imports no model library into tqcheck's process
+      (a command, a file, an API), so COMET's libraries can be imported alongside it.
     - ``cache_key_parts(src, tgt)``: everything besides the text that determines the output (model
       and revision, options, file digests). ``None`` means the engine cannot say, and is not cached.
     """
@@ -58,6 +60,7 @@ class TranslatorBase(ABC):
     independent_segments: bool = False
     translates_any_text: bool = True
     reads_line_parallel_file: bool = False
+    runs_out_of_process: bool = False
 
     @abstractmethod
     def translate(
@@ -101,7 +104,13 @@ class DuckTypedTranslator(TranslatorBase):
     def __init__(self, engine: Any) -> None:
         self.engine = engine
         self.name = getattr(engine, "name", type(engine).__name__)
-        for declared in ("cacheable", "independent_segments", "translates_any_text", "reads_line_parallel_file"):
+        for declared in (
+            "cacheable",
+            "independent_segments",
+            "translates_any_text",
+            "reads_line_parallel_file",
+            "runs_out_of_process",
+        ):
             setattr(self, declared, getattr(engine, declared, getattr(TranslatorBase, declared)))
         self._takes_progress = "progress" in inspect.signature(engine.translate).parameters
 

@@ -32,6 +32,7 @@ class CachedTranslator(TranslatorBase):
         self.independent_segments = inner.independent_segments
         self.cacheable = inner.cacheable
         self.reads_line_parallel_file = inner.reads_line_parallel_file
+        self.runs_out_of_process = inner.runs_out_of_process
         self.hits = self.misses = 0  # segments of the last call served from the cache / translated
         self.not_cached: str | None = None  # why the last call did not use the cache
 

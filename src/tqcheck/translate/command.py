@@ -84,6 +84,8 @@ class CommandTranslator(TranslatorBase):
     ``{src}`` and ``{tgt}`` in the command are replaced by the language codes.
     """
 
+    runs_out_of_process = True
+
     name = "command"
 
     @dataclass

@@ -36,6 +36,7 @@ def deepl_source(lang: str) -> str:
 class DeepLTranslator(TranslatorBase):
     name = "deepl"
     independent_segments = True
+    runs_out_of_process = True  # no model library in this process
 
     @dataclass
     class Options:

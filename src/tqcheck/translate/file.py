@@ -20,6 +20,7 @@ class FileTranslator(TranslatorBase):
     cacheable = False  # reading the file is the translation; nothing to save
     translates_any_text = False  # it holds one translation per source line, not of any text (sentences)
     reads_line_parallel_file = True  # pairs its lines with the source file's lines, blank lines included
+    runs_out_of_process = True  # no model library in this process
 
     @dataclass
     class Options:

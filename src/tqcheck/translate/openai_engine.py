@@ -58,6 +58,7 @@ def language_name(code: str) -> str:
 class OpenAITranslator(TranslatorBase):
     name = "openai"
     independent_segments = True  # unless context > 0 (set per instance)
+    runs_out_of_process = True  # no model library in this process
 
     @dataclass
     class Options:
