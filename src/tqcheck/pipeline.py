@@ -162,9 +162,15 @@ def translate_and_align(
     alignment = align_cached(aligner, source, reference, translated.paragraphs, cache)
     seconds["align"] = round(time.perf_counter() - started, 3)
     if not alignment.pairs:
+        why = alignment.why_nothing_aligned()
+        what = (
+            f"no line of {source.path} could be aligned with {reference.path}"
+            if why.startswith("no line")
+            else (f"{source.path} and {reference.path}: {why}")
+        )
         raise InputError(
-            f"no line of {source.path} could be aligned with {reference.path}; check that the reference is a "
-            "translation of the source" + (" (and the engine translates into its language)" if translator else "")
+            f"{what}; check that the reference is a translation of the source"
+            + (" (and the engine translates into its language)" if translator else "")
         )
     return translated, alignment
 

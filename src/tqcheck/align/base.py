@@ -72,6 +72,14 @@ class Alignment:
             unmatched=[UnmatchedLine(**u) for u in data["unmatched"]],
         )
 
+    def why_nothing_aligned(self) -> str:
+        """Why there is no pair: the aligner's one reason for every line when it gave one for the
+        whole document (e.g. its pairs were no more than chance), else the general reason."""
+        reasons = {u.reason for u in self.unmatched}
+        if len(reasons) == 1 and (reason := next(iter(reasons))).startswith("not shown to be a translation"):
+            return reason
+        return "no line could be aligned"
+
     def unmatched_on(self, side: str) -> list[UnmatchedLine]:
         return [u for u in self.unmatched if u.side == side]
 

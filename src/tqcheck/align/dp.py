@@ -62,6 +62,9 @@ class AlignmentSettings:
     coarse_cells: int = 4000
     max_band: int = 40  # the coarse band's half-width never exceeds this: cost stays linear in the lines
     fine_width: int = 8
+    # Fewer matched lines than this share of the shorter side: check them against shuffled references.
+    chance_check_below: float = 0.5
+    chance_shuffles: int = 5
 
 
 # The aligner's time and memory grow linearly with the line count (2 cores: 200,000 lines in
@@ -156,18 +159,36 @@ class DynamicProgrammingAligner(Aligner):
     def align(self, source: Document, reference: Document, translations: Sequence[str] | None) -> Alignment:
         src = list(source.segments)
         ref = list(reference.segments)
-        n, m = len(src), len(ref)
+        n = len(src)
         if translations is not None and len(translations) != n:
             raise ValueError(f"{len(translations)} translations for {n} source segments")
         mt = list(translations) if translations is not None else None
-        centres, width = self._band(src, ref, mt)
         embeddings = None
         if self.embedder is not None:
             embeddings = (self.embedder([x.text for x in src]), self.embedder([x.text for x in ref]))
-        scorer = BeadScorer(self.settings, [x.text for x in src], [x.text for x in ref], mt, centres, width, embeddings)
-        beads = _best_path(n, m, centres, width, scorer)
-        if beads is None:  # band too narrow for a pathological input: everything unmatched
+        src_texts, ref_texts = [x.text for x in src], [x.text for x in ref]
+        found = self._beads(src_texts, ref_texts, mt, embeddings)
+        if found is None:  # band too narrow for a pathological input: everything unmatched
             return self._all_unmatched(src, ref)
+        beads, scorer, centres, width = found
+        chance = self._chance_pairs(beads, src_texts, ref_texts, mt, embeddings)
+        if chance is not None:
+            return self._all_unmatched(
+                src,
+                ref,
+                f"not shown to be a translation of the other side: {_matched(beads)} line pair(s) align, and as many "
+                f"({chance}) align when the reference's lines are shuffled",
+            )
+        return self._alignment(beads, src, ref, mt, scorer, centres, width)
+
+    def _beads(self, src_texts: list[str], ref_texts: list[str], mt: list[str] | None, embeddings):
+        """The DP's path, refined, with its gaps filled: (beads, scorer, band centres, band width)."""
+        n, m = len(src_texts), len(ref_texts)
+        centres, width = self._band(src_texts, ref_texts, mt)
+        scorer = BeadScorer(self.settings, src_texts, ref_texts, mt, centres, width, embeddings)
+        beads = _best_path(n, m, centres, width, scorer)
+        if beads is None:
+            return None
         if _refine(scorer, beads):
             beads = _best_path(n, m, centres, width, scorer) or beads
         beads = fill_gaps(
@@ -177,23 +198,46 @@ class DynamicProgrammingAligner(Aligner):
             scorer.length_log_prob,
             scorer.src_lengths,
             scorer.ref_lengths,
-            mt if mt is not None else [x.text for x in src],
-            [x.text for x in ref],
+            mt if mt is not None else src_texts,
+            ref_texts,
         )
-        return self._alignment(beads, src, ref, mt, scorer, centres, width)
+        return beads, scorer, centres, width
 
-    def _band(self, src, ref, mt: list[str] | None) -> tuple[list[int], int]:
+    def _chance_pairs(self, beads, src_texts, ref_texts, mt, embeddings) -> int | None:
+        """When few lines align, whether they are more than chance finds: the same source aligned
+        against the reference with its lines shuffled (a document that is no translation of it, of
+        the same lines and lengths) a few times. If a shuffle aligns as many lines, the pairs say
+        nothing about these documents (unrelated pages pair a line or two by chance: bench/
+        ALIGNMENT.md), and the largest such count is returned; None when the pairs stand out."""
+        s = self.settings
+        matched = _matched(beads)
+        shorter = min(len(src_texts), len(ref_texts))
+        if not matched or matched >= s.chance_check_below * shorter:
+            return None
+        import random
+
+        rng = random.Random(len(src_texts) * 100_003 + len(ref_texts))  # the same verdict on every run
+        most = 0
+        for _ in range(s.chance_shuffles):
+            order = list(range(len(ref_texts)))
+            rng.shuffle(order)
+            shuffled = [ref_texts[k] for k in order]
+            shuffled_embeddings = (embeddings[0], embeddings[1][order]) if embeddings is not None else None
+            found = self._beads(src_texts, shuffled, mt, shuffled_embeddings)
+            most = max(most, _matched(found[0]) if found is not None else 0)
+            if most >= matched:
+                return most
+        return None
+
+    def _band(self, src: list[str], ref: list[str], mt: list[str] | None) -> tuple[list[int], int]:
         """Each row's centre and the band's half-width: a length-based diagonal, or for a long
         document the path of a cheap first pass (then a narrow band around it)."""
         s, n, m = self.settings, len(src), len(ref)
         width = min(max(s.min_band, 2 * abs(n - m) + int(0.1 * max(n, m))), s.max_band)
-        diagonal = _length_diagonal([len(x.text) for x in src], [len(x.text) for x in ref])
+        diagonal = _length_diagonal([len(x) for x in src], [len(x) for x in ref])
         if n * (2 * width + 1) <= s.coarse_cells:
             return diagonal, width
-        texts = [x.text for x in src]
-        return _coarse_centres(
-            mt if mt is not None else texts, texts, [x.text for x in ref], diagonal, width, s
-        ), s.fine_width
+        return _coarse_centres(mt if mt is not None else src, src, ref, diagonal, width, s), s.fine_width
 
     def _alignment(self, beads, src, ref, mt: list[str] | None, scorer: BeadScorer, centres, width) -> Alignment:
         """The beads as aligned pairs, and every line left out with the reason."""
@@ -253,7 +297,12 @@ class DynamicProgrammingAligner(Aligner):
         )
 
     @staticmethod
-    def _all_unmatched(src, ref) -> Alignment:
-        lines = [UnmatchedLine("source", x.line, x.text, "no alignment path found") for x in src]
-        lines += [UnmatchedLine("reference", x.line, x.text, "no alignment path found") for x in ref]
+    def _all_unmatched(src, ref, reason: str = "no alignment path found") -> Alignment:
+        lines = [UnmatchedLine("source", x.line, x.text, reason) for x in src]
+        lines += [UnmatchedLine("reference", x.line, x.text, reason) for x in ref]
         return Alignment(pairs=[], unmatched=lines)
+
+
+def _matched(beads) -> int:
+    """Source lines in matched beads."""
+    return sum(a for _, _, a, b in beads if a and b)

@@ -176,7 +176,7 @@ def _align_chunk(waiting: list[_Translated], collected: _Collected, *, cache, ru
         alignment, document = alignments[k], item.report
         if not alignment.pairs:
             document.not_scored = (
-                "no line could be aligned; check that the reference is a translation of the source "
+                f"{alignment.why_nothing_aligned()}; check that the reference is a translation of the source "
                 "(and the engine translates into its language)"
             )
             continue
