@@ -5,7 +5,9 @@ wmt22-comet-da and its kind (comet's ``RegressionMetric``) encode source, MT and
 its own into a pooled sentence embedding, then combine the three in a feed-forward estimator. So a
 sentence's embedding depends only on the model, its settings and the text: it is stored in the cache
 by (model, weights fingerprint, comet version, precision, text), the encoder runs only on texts not
-stored, and comet's own ``estimate`` combines the three as in its ``forward``. Models that read the
+stored, and comet's own ``estimate`` combines the three as in its ``forward``. Without a cache the
+same path still encodes each distinct text once, in batches of texts of similar length (sorting
+whole triples pads every text to the longest of its batch). Models that read the
 texts together (XCOMET, unified CometKiwi) have nothing per sentence to keep and take the ordinary
 path (``supports``).
 """

@@ -188,9 +188,9 @@ class CometMetric(Metric):
         truncated = set(self._count_truncated(model, samples))
         _quiet_libraries()
 
-        reuse_embeddings = (
-            self.cache is not None and self.fast and gpus <= 1 and not self.reference_free and supports(model)
-        )
+        # each distinct text encoded once, in batches of similar lengths (less padding than whole
+        # triples), and with a cache only the texts it does not hold: a gate re-run encodes the new MT
+        reuse_embeddings = self.fast and gpus <= 1 and not self.reference_free and supports(model)
 
         def predict(batch_size: int) -> tuple[list, list | None]:
             if reuse_embeddings:  # only the MT's embeddings are new on a gate re-run
