@@ -103,19 +103,20 @@ def test_comet_out_of_memory_retries_with_smaller_batches(tiny_models, monkeypat
         "comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"]), comet_batch_size=8)
     ).score(triples)
     model = load_comet(str(tiny_models["comet_dir"])).model
-    original, sizes = type(model).predict_step, []
+    original, sizes = type(model).get_sentence_embedding, []
 
-    def predict_step(self, batch, *args, **kwargs):
-        sizes.append(batch["src_input_ids"].shape[0])
+    def get_sentence_embedding(self, input_ids, *args, **kwargs):
+        sizes.append(input_ids.shape[0])
         if sizes[-1] > 2:
             raise _out_of_memory()
-        return original(self, batch, *args, **kwargs)
+        return original(self, input_ids, *args, **kwargs)
 
-    monkeypatch.setattr(type(model), "predict_step", predict_step)
+    monkeypatch.setattr(type(model), "get_sentence_embedding", get_sentence_embedding)
     result = create_metric(
         "comet", ScoringSettings(comet_model=str(tiny_models["comet_dir"]), comet_batch_size=8)
     ).score(triples)
-    assert sizes == [5, 4, 2, 2, 1]  # 5 segments in one batch of 8, then 4, then batches of 2
+    # 15 distinct texts: a batch of 8 fails, then 4, then the texts go through in batches of 2
+    assert sizes == [8, 4, 2, 2, 2, 2, 2, 2, 2, 1]
     assert result.segment_scores == pytest.approx(plain.segment_scores, abs=1e-5)
 
 
