@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from alignment_data import clean_pairs, fetch_pages
+from medians import print_medians
 
 BIN = Path(sys.executable).parent
 APERTIUM = "apertium -u swe-isl | apertium -u isl-eng"
@@ -74,11 +74,7 @@ def main() -> None:
             times["tqcheck, first run"].append(timed(check))
             times["tqcheck, cached re-run"].append(timed(check))
         report = json.loads((work / "r.json").read_text())["directions"][0]
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    print(f"{options.lines} lines, median of {options.repeats}; all runs: " + json.dumps(times))
-    print("| run | seconds | vs by hand |\n|---|---|---|")
-    for name, value in medians.items():
-        print(f"| {name} | {value:.2f} s | {medians['by hand'] / value:.2f}× |")
+    medians = print_medians(times, "by hand", "seconds", f"{options.lines} lines, median of {options.repeats}")
     print(f"first run / cached re-run: {medians['tqcheck, first run'] / medians['tqcheck, cached re-run']:.1f}×")
     print("tqcheck's stage seconds (last run):", report["seconds"])
     print("aligned pairs:", report["alignment"]["pairs"], "of", options.lines)

@@ -99,3 +99,37 @@ def interactive_signals() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
+def engine_that_hangs(tmp_path: Path) -> tuple[str, Path]:
+    """A shell pipeline for the command engine whose `sleep` child records its pid and then hangs."""
+    pid_file = tmp_path / "sleep.pid"
+    return f"cat > /dev/null; sleep 300 & echo $! > {pid_file}; wait", pid_file
+
+
+def wait_for_pid(path: Path, seconds: float = 120) -> int:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text().strip():
+            return int(path.read_text())
+        time.sleep(0.05)
+    raise AssertionError(f"{path} was never written")
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in state  # a zombie has ended; only its exit status is left
+
+
+def ends_within(pid: int, seconds: float) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not alive(pid)

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import APERTIUM_SV_EN as APERTIUM
-from conftest import EN, SV
+from conftest import EN, SV, ends_within, engine_that_hangs, wait_for_pid
 
 
 def test_ray_is_installed_with_the_test_extra():
@@ -167,26 +167,6 @@ def test_a_corpus_on_ray_aligns_and_extracts_statistics_as_tasks_with_the_local_
         assert on_ray.get(key) == local.get(key), key
 
 
-def _hanging_engine(tmp_path):
-    pid_file = tmp_path / "sleep.pid"
-    return f"cat > /dev/null; sleep 300 & echo $! > {pid_file}; wait", pid_file
-
-
-def _gone(pid: int, seconds: float = 20) -> bool:
-    import time
-    from pathlib import Path
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if "State:\tZ" in Path(f"/proc/{pid}/status").read_text():
-                return True
-        except OSError:
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def _start_check(command: str, *extra):
     from conftest import interactive_signals
 
@@ -197,31 +177,20 @@ def _start_check(command: str, *extra):
     )  # fmt: skip
 
 
-def _wait_for_pid(path, seconds: float = 120) -> int:
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if path.exists() and path.read_text().strip():
-            return int(path.read_text())
-        time.sleep(0.1)
-    raise AssertionError(f"{path} was never written")
-
-
 def test_ctrl_c_on_the_driver_cancels_the_work_on_the_cluster(tmp_path):
     """The engine hangs inside a Ray actor; Ctrl-C on the driver exits 130 as locally, and the
     engine's own child process on the cluster is gone too (Ray kills the worker outright, so the
     pipeline's guard ends the pipeline)."""
     import signal
 
-    command, pid_file = _hanging_engine(tmp_path)
+    command, pid_file = engine_that_hangs(tmp_path)
     process = _start_check(command, "--executor", "ray")
-    sleeper = _wait_for_pid(pid_file)
+    sleeper = wait_for_pid(pid_file)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
     assert stderr.splitlines()[-1].startswith("tqcheck: interrupted")
-    assert _gone(sleeper), "the engine's process on the cluster outlived the run"
+    assert ends_within(sleeper, 20), "the engine's process on the cluster outlived the run"
 
 
 def test_an_engine_pipeline_never_outlives_a_killed_tqcheck(tmp_path):
@@ -229,9 +198,9 @@ def test_an_engine_pipeline_never_outlives_a_killed_tqcheck(tmp_path):
     it runs the pipeline under does, when its parent dies."""
     import signal
 
-    command, pid_file = _hanging_engine(tmp_path)
+    command, pid_file = engine_that_hangs(tmp_path)
     process = _start_check(command)
-    sleeper = _wait_for_pid(pid_file)
+    sleeper = wait_for_pid(pid_file)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
-    assert _gone(sleeper), "the engine's child process outlived a killed tqcheck"
+    assert ends_within(sleeper, 20), "the engine's child process outlived a killed tqcheck"

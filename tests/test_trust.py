@@ -9,11 +9,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
-from conftest import APERTIUM_COMMAND, APERTIUM_SV_EN, EN, SV, interactive_signals, needs_apertium
+from conftest import (
+    APERTIUM_COMMAND,
+    APERTIUM_SV_EN,
+    EN,
+    SV,
+    ends_within,
+    engine_that_hangs,
+    interactive_signals,
+    needs_apertium,
+    wait_for_pid,
+)
 from trust_cases import BLEU, REPLAY_SV_EN
 
 TQCHECK = [sys.executable, "-m", "tqcheck"]
@@ -66,34 +74,11 @@ def test_an_endless_pipe_as_input_is_refused(tmp_path):
     assert done.returncode == 2 and "over the 5 MB limit" in done.stderr, done.stderr
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "State:\tZ" not in state  # a zombie has ended; only its exit status is left
-
-
-def _engine_that_hangs(tmp_path: Path) -> tuple[str, Path]:
-    """A pipeline whose `sleep` child records its pid and then hangs."""
-    pid_file = tmp_path / "sleep.pid"
-    return f"cat > /dev/null; sleep 300 & echo $! > {pid_file}; wait", pid_file
-
-
-def _wait_for(path: Path, seconds: float = 60) -> int:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if path.exists() and path.read_text().strip():
-            return int(path.read_text())
-        time.sleep(0.05)
-    raise AssertionError(f"{path} was never written")
-
-
 @pytest.mark.parametrize(
     "sig,code,words", [(signal.SIGTERM, 143, "terminated (SIGTERM)"), (signal.SIGINT, 130, "interrupted")]
 )
 def test_a_signal_ends_the_whole_engine_process_group(tmp_path, sig, code, words):
-    command, pid_file = _engine_that_hangs(tmp_path)
+    command, pid_file = engine_that_hangs(tmp_path)
     process = subprocess.Popen(
         [
             *TQCHECK,
@@ -113,19 +98,16 @@ def test_a_signal_ends_the_whole_engine_process_group(tmp_path, sig, code, words
         text=True,
         preexec_fn=interactive_signals,
     )
-    sleeper = _wait_for(pid_file)
+    sleeper = wait_for_pid(pid_file)
     process.send_signal(sig)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == code, stderr
     assert stderr.startswith(f"tqcheck: {words}") and "run the same command again to resume" in stderr
-    deadline = time.monotonic() + 10
-    while _alive(sleeper) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(sleeper), "the engine's child process outlived tqcheck"
+    assert ends_within(sleeper, 10), "the engine's child process outlived tqcheck"
 
 
 def test_an_engine_timeout_ends_the_whole_pipeline(tmp_path):
-    command, pid_file = _engine_that_hangs(tmp_path)
+    command, pid_file = engine_that_hangs(tmp_path)
     done = run(
         "check",
         SV,
@@ -142,10 +124,7 @@ def test_an_engine_timeout_ends_the_whole_pipeline(tmp_path):
     )
     assert done.returncode == 3 and "did not finish within 2 s" in done.stderr
     sleeper = int(pid_file.read_text())
-    deadline = time.monotonic() + 10
-    while _alive(sleeper) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(sleeper)
+    assert ends_within(sleeper, 10)
 
 
 def test_compare_of_a_report_with_itself_is_no_difference(tmp_path):
