@@ -127,5 +127,10 @@ def test_an_interrupted_corpus_run_resumes_where_it_stopped(tmp_path):
     report = check_corpus(direction, engine(), ["bleu"], chunk_segments=7)
     assert log.read_text().count("\n") == 4  # the failed chunk again, then the last one: not the first
     assert report.translation_cache == {"from_cache": 7, "translated": 13}
-    uncached = check_corpus(direction, create_translator("file", {"hypothesis": str(root / "mt")}), ["bleu"])
+    said: list[str] = []
+    uncached = check_corpus(
+        direction, create_translator("file", {"hypothesis": str(root / "mt")}), ["bleu"], progress=said.append
+    )
     assert report.metrics[0].score == uncached.metrics[0].score
+    documents = len(uncached.documents or [])
+    assert any(line.startswith(f"aligning documents: {documents}/{documents} (") for line in said), said

@@ -42,9 +42,6 @@ class TaskRunner(ABC):
     @abstractmethod
     def map(self, fn: Callable[..., Any], calls: Sequence[tuple], *, done: Done | None = None) -> list: ...
 
-    def workers(self) -> int:
-        return 1
-
 
 class InProcess(TaskRunner):
     def map(self, fn, calls, *, done=None) -> list:
@@ -65,9 +62,6 @@ class LocalProcesses(TaskRunner):
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
-
-    def workers(self) -> int:
-        return self.processes
 
     def map(self, fn, calls, *, done=None) -> list:
         import multiprocessing
@@ -93,11 +87,6 @@ class RayTasks(TaskRunner):
 
     def __init__(self, address: str | None) -> None:
         self.address = address
-
-    def workers(self) -> int:
-        import ray
-
-        return max(1, int(ray.cluster_resources().get("CPU", 1)))
 
     def map(self, fn, calls, *, done=None) -> list:
         from .translate.ray_executor import connect

@@ -73,10 +73,12 @@ def align_many(
     jobs: Sequence[tuple[Document, Document, Sequence[str] | None]],
     cache=None,
     runner=None,
+    done=None,
 ) -> list[Alignment]:
     """Align each (source, reference, MT) job, in order: cached alignments are looked up here, the
     rest run on ``runner`` (this process by default; Ray tasks, one per document, under
-    ``--executor ray``), and are stored here, the one writer of the cache."""
+    ``--executor ray``), and are stored here, the one writer of the cache. ``done(k, n)`` hears
+    how many of the n uncached documents are aligned."""
     import json
 
     from .executor import InProcess
@@ -93,7 +95,7 @@ def align_many(
     todo = [k for k, alignment in enumerate(out) if alignment is None]
     if todo and runner.name == "ray" and not _picklable(aligner):
         runner = InProcess()  # an aligner holding a native object (an embedder) stays on the driver
-    made = runner.map(_align_one, [(aligner, *jobs[k]) for k in todo])
+    made = runner.map(_align_one, [(aligner, *jobs[k]) for k in todo], done=done)
     fresh = {}
     for k, alignment in zip(todo, made):
         out[k] = alignment

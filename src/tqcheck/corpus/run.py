@@ -156,7 +156,7 @@ def _translate_document(pair: LoadedPair, translator: Translator, collected: _Co
     return _Translated(pair, document, translated, aligner, time.perf_counter() - started)
 
 
-def _align_chunk(waiting: list[_Translated], collected: _Collected, *, cache, runner) -> None:
+def _align_chunk(waiting: list[_Translated], collected: _Collected, *, cache, runner, progress=None) -> None:
     """Align the chunk's documents (as Ray tasks under --executor ray, one per document; bilingual
     files carry their alignment) and keep each one's scoring units, in document order."""
     started = time.perf_counter()
@@ -169,6 +169,7 @@ def _align_chunk(waiting: list[_Translated], collected: _Collected, *, cache, ru
                 [(waiting[k].pair.source, waiting[k].pair.reference, waiting[k].translated.paragraphs) for k in group],
                 cache,
                 runner=None if given else runner,
+                done=None if given or progress is None else _aligned_so_far(progress, runner.name, started),
             )
             alignments.update(zip(group, made))
     collected.seconds["align"] += time.perf_counter() - started
@@ -191,6 +192,14 @@ def _align_chunk(waiting: list[_Translated], collected: _Collected, *, cache, ru
         collected.units += units
         collected.names += [item.pair.name] * len(units)
         document.end_segment = len(collected.triples)
+
+
+def _aligned_so_far(progress: Progress, where: str, started: float):
+    def done(count: int, total: int) -> None:
+        rate = count / max(time.perf_counter() - started, 1e-9)
+        progress(f"aligning documents{' on Ray' if where == 'ray' else ''}: {count}/{total} ({rate:.1f}/s)")
+
+    return done
 
 
 def _prefetch(translator: Translator, chunk: list[LoadedPair], direction: CorpusDirection, unit: str, tally, progress):
@@ -257,7 +266,7 @@ def check_corpus(
                 tally.add(translator)
         if waiting:
             announce(progress, f"aligning {len(waiting)} document(s)" + (" on Ray" if runner.name == "ray" else ""))
-            _align_chunk(waiting, collected, cache=cache, runner=runner)
+            _align_chunk(waiting, collected, cache=cache, runner=runner, progress=progress)
     if collected.off_target_segments * 2 > collected.source_segments:
         off = [doc for doc in collected.documents if doc.not_scored and "is not in" in doc.not_scored]
         raise UnusableTranslationError(
