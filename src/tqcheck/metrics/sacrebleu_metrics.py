@@ -115,11 +115,13 @@ class SacrebleuMetric(Metric):
         if self.cache is not None:
             import json
 
-            import sacrebleu
-
             from ..cache import cache_key
 
-            version = ("sacrebleu-statistics-v1", sacrebleu.__version__, self.name, self.tgt_lang)
+            # the statistics are what this exact configuration extracts: its signature names the
+            # tokenizer, case, smoothing, n-gram orders and sacrebleu's version
+            configured = build_metric(self.name, self.tgt_lang, False)
+            configured.num_refs = 1
+            version = ("sacrebleu-statistics-v2", self.name, configured.get_signature().format())
             keys = [cache_key(*version, h, r) for h, r in zip(hypotheses, references)]
             stored = {k: json.loads(v) for k, v in self.cache.get_many(TABLE, keys).items()}
         todo = [k for k in range(len(hypotheses)) if not keys or keys[k] not in stored]
