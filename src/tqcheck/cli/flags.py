@@ -265,7 +265,7 @@ ExecutorOpt = Annotated[
     Optional[str],
     typer.Option(
         "--executor",
-        help="Where machine translation runs: local (default) or ray (a Ray cluster; pip install 'tqcheck[ray]').",
+        help="Where the heavy work runs (MT, COMET, a corpus's alignments, sacrebleu statistics): local (default) or ray (a Ray cluster; pip install 'tqcheck[ray]').",
     ),
 ]
 RayAddressOpt = Annotated[
