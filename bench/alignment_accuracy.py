@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from alignment_data import clean_pairs, fetch_pages, perturb, with_short_runs
+from alignment_data import HELD_OUT_PACKAGES, PACKAGES, clean_pairs, fetch_pages, perturb, with_short_runs
 
 from tqcheck.align import DynamicProgrammingAligner
 from tqcheck.documents import document_from_texts
@@ -127,6 +127,12 @@ def hunalign(pair, binary: str) -> list:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=Path("/tmp/tqcheck-align-data"))
+    parser.add_argument(
+        "--packages",
+        choices=("tuned", "held-out"),
+        default="tuned",
+        help="the ten applications the aligner was tuned on, or the held-out set (use another --data folder)",
+    )
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path)
@@ -138,7 +144,7 @@ def main() -> None:
         "--dump", type=Path, help="write every pair's beads here (JSON), to compare two versions exactly"
     )
     args = parser.parse_args()
-    pairs = clean_pairs(fetch_pages(args.data))
+    pairs = clean_pairs(fetch_pages(args.data, HELD_OUT_PACKAGES if args.packages == "held-out" else PACKAGES))
     if args.limit:
         pairs = pairs[: args.limit]
     rng = random.Random(args.seed)

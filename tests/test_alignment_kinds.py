@@ -110,6 +110,25 @@ def test_a_deletion_among_repeated_short_lines():
     assert ((8,), (7,)) in found  # what follows is still in step
 
 
+def test_a_run_of_short_cells_the_mt_left_untranslated_pairs_in_order():
+    """Short cells whose MT is the untranslated word (as Apertium leaves "Inaktiverad"), between two
+    confident matches: their chance character overlaps ("Inaktiverad" shares more letters with
+    "Enabled" than with "Disabled") must not shift the run; it pairs in order as a whole."""
+    cells = [
+        ("Aktiverad", "Aktiverad", "Enabled"),
+        ("Inaktiverad", "Inaktiverad", "Disabled"),
+        ("Nej", "No", "No"),
+        ("Inaktiverad", "Inaktiverad", "Disabled"),
+        ("Aktiverad", "Aktiverad", "Enabled"),
+        ("Inaktiverad", "Inaktiverad", "Disabled"),
+    ]
+    head, tail = PAGE[:4], PAGE[13:]
+    rows = head + cells + tail
+    found, result = align([s for s, _, _ in rows], [t for _, t, _ in rows], [e for _, _, e in rows])
+    assert found == one_to_one(len(rows)), sorted(one_to_one(len(rows)) - found)
+    assert not result.unmatched
+
+
 def _similarity_calls(monkeypatch, n: int) -> int:
     """How many span similarities the aligner computes for unrelated documents of n and n/3 lines:
     the band cells scored in bulk plus the spans scored one at a time."""

@@ -49,6 +49,10 @@ class AlignmentSettings:
     # Lines the DP left unmatched between two matches are re-aligned at a lower bar (see _fill_gaps).
     gap_threshold: float = 0.5  # evidence (z) a pair in a gap must beat (at least)
     gap_equal_bonus: float = 1.0  # a gap with as many lines on both sides: its lines most likely pair up
+    # ... and more so between two confident matches (or a confident match and an edge): there a run
+    # of short cells pairs in order unless a shifted pair stands this much above the in-order ones.
+    gap_equal_bonus_confident: float = 3.0
+    confident_evidence: float = 5.0  # z of a match that fixes the order around it (weaker ones may be re-read)
     gap_min_length_log_prob: float = math.log(0.05)  # lengths that disagree more never pair in a gap
     gap_band: int = 6
     gap_short_line: float = 30.0  # characters: below this, counter-evidence is shrunk in proportion
@@ -171,8 +175,8 @@ class DynamicProgrammingAligner(Aligner):
         found = self._beads(src_texts, ref_texts, mt, embeddings)
         if found is None:  # band too narrow for a pathological input: everything unmatched
             return self._all_unmatched(src, ref)
-        beads, scorer, centres, width = found
-        chance = self._chance_pairs(beads, src_texts, ref_texts, mt, embeddings)
+        beads, scorer, centres, width, counted = found
+        chance = self._chance_pairs(counted, src_texts, ref_texts, mt, embeddings)
         if chance is not None:
             return self._all_unmatched(
                 src,
@@ -183,7 +187,10 @@ class DynamicProgrammingAligner(Aligner):
         return self._alignment(beads, src, ref, mt, scorer, centres, width)
 
     def _beads(self, src_texts: list[str], ref_texts: list[str], mt: list[str] | None, embeddings):
-        """The DP's path, refined, with its gaps filled: (beads, scorer, band centres, band width)."""
+        """The DP's path, refined, with its gaps filled: (beads, scorer, band centres, band width,
+        matched source lines that count as evidence of a translation: not those paired only
+        because a run between confident matches pairs in order, since on unrelated pages those
+        matches are chance, and the run must not make a chance alignment look full)."""
         n, m = len(src_texts), len(ref_texts)
         centres, width = self._band(src_texts, ref_texts, mt)
         scorer = BeadScorer(self.settings, src_texts, ref_texts, mt, centres, width, embeddings)
@@ -192,7 +199,7 @@ class DynamicProgrammingAligner(Aligner):
             return None
         if _refine(scorer, beads):
             beads = _best_path(n, m, centres, width, scorer) or beads
-        beads = fill_gaps(
+        beads, on_confidence = fill_gaps(
             self.settings,
             beads,
             scorer.evidence,
@@ -202,16 +209,15 @@ class DynamicProgrammingAligner(Aligner):
             mt if mt is not None else src_texts,
             ref_texts,
         )
-        return beads, scorer, centres, width
+        return beads, scorer, centres, width, _matched(beads) - on_confidence
 
-    def _chance_pairs(self, beads, src_texts, ref_texts, mt, embeddings) -> int | None:
+    def _chance_pairs(self, matched: int, src_texts, ref_texts, mt, embeddings) -> int | None:
         """When few lines align, whether they are more than chance finds: the same source aligned
         against the reference with its lines shuffled (a document that is no translation of it, of
         the same lines and lengths) a few times. If a shuffle aligns as many lines, the pairs say
         nothing about these documents (unrelated pages pair a line or two by chance: bench/
         ALIGNMENT.md), and the largest such count is returned; None when the pairs stand out."""
         s = self.settings
-        matched = _matched(beads)
         shorter = min(len(src_texts), len(ref_texts))
         if not matched or matched >= s.chance_check_below * shorter:
             return None
@@ -227,7 +233,7 @@ class DynamicProgrammingAligner(Aligner):
             shuffled = [ref_texts[k] for k in order]
             shuffled_embeddings = (embeddings[0], embeddings[1][order]) if embeddings is not None else None
             found = self._beads(src_texts, shuffled, mt, shuffled_embeddings)
-            most = max(most, _matched(found[0]) if found is not None else 0)
+            most = max(most, found[4] if found is not None else 0)
             if most >= matched:
                 return most
         return None

@@ -33,9 +33,14 @@ def fill_gaps(s: AlignmentSettings, beads, evidence, length_log_prob, src_length
     and whose evidence is not below chance are matched, merges and splits compete with 1-1 plus
     a skip, and a gap with as many lines on both sides (a run of short table cells, a heading)
     is read as the structure it most likely is. One-sided lines (a title, a "read more" link)
-    have no partner of a plausible length and stay unmatched."""
+    have no partner of a plausible length and stay unmatched.
+
+    Returns the beads, and how many more source lines the runs between confident matches paired
+    than the ordinary gap bar would have: pairs that rest on those matches being right."""
     anchored = any(a and b for _, _, a, b in beads)
+    beads = _dissolve_weak(s, beads, evidence)
     out: list[tuple[int, int, int, int]] = []
+    on_confidence = 0
     k = 0
     while k < len(beads):
         if beads[k][2] and beads[k][3]:
@@ -49,17 +54,54 @@ def fill_gaps(s: AlignmentSettings, beads, evidence, length_log_prob, src_length
         sources = sorted(i for i, _, a, _ in gap if a)
         references = sorted(j for _, j, _, b in gap if b)
         if sources and references:
-            path = _gap_path(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths)
+            # bounded by confident matches (an edge counts when the other side is one)
+            left = k == 0 or evidence(*_span(beads[k - 1])) >= s.confident_evidence
+            right = stop == len(beads) or evidence(*_span(beads[stop])) >= s.confident_evidence
+            confident = left and right and (k > 0 or stop < len(beads))
+            path = _gap_path(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths, confident)
             matched = [evidence(*_span(bead)) for bead in path if bead[2] and bead[3]]
             if not anchored and (not matched or sum(matched) / math.sqrt(len(matched)) < s.match_threshold):
                 # no match anywhere: the path as a whole must be evidence that these documents are
                 # translations of each other (its pairs' combined z), or nothing is paired by position
                 path = gap
+            if confident and len(sources) == len(references):
+                ordinary = _gap_path(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths)
+                on_confidence += max(0, _paired(path) - _paired(ordinary))
             out.extend(path)
         else:
             out.extend(gap)
         k = stop
-    return _absorb(s, out, evidence, length_log_prob, hyp_texts, ref_texts)
+    return _absorb(s, out, evidence, length_log_prob, hyp_texts, ref_texts), on_confidence
+
+
+def _paired(beads) -> int:
+    return sum(a for _, _, a, b in beads if a and b)
+
+
+def _dissolve_weak(s: AlignmentSettings, beads, evidence):
+    """Matches too weak to fix the order on their own (under ``confident_evidence``), inside a run
+    with as many source as reference lines between two confident matches (or a confident match
+    and an edge), are unmatched again, so that the gap pass aligns the run as a whole: in a table
+    of short cells, a chance overlap of letters must not shift every pair after it."""
+    strong = [
+        k for k, (_, _, a, b) in enumerate(beads) if a and b and evidence(*_span(beads[k])) >= s.confident_evidence
+    ]
+    if not strong:
+        return beads
+    dissolve: set[int] = set()
+    bounds = [-1, *strong, len(beads)]
+    for left, right in zip(bounds, bounds[1:]):
+        run = range(left + 1, right)
+        weak = [k for k in run if beads[k][2] and beads[k][3]]
+        if weak and sum(beads[k][2] for k in run) == sum(beads[k][3] for k in run):
+            dissolve.update(weak)
+    out = []
+    for k, (i, j, a, b) in enumerate(beads):
+        if k in dissolve:
+            out.extend([(i + x, j, 1, 0) for x in range(a)] + [(i + a, j + y, 0, 1) for y in range(b)])
+        else:
+            out.append((i, j, a, b))
+    return out
 
 
 def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, hyp_texts, ref_texts):
@@ -101,13 +143,15 @@ def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, hyp_texts, r
     return out
 
 
-def _gap_path(s: AlignmentSettings, sources, references, evidence, length_log_prob, src_lengths, ref_lengths):
+def _gap_path(
+    s: AlignmentSettings, sources, references, evidence, length_log_prob, src_lengths, ref_lengths, confident=False
+):
     """Best path through one gap: 1-1, 2-1 and 1-2 beads at the gap's lower bar, or skips."""
     p, q = len(sources), len(references)
     i0, j0 = sources[0], references[0]
     same_count = p == q
     # structure: equal counts between two anchors (or an anchor and an edge) suggest 1-1 pairs
-    bonus = s.gap_equal_bonus if same_count else 0.0  # the document edges are anchors too
+    bonus = (s.gap_equal_bonus_confident if confident else s.gap_equal_bonus) if same_count else 0.0
     # Otherwise the bar is what the best of p*q pure-noise candidates would reach (the expected
     # maximum of that many standard normals), so a one-sided title is not paired by chance.
     threshold = s.gap_threshold if bonus else max(s.gap_threshold, math.sqrt(2 * math.log(max(p * q, 2))))

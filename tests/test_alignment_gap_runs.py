@@ -1,0 +1,58 @@
+"""The gap pass's reading of runs between confident matches (align/gaps.py), on hand-set evidence:
+what pairs in order, and what is reported as resting on the confident matches alone."""
+
+from __future__ import annotations
+
+from tqcheck.align.dp import AlignmentSettings
+from tqcheck.align.gaps import fill_gaps
+
+
+def run(evidence_of, beads, n, m):
+    lengths_src, lengths_ref = [20] * n, [20] * m
+
+    def evidence(i0, i1, j0, j1):
+        return evidence_of.get((i0, i1, j0, j1), 0.0)
+
+    def length_log_prob(i0, i1, j0, j1):
+        return -0.1 if (i1 - i0, j1 - j0) == (1, 1) else -3.0
+
+    texts_src, texts_ref = [f"s{k}" for k in range(n)], [f"r{k}" for k in range(m)]
+    return fill_gaps(
+        AlignmentSettings(), beads, evidence, length_log_prob, lengths_src, lengths_ref, texts_src, texts_ref
+    )
+
+
+def matched(beads):
+    return sorted((i, j) for i, j, a, b in beads if a and b)
+
+
+def test_a_chance_overlap_does_not_shift_a_run_between_confident_matches():
+    """Lines 1-2 on both sides between two confident matches: a 1.3σ shifted pair (2, 1) against
+    two in-order pairs near 0σ. The run pairs in order, and the shifted weak match the DP made
+    is undone."""
+    evidence = {(0, 1, 0, 1): 9.0, (3, 4, 3, 4): 9.0, (2, 3, 1, 2): 1.3, (1, 2, 1, 2): 0.1, (2, 3, 2, 3): 0.1}
+    dp = [(0, 0, 1, 1), (1, 1, 1, 0), (2, 1, 1, 1), (3, 2, 0, 1), (3, 3, 1, 1)]
+    beads, on_confidence = run(evidence, dp, 4, 4)
+    assert matched(beads) == [(0, 0), (1, 1), (2, 2), (3, 3)]
+    # the ordinary gap bar would have taken the shifted pair only: one more line rests on the anchors
+    assert on_confidence == 1
+
+
+def test_without_a_confident_match_the_ordinary_bar_decides():
+    """The same run between matches of 4σ (under the 5σ that fixes the order): left as the
+    ordinary gap pass reads it, and nothing is counted as resting on confidence."""
+    evidence = {(0, 1, 0, 1): 4.0, (3, 4, 3, 4): 4.0, (2, 3, 1, 2): 1.3, (1, 2, 1, 2): 0.1, (2, 3, 2, 3): 0.1}
+    dp = [(0, 0, 1, 1), (1, 1, 1, 0), (2, 1, 1, 1), (3, 2, 0, 1), (3, 3, 1, 1)]
+    beads, on_confidence = run(evidence, dp, 4, 4)
+    assert (2, 1) in matched(beads)
+    assert on_confidence == 0
+
+
+def test_a_run_of_unequal_counts_is_not_read_as_a_whole():
+    """Two source lines against one reference line between confident matches: one of them is
+    one-sided, so the run is not paired in order and the weak match the DP found stays."""
+    evidence = {(0, 1, 0, 1): 9.0, (3, 4, 2, 3): 9.0, (2, 3, 1, 2): 2.4}
+    dp = [(0, 0, 1, 1), (1, 1, 1, 0), (2, 1, 1, 1), (3, 2, 1, 1)]
+    beads, on_confidence = run(evidence, dp, 4, 3)
+    assert matched(beads) == [(0, 0), (2, 1), (3, 2)]
+    assert on_confidence == 0
