@@ -123,16 +123,19 @@ def test_statistics_come_from_the_cache_on_a_rerun_with_identical_scores(tmp_pat
 def test_statistics_over_worker_processes_equal_one_process(monkeypatch):
     """Large inputs are extracted over local worker processes (here forced with a low threshold):
     the corpus score, every segment score and the signature are unchanged."""
+    import tqcheck.executor as executor
     import tqcheck.metrics.sacrebleu_metrics as module
     from tqcheck.executor import cpu_count
     from tqcheck.metrics import TranslationTriple
 
+    monkeypatch.setattr(executor, "_POOLS", {})
     if cpu_count() < 2:
         pytest.skip("one core: tqcheck never starts worker processes here")
     triples = [TranslationTriple("", h, r) for h, r in zip(HYPS * 5, REFS * 5)]
     monkeypatch.setattr(module, "STATISTICS_BLOCK", 7)
     alone = {name: module.SacrebleuMetric(name, "en").score(triples) for name in ("bleu", "chrf", "ter")}
     monkeypatch.setattr(module, "PARALLEL_MIN_SEGMENTS", 10)
+    pools = []
     for name, expected in alone.items():
         metric = module.SacrebleuMetric(name, "en")
         result = metric.score(triples)
@@ -142,3 +145,6 @@ def test_statistics_over_worker_processes_equal_one_process(monkeypatch):
             expected.segment_scores,
             expected.signature,
         )
+        pools.append(list(executor._POOLS.values()))
+    # the workers are started once and serve all three metrics
+    assert len(pools[0]) == 1 and pools[0] == pools[1] == pools[2]

@@ -53,10 +53,27 @@ class InProcess(TaskRunner):
         return out
 
 
+_POOLS: dict[int, Any] = {}  # worker pools by size, kept for the life of this process
+
+
+def _shared_pool(processes: int):
+    """One pool of spawned workers per size, started on first use and reused by every later call
+    (BLEU, chrF and TER one after another pay for starting the workers once). concurrent.futures
+    joins it at exit."""
+    pool = _POOLS.get(processes)
+    if pool is None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = _POOLS[processes] = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+    return pool
+
+
 class LocalProcesses(TaskRunner):
-    """A pool of worker processes on this machine (spawned: a forked child of a process that holds
-    torch's or Ray's threads can deadlock). Starting one costs about a quarter of a second, so the
-    callers use it only above a size where that is paid back (bench/RESULTS.md)."""
+    """Worker processes on this machine (spawned: a forked child of a process that holds torch's,
+    rich's or Ray's threads can deadlock). Starting them costs about a quarter of a second, once
+    per process, so the callers use them only above a size where that is paid back
+    (bench/RESULTS.md)."""
 
     name = "local-processes"
 
@@ -64,10 +81,11 @@ class LocalProcesses(TaskRunner):
         self.processes = processes
 
     def map(self, fn, calls, *, done=None) -> list:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-        with ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool = _shared_pool(self.processes)
+        futures: list = []
+        try:
             futures = [pool.submit(fn, *args) for args in calls]
             out = []
             for k, future in enumerate(futures):
@@ -75,6 +93,13 @@ class LocalProcesses(TaskRunner):
                 if done is not None:
                     done(k + 1, len(calls))
             return out
+        except BrokenProcessPool:
+            _POOLS.pop(self.processes, None)  # a worker died: the next call starts a new pool
+            raise
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
 
 class RayTasks(TaskRunner):
@@ -136,10 +161,18 @@ def runner_for(executor: str, address: str | None = None, *, pieces: int = 0, mi
     ``min_pieces`` pieces (0: never) and more than one core, else this process."""
     if executor == "ray":
         return RayTasks(address)
+    processes = local_processes(pieces, min_pieces)
+    return LocalProcesses(processes) if processes else InProcess()
+
+
+def local_processes(pieces: int, min_pieces: int) -> int:
+    """How many local worker processes ``pieces`` pieces get (0: none, run here): from
+    ``min_pieces`` (0: never) on a machine with more than one core, one worker per half of
+    ``min_pieces`` (a 64-core machine does not start 64 for 2,000 segments)."""
     cores = cpu_count()
-    if min_pieces and pieces >= min_pieces and cores > 1:
-        return LocalProcesses(min(cores, pieces))
-    return InProcess()
+    if not min_pieces or pieces < min_pieces or cores < 2:
+        return 0
+    return min(cores, pieces, max(2, 2 * pieces // min_pieces))
 
 
 def cluster_summary(executor: str, address: str | None, before: dict[str, int]) -> dict | None:

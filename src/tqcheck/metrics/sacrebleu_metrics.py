@@ -16,9 +16,10 @@ from .specs import METRICS
 _CJK = {"zh", "ja", "ko"}
 TABLE = "sacrebleu_statistics"
 STATISTICS_BLOCK = 2000
-# Below this many segments, extracting statistics in worker processes costs more than it saves
-# (spawning them and importing sacrebleu: ~0.3 s each); measured in bench/RESULTS.md.
-PARALLEL_MIN_SEGMENTS = 20_000
+# Below this many segments, extracting statistics in worker processes costs more than it saves:
+# starting them and importing sacrebleu takes ~0.3 s once per process, and TER ~0.5 ms a segment
+# (bench/RESULTS.md).
+PARALLEL_MIN_SEGMENTS = 1_000
 
 
 def build_metric(name: str, tgt_lang: str, sentence_level: bool):
@@ -108,7 +109,7 @@ class SacrebleuMetric(Metric):
     def _statistics_of(self, hypotheses: list[str], references: list[str]) -> list:
         """Each segment's sufficient statistics: from the cache where it has them (a re-run of the
         same inputs extracts nothing), the rest extracted here, in worker processes or on Ray."""
-        from ..executor import runner_for
+        from ..executor import LocalProcesses, runner_for
 
         keys: list[str] = []
         stored: dict[str, Any] = {}
@@ -125,11 +126,19 @@ class SacrebleuMetric(Metric):
             keys = [cache_key(*version, h, r) for h, r in zip(hypotheses, references)]
             stored = {k: json.loads(v) for k, v in self.cache.get_many(TABLE, keys).items()}
         todo = [k for k in range(len(hypotheses)) if not keys or keys[k] not in stored]
+        runner = runner_for(
+            self.executor,
+            self.ray_address,
+            pieces=len(todo),
+            min_pieces=PARALLEL_MIN_SEGMENTS,
+        )
+        size = STATISTICS_BLOCK
+        if isinstance(runner, LocalProcesses):  # at least one block per worker
+            size = min(size, -(-len(todo) // runner.processes))
         blocks = [
             (self.name, self.tgt_lang, [hypotheses[k] for k in part], [references[k] for k in part])
-            for part in (todo[start : start + STATISTICS_BLOCK] for start in range(0, len(todo), STATISTICS_BLOCK))
+            for part in (todo[start : start + size] for start in range(0, len(todo), size))
         ]
-        runner = runner_for(self.executor, self.ray_address, pieces=len(todo), min_pieces=PARALLEL_MIN_SEGMENTS)
         self.ran_on = runner.name
         extracted = [row for rows in runner.map(block_statistics, blocks) for row in rows] if blocks else []
         if not keys:
