@@ -40,6 +40,23 @@ def test_second_run_is_served_from_the_cache(tmp_path):
     assert again.translate(TEXTS, "sv", "en") == first[:12] and calls(log) == 1 and again.hits == 12
 
 
+def test_work_to_overlap_with_the_engine_starts_only_when_the_engine_runs(tmp_path):
+    """check imports comet while an out-of-process engine translates; on a cached re-run the engine
+    never runs, and neither may that import (COMET's scores are cached too: it is wasted time)."""
+    log = tmp_path / "log"
+    started = []
+    engine = CachedTranslator(line_by_line(counting_command(log)), Cache(tmp_path / "c"))
+    engine.when_engine_runs = lambda: started.append(calls(log))
+    engine.translate(TEXTS, "sv", "en")
+    assert started == [0]  # once, before the engine's first call
+    engine.translate(TEXTS + ["one more segment"], "sv", "en")
+    assert started == [0]  # not again
+    again = CachedTranslator(line_by_line(counting_command(log)), Cache(tmp_path / "c"))
+    again.when_engine_runs = lambda: started.append("re-run")
+    assert again.translate(TEXTS, "sv", "en") == [t.upper() for t in TEXTS]
+    assert started == [0]  # everything cached: never called
+
+
 @pytest.mark.parametrize("change,misses", [("text", 1), ("direction", 12), ("command", 12), ("timeout", 0)])
 def test_changing_any_key_part_misses(tmp_path, change, misses):
     """Whatever changes the output misses; an option that does not (a timeout) still hits."""

@@ -126,6 +126,28 @@ def test_comet_on_ray_scores_as_locally(invoke, tmp_path, tiny_models):
     assert on_ray["scores"]["comet"]["signature"] == local["scores"]["comet"]["signature"]
 
 
+def test_comet_on_ray_and_locally_reports_its_progress(tmp_path, tiny_models):
+    """COMET has a done/total status line like the MT's: on Ray for every batch that comes back,
+    locally for every chunk the cache stores; both end at all the segments the model scored."""
+    from tqcheck.cache import Cache
+    from tqcheck.metrics import TranslationTriple
+    from tqcheck.metrics.comet_metric import CometMetric
+    from tqcheck.metrics.comet_ray import RayCometMetric
+
+    triples = [TranslationTriple(f"källa {k}", f"source {k} text", f"the source {k}") for k in range(7)]
+    for name, metric in (
+        ("ray", RayCometMetric(model=str(tiny_models["comet_dir"]), batch_size=2, gpus=0)),
+        ("local", CometMetric(model=str(tiny_models["comet_dir"]), batch_size=2, gpus=0, cache=Cache(tmp_path / "c"))),
+    ):
+        if name == "local":
+            metric.chunk_size = 3
+        seen: list[tuple[int, int]] = []
+        metric.progress = lambda done, total, seen=seen: seen.append((done, total))
+        metric.score(triples)
+        assert len(seen) >= 3, (name, seen)  # batches of 2 (Ray), chunks of 3 (local)
+        assert seen[-1] == (7, 7) and [d for d, _ in seen] == sorted(d for d, _ in seen), (name, seen)
+
+
 def test_score_and_audit_take_the_executor_too(invoke, tmp_path, tiny_models):
     """score's COMET on Ray equals score's COMET locally; audit refuses an unknown executor like check."""
     from corpus_inputs import gold, write

@@ -13,7 +13,7 @@ from .errors import InputError
 from .metrics import ScoringSettings, TranslationTriple
 from .metrics.registry import NEURAL_METRICS, REFERENCE_FREE_METRICS, label
 from .report.model import DirectionReport, Report
-from .scoring import LinePair, metric_warnings, score_triples, segment_results, start_loading_libraries
+from .scoring import LinePair, load_libraries_while_engine_runs, metric_warnings, score_triples, segment_results
 from .translate import Translator
 from .translation import (  # noqa: F401  (the translation stage; names kept importable from here)
     UNITS,
@@ -197,8 +197,7 @@ def check_direction(
 
     scoring = ScoringSettings.of(scoring)
     sent_before = cluster_work()
-    if translator is None or translator.runs_out_of_process:
-        start_loading_libraries(scoring)
+    load_libraries_while_engine_runs(translator, scoring)
     seconds: dict[str, float] = {}
     translated, alignment = translate_and_align(
         translator,

@@ -38,6 +38,18 @@ class LinePair:
     reference_sentences: tuple[str, ...] = ()
 
 
+def load_libraries_while_engine_runs(translator, settings: ScoringSettings) -> None:
+    """``start_loading_libraries`` once the engine actually runs: an out-of-process engine leaves
+    this process idle, but a cached re-run never runs it and must not pay for importing comet when
+    its COMET scores are cached too."""
+    if translator is not None and not translator.runs_out_of_process:
+        return
+    if translator is not None and hasattr(translator, "when_engine_runs"):
+        translator.when_engine_runs = lambda: start_loading_libraries(settings)
+    else:
+        start_loading_libraries(settings)
+
+
 def start_loading_libraries(settings: ScoringSettings) -> None:
     """Import comet (and with it torch and Lightning, ~2.5 s) in a background thread while the MT
     engine and the aligner work, when a neural metric will run in this process. numpy is imported
@@ -87,6 +99,8 @@ def score_triples(
             else f"scoring {name} on {len(triples)} segments",
         )
         started = time.perf_counter()
+        if progress is not None and hasattr(metric, "progress"):
+            metric.progress = _counted(progress, f"{label(name)}: scoring with the model", started)
         try:
             result = metric.score(triples)
             results.append(result)
@@ -98,6 +112,16 @@ def score_triples(
             skipped[name] = str(error)
         seconds[name] = round(time.perf_counter() - started, 3)
     return results, skipped, seconds
+
+
+def _counted(progress, what: str, started: float) -> Callable[[int, int], None]:
+    """A metric's (done, total) as a status line with the rate, like the MT's."""
+
+    def report(done: int, total: int) -> None:
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        progress(f"{what}: {done}/{total} segments ({rate:.1f}/s)")
+
+    return report
 
 
 def metric_warnings(results: list[MetricResult], segments: list[SegmentResult]) -> list[str]:

@@ -20,7 +20,7 @@ from ..formats.bilingual import Columns
 from ..metrics import Metric, MetricResult, ScoringSettings, TranslationTriple
 from ..pipeline import align_many, scoring_units
 from ..report.model import DirectionReport, DocumentReport
-from ..scoring import metric_warnings, score_triples, segment_results, start_loading_libraries
+from ..scoring import load_libraries_while_engine_runs, metric_warnings, score_triples, segment_results
 from ..translate import Translator
 from ..translate.base import EngineInfo, TranslatorBase
 from ..translation import Progress, announce, translate_for_unit
@@ -250,8 +250,7 @@ def check_corpus(
     pairs = load_pairs(direction, columns or Columns())
     runner = runner_for(scoring.executor, scoring.ray_address)
     sent_before = cluster_work()
-    if translator.runs_out_of_process:
-        start_loading_libraries(scoring)
+    load_libraries_while_engine_runs(translator, scoring)
     for chunk in _chunks(pairs, chunk_segments):
         started = time.perf_counter()
         served = _prefetch(translator, chunk, direction, unit, tally, progress)

@@ -10,7 +10,7 @@ batches, signature.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..accelerator import with_batch_backoff
@@ -75,6 +75,10 @@ class CometMetric(Metric):
         self.fast = fast
         self._loaded: LoadedComet | None = None
         self.embedding_counts = {"encoded": 0, "from_cache": 0}
+        # (segments scored by the model so far, segments it has to score): set by the caller for a
+        # status line; the cache's chunks report here, and on Ray every batch that comes back
+        self.progress: Callable[[int, int], None] | None = None
+        self._progress_done, self._progress_total = 0, 0
 
     def load(self) -> LoadedComet:
         import torch
@@ -100,6 +104,11 @@ class CometMetric(Metric):
             + f"|comet:{comet_version()}"
         )
 
+    def _scored(self, in_this_chunk: int) -> None:
+        """Report the segments of the current chunk scored so far."""
+        if self.progress is not None:
+            self.progress(self._progress_done + in_this_chunk, self._progress_total)
+
     def score(self, triples: Sequence[TranslationTriple]) -> MetricResult:
         """Segment scores from the cache where there, the rest from the model in chunks (stored as they come)."""
         base = ["comet-v2", self.model_name, model_fingerprint(self.model_name), comet_version(), self.precision]
@@ -113,9 +122,12 @@ class CometMetric(Metric):
         if todo:
             by_key = dict(zip(keys, triples))
             step = self.chunk_size if self.cache is not None else len(todo)
+            self._progress_total = len(todo)
             for start in range(0, len(todo), step):
                 chunk = todo[start : start + step]
+                self._progress_done = start
                 scores, truncated, spans = self.score_misses([by_key[k] for k in chunk])
+                self._scored(len(chunk))
                 fresh = {k: [s, t, e] for k, s, t, e in zip(chunk, scores, truncated, spans)}
                 if self.cache is not None:
                     self.cache.put_many("comet_scores", {k: json.dumps(v) for k, v in fresh.items()})

@@ -77,7 +77,10 @@ class RayCometMetric(CometMetric):
         scores: list[float] = [0.0] * len(triples)
         truncated: list[bool] = [False] * len(triples)
         spans: list = [None] * len(triples)
-        for row in scored.iter_rows():
+        batch = max(self.batch_size, 1)
+        for done, row in enumerate(scored.iter_rows(), start=1):
             k = int(row["index"])
             scores[k], truncated[k], spans[k] = float(row["score"]), bool(row["truncated"]), json.loads(row["spans"])
+            if done % batch == 0 or done == len(triples):
+                self._scored(done)
         return scores, truncated, spans
