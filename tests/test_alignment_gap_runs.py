@@ -56,3 +56,48 @@ def test_a_run_of_unequal_counts_is_not_read_as_a_whole():
     beads, on_confidence = run(evidence, dp, 4, 3)
     assert matched(beads) == [(0, 0), (2, 1), (3, 2)]
     assert on_confidence == 0
+
+
+def test_a_line_joined_on_the_edge_of_its_partner_rests_on_that_match():
+    """A skipped line joined onto its matched neighbour because its text is at the partner's edge
+    (a merge whose MT is rough) is reported as resting on that match, like a run: it does not
+    count towards the chance check's share of aligned lines."""
+    hyp = [
+        "Open Backup, click on Restore and choose the day you want to restore the files from.",
+        "Well/Chose filerna you wants have back.",
+    ]
+    ref = [
+        "Open Backups, click Restore and pick the day you want to restore the files from. Select the files you want back."
+    ]
+    settings = AlignmentSettings()
+
+    def evidence(i0, i1, j0, j1):
+        return 9.0 if (i0, i1) == (0, 1) else 0.0
+
+    def length_log_prob(i0, i1, j0, j1):
+        return -0.5
+
+    beads, resting = fill_gaps(
+        settings,
+        [(0, 0, 1, 1), (1, 1, 1, 0)],
+        evidence,
+        length_log_prob,
+        [len(x) for x in hyp],
+        [len(ref[0])],
+        hyp,
+        ref,
+    )
+    assert beads == [(0, 0, 2, 1)] and resting == 1
+    # the same line after a partner that has no room for it (its own translation only) stays apart
+    alone = [ref[0].rsplit(" Select", 1)[0]]
+    beads, resting = fill_gaps(
+        settings,
+        [(0, 0, 1, 1), (1, 1, 1, 0)],
+        evidence,
+        length_log_prob,
+        [len(x) for x in hyp],
+        [len(alone[0])],
+        hyp,
+        alone,
+    )
+    assert beads == [(0, 0, 1, 1), (1, 1, 1, 0)] and resting == 0

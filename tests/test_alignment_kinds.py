@@ -92,6 +92,28 @@ def test_a_long_line_merged_with_a_short_one_is_one_bead():
     assert not result.unmatched
 
 
+@pytest.mark.parametrize("k", [3, 13], ids=["after a heading", "at the end"])
+def test_a_merge_whose_short_part_the_mt_left_rough_is_one_bead(k):
+    """The reference joins a paragraph and the short line after it, and the short line's MT is
+    rough ("Well/Chose filerna you wants have back."): too little to lift the chrF of the whole,
+    so the evidence of the 2-1 bead does not beat the long part alone. Its words are at the end
+    of the reference line, and nowhere else at that edge: one bead. The same short line whose
+    partner was deleted instead (no such edge) stays unmatched."""
+    short, short_mt, short_en = (
+        "Välj filerna du vill ha tillbaka.",
+        "Well/Chose filerna you wants have back.",
+        ("Select the files you want back."),
+    )
+    source, mt = SV[: k + 1] + [short] + SV[k + 1 :], MT[: k + 1] + [short_mt] + MT[k + 1 :]
+    merged = EN[:k] + [EN[k] + " " + short_en] + EN[k + 1 :]
+    found, result = align(source, mt, merged)
+    assert ((k + 1, k + 2), (k + 1,)) in found
+    assert not result.unmatched
+    found, result = align(source, mt, EN)  # the short line's translation is missing: not a merge
+    assert ((k + 1,), (k + 1,)) in found
+    assert [(u.side, u.line) for u in result.unmatched] == [("source", k + 2)]
+
+
 def test_a_split_line_is_one_bead():
     source = SV[:3] + SV[3].split(". ", 1) + SV[4:]
     mt = MT[:3] + MT[3].split(". ", 1) + MT[4:]

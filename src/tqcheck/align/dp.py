@@ -60,6 +60,11 @@ class AlignmentSettings:
     # the neighbour's partner; length alone never glues a line on (a one-sided title would fit too).
     absorb_containment: float = 0.5
     absorb_evidence_gain: float = 0.5  # ... or when joining it raises the bead's evidence by this much (z)
+    # ... or when its text is at the facing edge of the partner (gaps._edge_evidence): the matched
+    # line's chrF may drop this much without that edge, and the skipped line's chrF against it must reach this
+    absorb_edge_tolerance: float = 1.0
+    absorb_edge_floor: float = 10.0
+    absorb_edge_min_excess: float = 0.5  # and the partner outgrows its matched line by half the skipped line
     min_band: int = 12
     # Above this many candidate cells, a cheap first pass (character-trigram Dice, 1-1 beads)
     # finds the path and the full scoring runs within fine_width of it.
