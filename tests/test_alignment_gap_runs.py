@@ -77,27 +77,13 @@ def test_a_line_joined_on_the_edge_of_its_partner_rests_on_that_match():
     def length_log_prob(i0, i1, j0, j1):
         return -0.5
 
-    beads, resting = fill_gaps(
-        settings,
-        [(0, 0, 1, 1), (1, 1, 1, 0)],
-        evidence,
-        length_log_prob,
-        [len(x) for x in hyp],
-        [len(ref[0])],
-        hyp,
-        ref,
-    )
+    def join(reference: list[str]):
+        dp = [(0, 0, 1, 1), (1, 1, 1, 0)]
+        lengths = ([len(x) for x in hyp], [len(reference[0])])
+        return fill_gaps(settings, dp, evidence, length_log_prob, *lengths, hyp, reference)
+
+    beads, resting = join(ref)
     assert beads == [(0, 0, 2, 1)] and resting == 1
     # the same line after a partner that has no room for it (its own translation only) stays apart
-    alone = [ref[0].rsplit(" Select", 1)[0]]
-    beads, resting = fill_gaps(
-        settings,
-        [(0, 0, 1, 1), (1, 1, 1, 0)],
-        evidence,
-        length_log_prob,
-        [len(x) for x in hyp],
-        [len(alone[0])],
-        hyp,
-        alone,
-    )
+    beads, resting = join([ref[0].rsplit(" Select", 1)[0]])
     assert beads == [(0, 0, 1, 1), (1, 1, 1, 0)] and resting == 0
