@@ -51,7 +51,16 @@ class FakeAPI:
             def log_message(self, *args) -> None:  # quiet
                 pass
 
+            def _leave(self) -> None:
+                """The request stops counting as in flight (once): before its answer is written,
+                since the client may send its next request the moment the answer arrives."""
+                with api.lock:
+                    if getattr(self, "_in_flight", False):
+                        self._in_flight = False
+                        api.in_flight -= 1
+
             def _send(self, status: int, body: bytes, headers: dict | None = None) -> None:
+                self._leave()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 for key, value in (headers or {}).items():
@@ -73,11 +82,11 @@ class FakeAPI:
                     )
                     api.in_flight += 1
                     api.peak_in_flight = max(api.peak_in_flight, api.in_flight)
+                    self._in_flight = True
                 try:
                     self._answer(body)
                 finally:
-                    with api.lock:
-                        api.in_flight -= 1
+                    self._leave()
 
             def _answer(self, body: dict) -> None:
                 action = api.next_action()
