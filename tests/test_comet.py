@@ -206,15 +206,23 @@ def test_models_that_read_the_texts_together_keep_the_ordinary_path(tiny_models,
 
 
 def test_a_local_checkpoint_is_memory_mapped_and_scores_as_comet_itself(tiny_models, monkeypatch):
+    import pytorch_lightning as pl
     import torch
 
     from tqcheck.metrics import comet_loading
 
-    calls = []
-    original = torch.load
+    calls, assigned = [], []
+    original, load_state_dict = torch.load, torch.nn.Module.load_state_dict
     monkeypatch.setattr(torch, "load", lambda *a, **kw: calls.append(kw.get("mmap")) or original(*a, **kw))
+    monkeypatch.setattr(
+        torch.nn.Module,
+        "load_state_dict",
+        lambda self, *a, **kw: assigned.append(kw.get("assign")) or load_state_dict(self, *a, **kw),
+    )
     comet_loading._load_comet.cache_clear()
     result = CometMetric(model=str(tiny_models["comet_ckpt"]), batch_size=8, gpus=0).score(TRIPLES)
     comet_loading._load_comet.cache_clear()
     assert True in calls  # the checkpoint was mapped, not read into memory first
+    assert True in assigned  # and its tensors became the parameters, without a copy
+    assert "load_state_dict" not in pl.LightningModule.__dict__  # Lightning left as it was
     assert result.segment_scores == pytest.approx(direct_comet(tiny_models["comet_ckpt"]).scores, abs=1e-6)

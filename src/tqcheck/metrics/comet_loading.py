@@ -65,12 +65,18 @@ def _encoder_name(checkpoint: str) -> str:
 @contextlib.contextmanager
 def _memory_mapped_checkpoints():
     """Lightning reads a local checkpoint through a file object, which torch.load cannot map; give
-    it the path instead, with ``mmap=True``: the 2.3 GB of an XLM-R-large COMET are then paged in
-    as load_state_dict copies them, not read into a second copy first. Same tensors, same model."""
+    it the path instead, with ``mmap=True``, and let load_state_dict take the mapped tensors as the
+    parameters (``assign=True``) instead of copying them into a second, freshly allocated set: the
+    2.3 GB of an XLM-R-large COMET are paged in by the first forward pass, not read and copied
+    first (2.5 s of a 15 s command on 2 cores). Same tensors, same model, same scores."""
+    import functools
+
+    import pytorch_lightning as pl
     import pytorch_lightning.core.saving as saving
     import torch
 
     original = saving.pl_load
+    own_load_state_dict = pl.LightningModule.__dict__.get("load_state_dict")
 
     def load(path, map_location=None, weights_only=None):
         if isinstance(path, (str, os.PathLike)) and os.path.isfile(path):
@@ -81,10 +87,17 @@ def _memory_mapped_checkpoints():
         return original(path, map_location=map_location, weights_only=weights_only)
 
     saving.pl_load = load
+    pl.LightningModule.load_state_dict = functools.partialmethod(
+        own_load_state_dict or torch.nn.Module.load_state_dict, assign=True
+    )
     try:
         yield
     finally:
         saving.pl_load = original
+        if own_load_state_dict is None:
+            del pl.LightningModule.load_state_dict
+        else:
+            pl.LightningModule.load_state_dict = own_load_state_dict
 
 
 def _load_without_random_init(comet, checkpoint: str, offline: bool):
