@@ -148,3 +148,41 @@ def test_statistics_over_worker_processes_equal_one_process(monkeypatch):
         pools.append(list(executor._POOLS.values()))
     # the workers are started once and serve all three metrics
     assert len(pools[0]) == 1 and pools[0] == pools[1] == pools[2]
+
+
+@pytest.mark.parametrize("guarded", [True, False], ids=["guarded script", "unguarded script"])
+def test_a_script_without_a_main_guard_is_never_rerun_by_workers(tmp_path, guarded):
+    """Spawned workers import the caller's ``__main__``. A script that calls the API at its top
+    level would run again in each of them (and fail, or repeat its side effects), so tqcheck
+    extracts its statistics in the process itself; a guarded script gets the workers."""
+    import subprocess
+    import sys
+
+    from tqcheck.executor import cpu_count
+
+    if cpu_count() < 2:
+        pytest.skip("one core: tqcheck never starts worker processes here")
+    log = tmp_path / "runs.txt"
+    body = f"""
+import pathlib
+from tqcheck.metrics import TranslationTriple
+from tqcheck.metrics.sacrebleu_metrics import SacrebleuMetric
+with open({str(log)!r}, "a") as runs:
+    runs.write("ran\\n")
+metric = SacrebleuMetric("ter", "en")
+result = metric.score([TranslationTriple("", f"the cat sat on mat {{k}}", f"the cat sat on the mat {{k}}") for k in range(1200)])
+print(metric.ran_on, round(result.score, 6))
+"""
+    if guarded:
+        body = "def main():\n" + "".join(f"    {line}\n" for line in body.strip().splitlines())
+        body += 'if __name__ == "__main__":\n    main()\n'
+    script = tmp_path / "score.py"
+    script.write_text(body, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    where, score = done.stdout.split()
+    assert where == ("local-processes" if guarded else "local")
+    assert log.read_text().count("ran") == 1  # the script's own work ran once, never in a worker
+    assert float(score) == pytest.approx(
+        100 * 1200 / sum(len(f"the cat sat on the mat {k}".split()) for k in range(1200)), abs=1e-6
+    )

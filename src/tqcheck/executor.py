@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 Done = Callable[[int, int], None]  # (pieces done, pieces in all)
@@ -170,9 +171,28 @@ def local_processes(pieces: int, min_pieces: int) -> int:
     ``min_pieces`` (0: never) on a machine with more than one core, one worker per half of
     ``min_pieces`` (a 64-core machine does not start 64 for 2,000 segments)."""
     cores = cpu_count()
-    if not min_pieces or pieces < min_pieces or cores < 2:
+    if not min_pieces or pieces < min_pieces or cores < 2 or not main_module_is_safe():
         return 0
     return min(cores, pieces, max(2, 2 * pieces // min_pieces))
+
+
+def main_module_is_safe() -> bool:
+    """Whether a spawned worker may import this process's ``__main__``, as spawning does: true for
+    tqcheck's own command, an interactive session, and a script that guards its work with
+    ``if __name__ == "__main__":``. A script calling tqcheck's API at its top level would run again
+    in every worker, so its statistics are extracted in this process instead (the same rows)."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    spec = getattr(main, "__spec__", None)
+    if path is None or (spec is not None and spec.name.split(".")[0] == "tqcheck"):
+        return True
+    try:
+        source = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "__name__ == '__main__'" in source or '__name__ == "__main__"' in source
 
 
 def cluster_summary(executor: str, address: str | None, before: dict[str, int]) -> dict | None:
