@@ -1,5 +1,7 @@
 """COMET through unbabel-comet on a tiny local checkpoint, compared with calling comet directly."""
 
+import os
+
 import pytest
 from conftest import APERTIUM_SV_EN, EN, SV, seed_lines
 
@@ -226,3 +228,30 @@ def test_a_local_checkpoint_is_memory_mapped_and_scores_as_comet_itself(tiny_mod
     assert True in assigned  # and its tensors became the parameters, without a copy
     assert "load_state_dict" not in pl.LightningModule.__dict__  # Lightning left as it was
     assert result.segment_scores == pytest.approx(direct_comet(tiny_models["comet_ckpt"]).scores, abs=1e-6)
+
+
+def test_a_checkpoint_rewritten_while_scoring_is_an_error_not_a_score(tiny_models, tmp_path):
+    """The model's parameters are the checkpoint file's mapped tensors. When something rewrites the
+    file while tqcheck scores (a training run saving to the same path), later scores may read new
+    weights: the run stops with exit 3 instead of mixing two models in one score."""
+    import shutil
+
+    from tqcheck.errors import EngineError
+    from tqcheck.metrics import comet_loading
+
+    folder = tmp_path / "comet"
+    shutil.copytree(tiny_models["comet_dir"], folder)
+    checkpoint = next(folder.rglob("*.ckpt"))
+    comet_loading._load_comet.cache_clear()
+    try:
+        metric = CometMetric(model=str(folder), batch_size=8, gpus=0)
+        first = metric.score(TRIPLES)
+        assert len(first.segment_scores) == len(TRIPLES)
+        data = checkpoint.read_bytes()
+        with open(checkpoint, "r+b") as file:  # rewritten in place, as torch.save over it would
+            file.write(data)
+        os.utime(checkpoint, ns=(checkpoint.stat().st_atime_ns, checkpoint.stat().st_mtime_ns + 10**9))
+        with pytest.raises(EngineError, match="rewritten while tqcheck scored"):
+            metric.score(TRIPLES)
+    finally:
+        comet_loading._load_comet.cache_clear()

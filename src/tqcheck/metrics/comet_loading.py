@@ -29,6 +29,23 @@ class LoadedComet:
     model_id: str
     checkpoint: str
     version: str
+    # the checkpoint file as it was when loading began: its tensors are the model's parameters,
+    # read from the file as pages are needed (``_memory_mapped_checkpoints``)
+    stamp: tuple | None = None
+
+    def weights_changed_on_disk(self) -> bool:
+        """Whether the checkpoint file was rewritten since it was loaded: the mapped parameters may
+        then read the new bytes, so scores from here on are not this model's."""
+        return self.stamp is not None and _file_stamp(self.checkpoint) != self.stamp
+
+
+def _file_stamp(path: str) -> tuple | None:
+    """What changes when a file is rewritten, in place or replaced (a hub snapshot's link is followed)."""
+    try:
+        stat = os.stat(os.path.realpath(path))
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def _quiet_libraries() -> None:
@@ -172,6 +189,7 @@ def _load_comet_checked(name_or_path: str, checkpoint: str | None, checkpoint_gi
             raise ModelUnavailableError(
                 f"COMET model {name_or_path} could not be downloaded; check the name (e.g. {DEFAULT_COMET_MODEL})"
             ) from None
+    stamp = _file_stamp(str(checkpoint))
     try:
         model = _load_without_random_init(comet, str(checkpoint), offline)
     except (OSError, ValueError, KeyError) as error:
@@ -187,7 +205,9 @@ def _load_comet_checked(name_or_path: str, checkpoint: str | None, checkpoint_gi
             f"COMET model {name_or_path} needs its encoder {encoder}, which {reason}; "
             f"run `tqcheck models pull {name_or_path}` where there is network"
         ) from None
-    return LoadedComet(model=model, model_id=name_or_path, checkpoint=str(checkpoint), version=version("unbabel-comet"))
+    return LoadedComet(
+        model=model, model_id=name_or_path, checkpoint=str(checkpoint), version=version("unbabel-comet"), stamp=stamp
+    )
 
 
 def licence_note(model_name: str) -> str | None:

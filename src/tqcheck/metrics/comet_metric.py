@@ -165,7 +165,14 @@ class CometMetric(Metric):
         model loaded here (once); ``--executor ray`` sends them to the cluster instead."""
         if self._loaded is None:
             self._loaded = self.load()
-        return self._predict(self._loaded, triples)
+        scored = self._predict(self._loaded, triples)
+        if self._loaded.weights_changed_on_disk():  # checked before these scores reach the cache
+            raise EngineError(
+                f"COMET checkpoint {self._loaded.checkpoint} was rewritten while tqcheck scored with it (the "
+                "model reads its weights from that file), so these scores may mix two models; run again once "
+                "nothing writes to it, or score with a copy"
+            )
+        return scored
 
     def _samples(self, loaded: LoadedComet, triples: Sequence[TranslationTriple]) -> list[dict[str, str]]:
         """What the model reads: src+mt for quality estimation, src+mt+ref for a reference-based model."""

@@ -46,6 +46,7 @@ class CachedTranslator(TranslatorBase):
         """Engines that read a line-parallel file are never cached: reading it is the translation."""
         self.hits, self.misses = 0, len(document.segments)
         self.not_cached = f"engine {self.name} reads its translation from a file"
+        self._engine_starts()
         return self.inner.translate_document(document, tgt_lang)
 
     def hub_models(self, directions: Sequence[tuple[str, str]]) -> list[str]:
@@ -124,7 +125,10 @@ class CachedTranslator(TranslatorBase):
         return out
 
     def _call(self, texts: list[str], src_lang: str, tgt_lang: str, progress) -> list[str]:
+        self._engine_starts()
+        return self.inner.translate(texts, src_lang, tgt_lang, progress=progress)
+
+    def _engine_starts(self) -> None:
         if self.when_engine_runs is not None:
             start, self.when_engine_runs = self.when_engine_runs, None
             start()
-        return self.inner.translate(texts, src_lang, tgt_lang, progress=progress)
