@@ -71,6 +71,11 @@ class AlignmentSettings:
     coarse_cells: int = 4000
     max_band: int = 40  # the coarse band's half-width never exceeds this: cost stays linear in the lines
     fine_width: int = 8
+    # A short document (this many lines on both sides) in which nothing reaches the match bar is
+    # paired in order when each pair beats every rival in its row and column by this much chrF.
+    dominant_min_lines: int = 3
+    dominant_max_lines: int = 12
+    dominant_margin: float = 2.0
     # Fewer matched lines than this share of the shorter side: check them against shuffled references.
     chance_check_below: float = 0.5
     chance_shuffles: int = 5
@@ -213,6 +218,7 @@ class DynamicProgrammingAligner(Aligner):
             scorer.ref_lengths,
             mt if mt is not None else src_texts,
             ref_texts,
+            similarity=scorer.similarity,
         )
         return beads, scorer, centres, width, _matched(beads) - on_confidence
 
