@@ -207,6 +207,31 @@ def test_a_short_page_whose_lines_are_each_others_best_matches_pairs_in_order():
             assert not DynamicProgrammingAligner().align(source, document_from_texts(other, "en"), translations).pairs
 
 
+@pytest.mark.parametrize("one_sided", ["read more link after the source", "title before the reference"])
+def test_a_short_page_with_a_one_sided_line_pairs_its_mutual_best_matches_in_order(one_sided):
+    """The same page with a line on one side only: the counts differ, so there is no diagonal, but
+    the three lines that are each other's best matches by a clear margin still fall in order; they
+    pair, and the one-sided line stays out."""
+    from tqcheck.align import AlignmentSettings
+
+    sv, mt, en = ([row[k] for row in TRASH_PAGE] for k in range(3))
+    if one_sided.startswith("read more"):
+        sv, mt = (
+            sv + ["Läs mer om filhanteraren och papperskorgen"],
+            mt + ["Read more about filhanteraren and papperskorgen"],
+        )
+        expected, left_out = one_to_one(3), [("source", 4)]
+    else:
+        en = ["Files and folders: a guide", *en]
+        expected, left_out = one_to_one(3, offset=1), [("reference", 1)]
+    source, reference = document_from_texts(sv, "sv"), document_from_texts(en, "en")
+    without_rule = DynamicProgrammingAligner(AlignmentSettings(dominant_margin=float("inf")))
+    assert not without_rule.align(source, reference, mt).pairs  # the fault is real on this page
+    found, result = align(sv, mt, en)
+    assert found == expected
+    assert [(u.side, u.line) for u in result.unmatched] == left_out
+
+
 def _similarity_calls(monkeypatch, n: int) -> int:
     """How many span similarities the aligner computes for unrelated documents of n and n/3 lines:
     the band cells scored in bulk plus the spans scored one at a time."""

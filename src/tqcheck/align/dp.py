@@ -71,11 +71,12 @@ class AlignmentSettings:
     coarse_cells: int = 4000
     max_band: int = 40  # the coarse band's half-width never exceeds this: cost stays linear in the lines
     fine_width: int = 8
-    # A short document (this many lines on both sides) in which nothing reaches the match bar is
-    # paired in order when each pair beats every rival in its row and column by this much chrF.
+    # A short document (this many lines a side) on which few lines reach the match bar takes its
+    # in-order mutual best matches (by this much chrF over every rival in row and column) as matches.
     dominant_min_lines: int = 3
     dominant_max_lines: int = 12
     dominant_margin: float = 2.0
+    dominant_min_chars: int = 15  # ... lines this long, unless the whole diagonal of equal documents is
     # Fewer matched lines than this share of the shorter side: check them against shuffled references.
     chance_check_below: float = 0.5
     chance_shuffles: int = 5
