@@ -90,8 +90,7 @@ def fill_gaps(
             matched = [evidence(*_span(bead)) for bead in path if bead[2] and bead[3]]
             if not anchored and (not matched or sum(matched) / math.sqrt(len(matched)) < s.match_threshold):
                 # no match anywhere: the path as a whole must be evidence that these documents are
-                # translations of each other (its pairs' combined z), or nothing is paired by position,
-                # unless each line of a short document is plainly its in-order partner's best match
+                # translations of each other (its pairs' combined z), or nothing is paired by position
                 path = gap
             if confident and len(sources) == len(references):
                 ordinary = _gap_path(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths)

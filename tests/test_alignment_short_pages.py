@@ -1,0 +1,90 @@
+"""Short pages (3 to 12 lines a side) on which the noise level, measured on the page's own cells,
+hides the signal: mutual best matches in order align them (align/gaps.py, ``_dominant_chain``)."""
+
+from __future__ import annotations
+
+import pytest
+from test_alignment_kinds import align, one_to_one
+
+from tqcheck.align import DynamicProgrammingAligner
+from tqcheck.documents import document_from_texts
+
+# A three-line page whose two paragraphs share most of their words: each line's MT is closest to
+# its own translation, but the paragraphs are close to each other too, so measured against the
+# page's own spread (nine cells, three of them the signal) no pair reaches the match bar.
+TRASH_PAGE = [
+    ("Hur tömmer jag papperskorgen?", "How EMPTIES I papperskorgen?", "How do I empty the trash?"),
+    (
+        "När du tar bort en fil i filhanteraren hamnar filen i papperskorgen, där filen finns kvar tills du tömmer "
+        "papperskorgen. Filerna i papperskorgen tar fortfarande utrymme på hårddisken.",
+        "Already you remove one fil in filhanteraren harbours filen in papperskorgen, there filen becomes staðsettur "
+        "after until you empty papperskorgen. Filerna In papperskorgen takes still spaces has hårddisken.",
+        "When you delete a file in the file manager, the file goes to the trash, where the file stays until you "
+        "empty the trash. The files in the trash still take up space on the hard disk.",
+    ),
+    (
+        "Högerklicka på papperskorgen i filhanterarens sidopanel och välj Töm papperskorgen för att ta bort alla "
+        "filer i papperskorgen från hårddisken.",
+        "Högerklicka Owns papperskorgen in filhanterarens sidopanel and well/chose Empty/Emptied papperskorgen "
+        "before to remove all filer in papperskorgen from hårddisken.",
+        "Right-click the trash in the side pane of the file manager and select Empty Trash to remove all the files "
+        "in the trash from the hard disk.",
+    ),
+]
+OTHER_PAGES = [  # English pages of the same shape that translate something else
+    [
+        "Document navigation",
+        "If you have added bookmarks to the document, you can use the side pane to show a list of all bookmarks "
+        "and jump between them.",
+        "To quickly go to a particular bookmark, click on its name in the list to the left of the page.",
+    ],
+    [
+        "Change the screen brightness",
+        "You can make the screen brighter or darker to save power, or to read it more easily in bright sunlight.",
+        "Open the Power panel in Settings and move the Screen Brightness slider to the value that suits you.",
+    ],
+]
+
+
+def test_a_short_page_whose_lines_are_each_others_best_matches_pairs_in_order():
+    """Nothing on a three-line page reaches the match bar in noise units (the noise is measured on
+    the signal itself), yet each MT line is plainly closest to its own translation, on both its
+    row and its column: the page pairs in order. Against pages that translate something else, the
+    rule finds nothing to pair."""
+    from tqcheck.align import AlignmentSettings
+
+    sv, mt, en = ([row[k] for row in TRASH_PAGE] for k in range(3))
+    source, reference = document_from_texts(sv, "sv"), document_from_texts(en, "en")
+    without_rule = DynamicProgrammingAligner(AlignmentSettings(dominant_margin=float("inf")))
+    assert not without_rule.align(source, reference, mt).pairs  # the fault is real on this page
+    found, result = align(sv, mt, en)
+    assert found == one_to_one(3)
+    assert not result.unmatched
+    for other in OTHER_PAGES:
+        for translations in (mt, None):
+            assert not DynamicProgrammingAligner().align(source, document_from_texts(other, "en"), translations).pairs
+
+
+@pytest.mark.parametrize("one_sided", ["read more link after the source", "title before the reference"])
+def test_a_short_page_with_a_one_sided_line_pairs_its_mutual_best_matches_in_order(one_sided):
+    """The same page with a line on one side only: the counts differ, so there is no diagonal, but
+    the three lines that are each other's best matches by a clear margin still fall in order; they
+    pair, and the one-sided line stays out."""
+    from tqcheck.align import AlignmentSettings
+
+    sv, mt, en = ([row[k] for row in TRASH_PAGE] for k in range(3))
+    if one_sided.startswith("read more"):
+        sv, mt = (
+            sv + ["Läs mer om filhanteraren och papperskorgen"],
+            mt + ["Read more about filhanteraren and papperskorgen"],
+        )
+        expected, left_out = one_to_one(3), [("source", 4)]
+    else:
+        en = ["Files and folders: a guide", *en]
+        expected, left_out = one_to_one(3, offset=1), [("reference", 1)]
+    source, reference = document_from_texts(sv, "sv"), document_from_texts(en, "en")
+    without_rule = DynamicProgrammingAligner(AlignmentSettings(dominant_margin=float("inf")))
+    assert not without_rule.align(source, reference, mt).pairs  # the fault is real on this page
+    found, result = align(sv, mt, en)
+    assert found == expected
+    assert [(u.side, u.line) for u in result.unmatched] == left_out
