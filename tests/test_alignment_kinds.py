@@ -114,6 +114,17 @@ def test_a_merge_whose_short_part_the_mt_left_rough_is_one_bead(k):
     assert [(u.side, u.line) for u in result.unmatched] == [("source", k + 2)]
 
 
+@pytest.mark.parametrize(("k", "heading"), [(1, "Backups"), (1, "Files"), (3, "Disk")])
+def test_a_one_sided_heading_whose_words_the_next_paragraph_repeats_stays_unmatched(k, heading):
+    """A heading only in the reference, before a paragraph that uses its word: the paragraph's MT
+    contains the heading's letters because the paragraph itself says them, which is no evidence
+    that the heading belongs to it (it was glued on as a 1-2 bead before)."""
+    reference = EN[:k] + [heading] + EN[k:]
+    found, result = align(SV, MT, reference)
+    assert found == one_to_one(k) | {((x + 1,), (x + 2,)) for x in range(k, len(PAGE))}
+    assert [(u.side, u.line) for u in result.unmatched] == [("reference", k + 1)]
+
+
 def test_a_split_line_is_one_bead():
     source = SV[:3] + SV[3].split(". ", 1) + SV[4:]
     mt = MT[:3] + MT[3].split(". ", 1) + MT[4:]

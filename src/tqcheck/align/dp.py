@@ -59,7 +59,9 @@ class AlignmentSettings:
     # A skipped line joins a matched neighbour when this share of its trigrams (its MT's) is inside
     # the neighbour's partner; length alone never glues a line on (a one-sided title would fit too).
     absorb_containment: float = 0.5
-    absorb_evidence_gain: float = 0.5  # ... or when joining it raises the bead's evidence by this much (z)
+    absorb_min_grams: int = 3  # ... counting the trigrams its matched neighbour lacks, of which it needs this many
+    # ... or when joining it (a line of gap_short_line characters or more) raises the bead's z this much
+    absorb_evidence_gain: float = 0.5
     # ... or when its text is at the facing edge of the partner (gaps._edge_evidence): the matched
     # line's chrF may drop this much without that edge, and the skipped line's chrF against it must reach this
     absorb_edge_tolerance: float = 1.0

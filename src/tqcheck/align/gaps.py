@@ -12,13 +12,22 @@ if TYPE_CHECKING:
 BEADS_IN_GAPS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
 
 
-def _containment(part: str, whole: str) -> float:
-    """Share of ``part``'s character trigrams (case and spacing ignored) that occur in ``whole``."""
-    a, b = ("".join(t.casefold().split()) for t in (part, whole))
-    grams = {a[k : k + 3] for k in range(len(a) - 2)}
-    if not grams:
+def _trigrams(text: str) -> set[str]:
+    flat = "".join(text.casefold().split())
+    return {flat[k : k + 3] for k in range(len(flat) - 2)}
+
+
+def _containment(part: str, whole: str, explained: str = "", min_grams: int = 1) -> float:
+    """Share of ``part``'s character trigrams (case and spacing ignored) that occur in ``whole``,
+    counting only those ``explained`` lacks: a heading "Sort" is inside the MT of the paragraph
+    that follows it because that paragraph's own translation says "sort", so a trigram the
+    paragraph already has is no evidence that the heading belongs too. 0 when fewer than
+    ``min_grams`` remain (a four-letter word is too little to show where it belongs)."""
+    grams = _trigrams(part) - _trigrams(explained)
+    if not grams or len(grams) < min_grams:
         return 0.0
-    return sum(g in b for g in grams) / len(grams)
+    flat = "".join(whole.casefold().split())
+    return sum(g in flat for g in grams) / len(grams)
 
 
 def _span(bead: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
@@ -273,11 +282,11 @@ def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, texts, lengt
         nearby = [hyp_texts[x] for x in range(max(0, i - 10), min(len(hyp_texts), i + 11)) if x != i]
         return _edge_evidence(s, ref_texts[nj], hyp_texts[i], ref_texts[j], skipped, n < k, nearby, False)
 
-    def contained(src_index, j, b) -> float:
-        return _containment(hyp_texts[src_index], " ".join(ref_texts[j : j + b]))
+    def contained(src_index, i, j) -> float:  # beyond what the matched source line's MT explains
+        return _containment(hyp_texts[src_index], ref_texts[j], hyp_texts[i], s.absorb_min_grams)
 
-    def contained_ref(ref_index, i, a) -> float:
-        return _containment(ref_texts[ref_index], " ".join(hyp_texts[i : i + a]))
+    def contained_ref(ref_index, i, j) -> float:
+        return _containment(ref_texts[ref_index], hyp_texts[i], ref_texts[j], s.absorb_min_grams)
 
     def value(i, j, a, b) -> float:
         return evidence(i, i + a, j, j + b) + s.length_weight * length_log_prob(i, i + a, j, j + b)
@@ -295,10 +304,13 @@ def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, texts, lengt
             grown = (min(i, ni) if na else i, min(j, nj) if nb else j, a + na, b + nb)
             gain = evidence(*_span(grown)) - evidence(*_span((i, j, a, b)))
             # the skipped line's text (its MT, or itself) found inside the neighbour's partner
-            inside = contained(ni, j, b) if na else contained_ref(nj, i, a)
-            plain = (
-                gain >= -0.25 and inside >= s.absorb_containment and value(*grown) >= value(i, j, a, b) - 1.0
-            ) or gain >= s.absorb_evidence_gain
+            inside = contained(ni, i, j) if na else contained_ref(nj, i, j)
+            # a short line's evidence is mostly noise: joining "Contents" can lift a bead's z by 1
+            long_enough = (src_lengths[ni] if na else ref_lengths[nj]) >= s.gap_short_line
+            fits = value(*grown) >= value(i, j, a, b) - 1.0
+            plain = (gain >= -0.25 and inside >= s.absorb_containment and fits) or (
+                gain >= s.absorb_evidence_gain and long_enough
+            )
             if plain or (a + b == 2 and edge(k, n, grown)):
                 on_edges += 0 if plain else na
                 out[min(k, n)] = grown
