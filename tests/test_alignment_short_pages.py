@@ -88,3 +88,35 @@ def test_a_short_page_with_a_one_sided_line_pairs_its_mutual_best_matches_in_ord
     found, result = align(sv, mt, en)
     assert found == expected
     assert [(u.side, u.line) for u in result.unmatched] == left_out
+
+
+# A long paragraph that only the reference has (its source line deleted): on a three-line page it
+# lifts the document's length ratio so far that every true pair of long lines looks too short.
+ONE_SIDED_PARAGRAPH = (
+    "Some applications, such as the photo manager, keep a trash of their own for the pictures you remove "
+    "from a collection; those pictures are not in the file manager's trash, and emptying it does not free "
+    "the space they use until you empty the photo manager's trash as well."
+)
+
+OFF_TOPIC_PARAGRAPH = (
+    "Battery life depends on the screen brightness, the wireless connection and the programs that run in the "
+    "background; lowering the brightness and turning off Bluetooth when you do not use it can add an hour or more "
+    "to the time the laptop runs on its battery."
+)
+
+
+@pytest.mark.parametrize("position", [1, 2, 3])
+def test_a_long_one_sided_paragraph_does_not_hide_the_mutual_best_matches(position):
+    """The mutual best matches' lengths are checked at their own length ratio as well as the
+    document's: the three pairs align and the one-sided paragraph stays out (nothing aligned before).
+    Pages that translate something else, with a long paragraph of their own, still pair nothing."""
+    sv, mt, en = ([row[k] for row in TRASH_PAGE] for k in range(3))
+    reference = en[:position] + [ONE_SIDED_PARAGRAPH] + en[position:]
+    found, result = align(sv, mt, reference)
+    assert found == {((k + 1,), (k + 1 + (k >= position),)) for k in range(3)}
+    assert [(u.side, u.line) for u in result.unmatched] == [("reference", position + 1)]
+    source = document_from_texts(sv, "sv")
+    for other in OTHER_PAGES:
+        other = document_from_texts(other[:position] + [OFF_TOPIC_PARAGRAPH] + other[position:], "en")
+        for translations in (mt, None):
+            assert not DynamicProgrammingAligner().align(source, other, translations).pairs

@@ -125,15 +125,14 @@ def _dominant_chain(s: AlignmentSettings, similarity, length_log_prob, src_lengt
     if not (s.dominant_min_lines <= min(n, m) and max(n, m) <= s.dominant_max_lines):
         return []
     cells = [[similarity(i, i + 1, j, j + 1) for j in range(m)] for i in range(n)]
-    dominant = []
+    best = []
     for i in range(n):
         for j in range(m):
             rivals = [cells[i][y] for y in range(m) if y != j] + [cells[x][j] for x in range(n) if x != i]
-            if (
-                cells[i][j] - max(rivals) >= s.dominant_margin
-                and length_log_prob(i, i + 1, j, j + 1) >= s.gap_min_length_log_prob
-            ):
-                dominant.append((i, j))
+            if cells[i][j] - max(rivals) >= s.dominant_margin:
+                best.append((i, j))
+    fits = _lengths_fit(s, best, length_log_prob, src_lengths, ref_lengths)
+    dominant = [(i, j) for i, j in best if fits(i, j)]
     if n == m and dominant == [(k, k) for k in range(n)]:
         return dominant
     long_enough = [(i, j) for i, j in dominant if min(src_lengths[i], ref_lengths[j]) >= s.dominant_min_chars]
@@ -143,6 +142,28 @@ def _dominant_chain(s: AlignmentSettings, similarity, length_log_prob, src_lengt
         chains.append([*max(before, key=len, default=[]), (i, j)])
     best = max(chains, key=len, default=[])
     return best if len(best) >= s.dominant_min_lines else []
+
+
+def _lengths_fit(s: AlignmentSettings, pairs, length_log_prob, src_lengths, ref_lengths):
+    """Whether a pair's lengths agree (Gale-Church) at the document's length ratio, or at the ratio
+    of the mutual best matches themselves when there are enough of them: on a page of a few
+    lines, one long one-sided paragraph moves the document's ratio so far that every true pair
+    of long lines looks too short or too long."""
+    from .similarity import gale_church_log_prob
+
+    ratios = sorted(ref_lengths[j] / src_lengths[i] for i, j in pairs if src_lengths[i] and ref_lengths[j])
+    own = ratios[len(ratios) // 2] if len(ratios) >= s.dominant_min_lines else None
+
+    def fits(i: int, j: int) -> bool:
+        if length_log_prob(i, i + 1, j, j + 1) >= s.gap_min_length_log_prob:
+            return True
+        return (
+            own is not None
+            and gale_church_log_prob(src_lengths[i] * own, ref_lengths[j], s.length_variance)
+            >= s.gap_min_length_log_prob
+        )
+
+    return fits
 
 
 def _with_pairs(beads, pairs, n: int, m: int):
