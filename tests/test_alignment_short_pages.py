@@ -120,3 +120,50 @@ def test_a_long_one_sided_paragraph_does_not_hide_the_mutual_best_matches(positi
         other = document_from_texts(other[:position] + [OFF_TOPIC_PARAGRAPH] + other[position:], "en")
         for translations in (mt, None):
             assert not DynamicProgrammingAligner().align(source, other, translations).pairs
+
+
+# A five-line page whose reference joins two paragraphs (and lacks the second heading): only the
+# heading and the last paragraph stand out, each far above every rival in its row and column.
+BACKUP_SV = [
+    "Spara kopior med Déjà Dup",
+    "Säkerhetskopiering",
+    "Programmet Säkerhetskopiering kan spara kopior av dina filer automatiskt varje dag eller varje vecka, till en "
+    "extern disk eller en nätverksserver.",
+    "Om programmet känner igen disken när du ansluter den kommer det automatiskt att börja säkerhetskopiera dina filer.",
+    "Om din disk inte känns igen vid start kan du välja rätt disk genom att klicka på Inställningar Lagringsplats och "
+    "sedan välja önskad disk. Alternativt kan du välja diskens namn från en lista längst ner i fönstret.",
+]
+BACKUP_MT = [  # Apertium's, as made for this test
+    "Save/Save Copy with Déjà Dup",
+    "Säkerhetskopiering",
+    "the agenda Säkerhetskopiering knows save copy of yours filer reflex each day or each inlets, to one external "
+    "plate or only nätverksserver.",
+    "About the agenda knows back disken when you connect him comes that reflex to begin säkerhetskopiera yours filer.",
+    "About your plate not will be known back with beginning knows you choose right plate through to klicka on "
+    "Positions Lagringsplats and then choose wished plate. Óhefðbundið Knows you choose diskens name from one list "
+    "longest into in the window.",
+]
+BACKUP_EN = [
+    "Save copies with Déjà Dup",
+    "The Backups application can save copies of your files automatically every day or every week, to an external "
+    "disk or a network server. If the application recognizes the disk when you connect it, it will automatically "
+    "start to back up your files.",
+    "If your disk is not recognized upon startup, you can select the right disk by clicking Preferences Storage "
+    "Location, and then choosing the desired disk. Alternately, you can select the disk's name from a list at the "
+    "bottom of the window.",
+]
+
+
+def test_two_mutual_best_matches_that_stand_far_out_pair_on_a_short_page():
+    """Three in order are needed where a margin of 2 chrF points is all they show, since two in
+    order happen by chance on unrelated pages; two pair when each beats every rival by 8 (with that,
+    none of 6,829 pairs of unrelated small pages got a pair). The page paired nothing before."""
+    from tqcheck.align import AlignmentSettings
+
+    source, reference = document_from_texts(BACKUP_SV, "sv"), document_from_texts(BACKUP_EN, "en")
+    without_rule = DynamicProgrammingAligner(AlignmentSettings(dominant_pair_margin=float("inf")))
+    assert not without_rule.align(source, reference, BACKUP_MT).pairs  # the fault is real on this page
+    found, _ = align(BACKUP_SV, BACKUP_MT, BACKUP_EN)
+    assert found == {((1,), (1,)), ((5,), (3,))}
+    for other in OTHER_PAGES:
+        assert not DynamicProgrammingAligner().align(source, document_from_texts(other, "en"), BACKUP_MT).pairs

@@ -79,6 +79,7 @@ class AlignmentSettings:
     dominant_max_lines: int = 12
     dominant_margin: float = 2.0
     dominant_min_chars: int = 15  # ... lines this long, unless the whole diagonal of equal documents is
+    dominant_pair_margin: float = 8.0  # ... and a chain of two only when both pairs stand out by this much
     # Fewer matched lines than this share of the shorter side: check them against shuffled references.
     chance_check_below: float = 0.5
     chance_shuffles: int = 5
