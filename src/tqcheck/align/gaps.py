@@ -103,6 +103,10 @@ def fill_gaps(
             if confident and len(sources) == len(references):
                 ordinary = _gap_path(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths)
                 on_confidence += max(0, _paired(path) - _paired(ordinary))
+            elif confident and not _paired(path):
+                clear = _clear_winner(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths)
+                if clear is not None:
+                    path, on_confidence = _around(sources, references, clear), on_confidence + 1
             out.extend(path)
         else:
             out.extend(gap)
@@ -175,6 +179,39 @@ def _lengths_fit(s: AlignmentSettings, pairs, length_log_prob, src_lengths, ref_
         )
 
     return fits
+
+
+def _clear_winner(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths):
+    """In a small gap of unequal counts between confident matches (a pair beside a one-sided
+    line, most often), the one candidate that beats every other by ``gap_clear_margin`` on
+    evidence and length together, and is not below chance; None otherwise."""
+    p, q = len(sources), len(references)
+    if min(p, q) > 2 or max(p, q) > 4:
+        return None
+    scored = []
+    for i in sources:
+        for j in references:
+            z, lp = evidence(i, i + 1, j, j + 1), length_log_prob(i, i + 1, j, j + 1)
+            if z < 0:  # as in the gap pass: a short line's counter-evidence is mostly noise
+                z *= min(1.0, min(src_lengths[i], ref_lengths[j]) / s.gap_short_line)
+            scored.append((z + s.length_weight * lp, lp, (i, j)))
+    scored.sort(reverse=True)
+    (best, lp, pair), runner_up = scored[0], scored[1][0] if len(scored) > 1 else -math.inf
+    if best >= 0 and best - runner_up >= s.gap_clear_margin and lp >= s.gap_min_length_log_prob:
+        return pair
+    return None
+
+
+def _around(sources, references, pair):
+    """A gap's beads with ``pair`` matched and every other line skipped, in order."""
+    i, j = pair
+    return (
+        [(x, references[0], 1, 0) for x in sources if x < i]
+        + [(i, y, 0, 1) for y in references if y < j]
+        + [(i, j, 1, 1)]
+        + [(x, j + 1, 1, 0) for x in sources if x > i]
+        + [(sources[-1] + 1, y, 0, 1) for y in references if y > j]
+    )
 
 
 def _with_pairs(beads, pairs, n: int, m: int):
