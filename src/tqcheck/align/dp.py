@@ -8,7 +8,7 @@ scores 0, so a line is matched only when the evidence says so: one-sided titles 
 
 Short lines (table cells, headings) rarely carry 2σ of evidence on their own, so each gap the DP
 leaves between two matches is aligned again with the order fixed by its anchors (gaps.py), and
-a skipped line next to a match joins it when its MT is inside the partner. The band around a
+a skipped line next to a match joins it when its MT is inside the partner (joins.py). The band around a
 length-based diagonal (or a cheap first pass, band.py) is capped, and every bead of the band is
 scored in bulk (scorer.py), so time and memory are linear in the number of lines.
 """

@@ -1,0 +1,156 @@
+"""Merges and splits the DP read as 1-1 plus a skipped line: when to join the skipped line onto
+its matched neighbour (align/gaps.py calls this last)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .dp import AlignmentSettings
+
+
+def _span(bead: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    i, j, a, b = bead
+    return i, i + a, j, j + b
+
+
+def _trigrams(text: str) -> set[str]:
+    flat = "".join(text.casefold().split())
+    return {flat[k : k + 3] for k in range(len(flat) - 2)}
+
+
+def _containment(part: str, whole: str, explained: str = "", min_grams: int = 1) -> float:
+    """Share of ``part``'s character trigrams (case and spacing ignored) that occur in ``whole``,
+    counting only those ``explained`` lacks: a heading "Sort" is inside the MT of the paragraph
+    that follows it because that paragraph's own translation says "sort", so a trigram the
+    paragraph already has is no evidence that the heading belongs too. 0 when fewer than
+    ``min_grams`` remain (a four-letter word is too little to show where it belongs)."""
+    grams = _trigrams(part) - _trigrams(explained)
+    if not grams or len(grams) < min_grams:
+        return 0.0
+    flat = "".join(whole.casefold().split())
+    return sum(g in flat for g in grams) / len(grams)
+
+
+def _edge_split(text: str, length: float, at_start: bool) -> tuple[str, str] | None:
+    """``text`` cut at the space nearest ``length`` characters from its start (or end): (the piece
+    at that edge, the rest); None when there is no space to cut at."""
+    cuts = [k for k, ch in enumerate(text) if ch == " "]
+    if not cuts:
+        return None
+    target = length if at_start else len(text) - length
+    cut = min(cuts, key=lambda k: abs(k - target))
+    head, tail = text[:cut], text[cut + 1 :]
+    return (head, tail) if at_start else (tail, head)
+
+
+def _edge_evidence(
+    s: AlignmentSettings,
+    skipped: str,
+    partner: str,
+    matched: str,
+    edge_length: float,
+    at_start: bool,
+    others,
+    mt_side: bool,
+) -> bool:
+    """Whether a skipped line's content sits at the edge of its neighbour's partner (a merge whose
+    short part the evidence of the whole cannot show: its MT is too rough to lift a long line's
+    chrF). The partner is cut ``edge_length`` characters from the edge that faces the skipped
+    line; the merge is supported when the matched line loses nothing by losing that edge (the
+    edge is not its content) and the skipped line's text is closer to that edge than to the same
+    edge of any nearby line (``others``): a deleted line's neighbour, or a one-sided title, has no
+    such edge. ``mt_side``: the skipped line is the MT side (source) and the partner a reference
+    line."""
+    from .similarity import _chrf_beta1
+
+    chrf = _chrf_beta1()
+
+    def similarity(mt: str, reference: str) -> float:
+        return float(chrf.sentence_score(mt, [reference]).score)
+
+    def facing(a: str, b: str) -> float:  # the skipped side against a piece of the other side
+        return similarity(a, b) if mt_side else similarity(b, a)
+
+    cut = _edge_split(partner, edge_length, at_start)
+    if cut is None:
+        return False
+    edge, rest = cut
+    whole = similarity(matched, partner) if mt_side else similarity(partner, matched)
+    without = similarity(matched, rest) if mt_side else similarity(rest, matched)
+    if without < whole - s.absorb_edge_tolerance:
+        return False
+    own = facing(skipped, edge)
+    if own < s.absorb_edge_floor:
+        return False
+    for other in others:
+        piece = _edge_split(other, edge_length, at_start)
+        if piece is not None and facing(skipped, piece[0]) >= own:
+            return False
+    return True
+
+
+def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, texts, lengths):
+    """A merge or split the DP read as 1-1 plus a skipped line: join the skipped line onto its
+    matched neighbour when the combined evidence is at least as good and the lengths agree
+    clearly better (a long paragraph matched alone, its short second half dropped), or when the
+    skipped line's content is found at the facing edge of the neighbour's partner. Returns the
+    beads and how many source lines joined on that edge evidence alone."""
+    hyp_texts, ref_texts = texts
+    src_lengths, ref_lengths = lengths
+    ratio = max(sum(ref_lengths), 1) / max(sum(src_lengths), 1)
+
+    def edge(k: int, n: int, grown) -> bool:
+        (i, j, _, _), (ni, nj, na, _) = out[k], out[n]
+        if length_log_prob(*_span(grown)) < s.gap_min_length_log_prob:
+            return False
+        if na:  # a source line: its MT at an edge of the reference line
+            skipped, excess = src_lengths[ni] * ratio, ref_lengths[j] - src_lengths[i] * ratio
+        else:  # a reference line: at an edge of the source line's MT
+            skipped, excess = ref_lengths[nj] / ratio, src_lengths[i] - ref_lengths[j] / ratio
+        if excess < s.absorb_edge_min_excess * skipped:  # the partner must have room for it
+            return False
+        if na:
+            nearby = [ref_texts[x] for x in range(max(0, j - 10), min(len(ref_texts), j + 11)) if x != j]
+            return _edge_evidence(s, hyp_texts[ni], ref_texts[j], hyp_texts[i], skipped, n < k, nearby, True)
+        nearby = [hyp_texts[x] for x in range(max(0, i - 10), min(len(hyp_texts), i + 11)) if x != i]
+        return _edge_evidence(s, ref_texts[nj], hyp_texts[i], ref_texts[j], skipped, n < k, nearby, False)
+
+    def contained(src_index, i, j) -> float:  # beyond what the matched source line's MT explains
+        return _containment(hyp_texts[src_index], ref_texts[j], hyp_texts[i], s.absorb_min_grams)
+
+    def contained_ref(ref_index, i, j) -> float:
+        return _containment(ref_texts[ref_index], hyp_texts[i], ref_texts[j], s.absorb_min_grams)
+
+    def value(i, j, a, b) -> float:
+        return evidence(i, i + a, j, j + b) + s.length_weight * length_log_prob(i, i + a, j, j + b)
+
+    out = list(beads)
+    on_edges = 0  # source lines joined by the edge evidence alone
+    k = 0
+    while k < len(out):  # one pass: a grown bead (2-1 or 1-2) grows no further
+        i, j, a, b = out[k]
+        grew = False
+        for n in (k - 1, k + 1) if a and b and a + b < 3 else ():
+            if not 0 <= n < len(out) or (out[n][2] and out[n][3]):
+                continue
+            ni, nj, na, nb = out[n]
+            grown = (min(i, ni) if na else i, min(j, nj) if nb else j, a + na, b + nb)
+            gain = evidence(*_span(grown)) - evidence(*_span((i, j, a, b)))
+            # the skipped line's text (its MT, or itself) found inside the neighbour's partner
+            inside = contained(ni, i, j) if na else contained_ref(nj, i, j)
+            # a short line's evidence is mostly noise: joining "Contents" can lift a bead's z by 1
+            long_enough = (src_lengths[ni] if na else ref_lengths[nj]) >= s.gap_short_line
+            fits = value(*grown) >= value(i, j, a, b) - 1.0
+            plain = (gain >= -0.25 and inside >= s.absorb_containment and fits) or (
+                gain >= s.absorb_evidence_gain and long_enough
+            )
+            if plain or (a + b == 2 and edge(k, n, grown)):
+                on_edges += 0 if plain else na
+                out[min(k, n)] = grown
+                del out[max(k, n)]
+                k, grew = min(k, n), True
+                break
+        if not grew:
+            k += 1
+    return out, on_edges
