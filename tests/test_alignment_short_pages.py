@@ -157,7 +157,7 @@ BACKUP_EN = [
 def test_two_mutual_best_matches_that_stand_far_out_pair_on_a_short_page():
     """Three in order are needed where a margin of 2 chrF points is all they show, since two in
     order happen by chance on unrelated pages; two pair when each beats every rival by 8 (with that,
-    none of 6,829 pairs of unrelated small pages got a pair). The page paired nothing before."""
+    no more of 6,829 pairs of unrelated small pages got a pair). The page paired nothing before."""
     from tqcheck.align import AlignmentSettings
 
     source, reference = document_from_texts(BACKUP_SV, "sv"), document_from_texts(BACKUP_EN, "en")

@@ -8,9 +8,9 @@ scores 0, so a line is matched only when the evidence says so: one-sided titles 
 
 Short lines (table cells, headings) rarely carry 2σ of evidence on their own, so each gap the DP
 leaves between two matches is aligned again with the order fixed by its anchors (gaps.py), and
-a skipped line next to a match joins it when its MT is inside the partner (joins.py). The band around a
-length-based diagonal (or a cheap first pass, band.py) is capped, and every bead of the band is
-scored in bulk (scorer.py), so time and memory are linear in the number of lines.
+a skipped line next to a match joins it when its MT is inside the partner (joins.py). The band
+around a length-based diagonal (or a cheap first pass, band.py) is capped, and every bead of the
+band is scored in bulk (scorer.py), so time and memory are linear in the number of lines.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class AlignmentSettings:
     absorb_min_grams: int = 3  # ... counting the trigrams its matched neighbour lacks, of which it needs this many
     # ... or when joining it (a line of gap_short_line characters or more) raises the bead's z this much
     absorb_evidence_gain: float = 0.5
-    # ... or when its text is at the facing edge of the partner (gaps._edge_evidence): the matched
+    # ... or when its text is at the facing edge of the partner (joins._edge_evidence): the matched
     # line's chrF may drop this much without that edge, and the skipped line's chrF against it must reach this
     absorb_edge_tolerance: float = 1.0
     absorb_edge_floor: float = 10.0

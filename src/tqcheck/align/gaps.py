@@ -5,9 +5,11 @@ Separate from the DP so each can be read (and tuned) alone."""
 from __future__ import annotations
 
 import math
+from statistics import median
 from typing import TYPE_CHECKING
 
 from .joins import _absorb, _span
+from .similarity import gale_church_log_prob
 
 if TYPE_CHECKING:
     from .dp import AlignmentSettings
@@ -144,10 +146,8 @@ def _lengths_fit(s: AlignmentSettings, pairs, length_log_prob, src_lengths, ref_
     of the mutual best matches themselves when there are enough of them: on a page of a few
     lines, one long one-sided paragraph moves the document's ratio so far that every true pair
     of long lines looks too short or too long."""
-    from .similarity import gale_church_log_prob
-
-    ratios = sorted(ref_lengths[j] / src_lengths[i] for i, j in pairs if src_lengths[i] and ref_lengths[j])
-    own = ratios[len(ratios) // 2] if len(ratios) >= s.dominant_min_lines else None
+    ratios = [ref_lengths[j] / src_lengths[i] for i, j in pairs if src_lengths[i] and ref_lengths[j]]
+    own = median(ratios) if len(ratios) >= s.dominant_min_lines else None
 
     def fits(i: int, j: int) -> bool:
         if length_log_prob(i, i + 1, j, j + 1) >= s.gap_min_length_log_prob:
@@ -171,15 +171,20 @@ def _clear_winner(s, sources, references, evidence, length_log_prob, src_lengths
     scored = []
     for i in sources:
         for j in references:
-            z, lp = evidence(i, i + 1, j, j + 1), length_log_prob(i, i + 1, j, j + 1)
-            if z < 0:  # as in the gap pass: a short line's counter-evidence is mostly noise
-                z *= min(1.0, min(src_lengths[i], ref_lengths[j]) / s.gap_short_line)
+            z = _shrunk(s, evidence(i, i + 1, j, j + 1), min(src_lengths[i], ref_lengths[j]))
+            lp = length_log_prob(i, i + 1, j, j + 1)
             scored.append((z + s.length_weight * lp, lp, (i, j)))
     scored.sort(reverse=True)
     (best, lp, pair), runner_up = scored[0], scored[1][0] if len(scored) > 1 else -math.inf
     if best >= 0 and best - runner_up >= s.gap_clear_margin and lp >= s.gap_min_length_log_prob:
         return pair
     return None
+
+
+def _shrunk(s: AlignmentSettings, z: float, shortest: float) -> float:
+    """Evidence against a pair of short lines, shrunk in proportion to the shorter one's length
+    under ``gap_short_line``: a short line's similarity is mostly noise."""
+    return z * min(1.0, shortest / s.gap_short_line) if z < 0 else z
 
 
 def _around(sources, references, pair):
@@ -273,9 +278,8 @@ def _gap_path(
             if combined < max(parts):  # a merge must be better evidence than its best part alone
                 return -math.inf
         prior = 0.0 if (a, b) == (1, 1) else s.merge_prior
-        if combined < 0:  # a short line's similarity is mostly noise: shrink its evidence against
-            shortest = min(sum(src_lengths[i0 + i : i0 + i + a]), sum(ref_lengths[j0 + j : j0 + j + b]))
-            combined *= min(1.0, shortest / s.gap_short_line)
+        shortest = min(sum(src_lengths[i0 + i : i0 + i + a]), sum(ref_lengths[j0 + j : j0 + j + b]))
+        combined = _shrunk(s, combined, shortest)
         return combined - threshold + prior + s.length_weight * lp + bonus
 
     best = {(0, 0): 0.0}

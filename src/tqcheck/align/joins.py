@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .similarity import _chrf_beta1
+
 if TYPE_CHECKING:
     from .dp import AlignmentSettings
 
@@ -14,8 +16,12 @@ def _span(bead: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
     return i, i + a, j, j + b
 
 
+def _flat(text: str) -> str:  # case and spacing ignored
+    return "".join(text.casefold().split())
+
+
 def _trigrams(text: str) -> set[str]:
-    flat = "".join(text.casefold().split())
+    flat = _flat(text)
     return {flat[k : k + 3] for k in range(len(flat) - 2)}
 
 
@@ -28,7 +34,7 @@ def _containment(part: str, whole: str, explained: str = "", min_grams: int = 1)
     grams = _trigrams(part) - _trigrams(explained)
     if not grams or len(grams) < min_grams:
         return 0.0
-    flat = "".join(whole.casefold().split())
+    flat = _flat(whole)
     return sum(g in flat for g in grams) / len(grams)
 
 
@@ -62,8 +68,6 @@ def _edge_evidence(
     edge of any nearby line (``others``): a deleted line's neighbour, or a one-sided title, has no
     such edge. ``mt_side``: the skipped line is the MT side (source) and the partner a reference
     line."""
-    from .similarity import _chrf_beta1
-
     chrf = _chrf_beta1()
 
     def similarity(mt: str, reference: str) -> float:
