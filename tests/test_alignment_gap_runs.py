@@ -7,13 +7,15 @@ from tqcheck.align.dp import AlignmentSettings
 from tqcheck.align.gaps import fill_gaps
 
 
-def run(evidence_of, beads, n, m):
+def run(evidence_of, beads, n, m, length_log_prob_of=None):
     lengths_src, lengths_ref = [20] * n, [20] * m
 
     def evidence(i0, i1, j0, j1):
         return evidence_of.get((i0, i1, j0, j1), 0.0)
 
     def length_log_prob(i0, i1, j0, j1):
+        if length_log_prob_of is not None and (i0, i1, j0, j1) in length_log_prob_of:
+            return length_log_prob_of[(i0, i1, j0, j1)]
         return -0.1 if (i1 - i0, j1 - j0) == (1, 1) else -3.0
 
     texts_src, texts_ref = [f"s{k}" for k in range(n)], [f"r{k}" for k in range(m)]
@@ -103,3 +105,19 @@ def test_a_clear_winner_beside_a_one_sided_line_pairs_between_confident_matches(
     assert matched(run(close, dp, 4, 3)[0]) == [(0, 0), (3, 2)]
     weaker = {**evidence, (0, 1, 0, 1): 4.0, (3, 4, 2, 3): 4.0}
     assert matched(run(weaker, dp, 4, 3)[0]) == [(0, 0), (3, 2)]
+
+
+def test_a_merge_that_stands_out_in_a_gap_between_confident_matches_pairs_whole():
+    """Two source lines against one reference line between confident matches, the reference line
+    being both of them merged: each part alone is weak evidence and too short for the partner,
+    the merge is better evidence than either part and its length fits. It pairs as one 2-1 bead,
+    and both of its source lines rest on the matches. A merge no better than its best part is no
+    merge (and no 1-1 pair of a misfitting length stands out either)."""
+    dp = [(0, 0, 1, 1), (1, 1, 1, 0), (2, 1, 1, 0), (3, 1, 0, 1), (3, 2, 1, 1)]
+    evidence = {(0, 1, 0, 1): 9.0, (3, 4, 2, 3): 9.0, (1, 2, 1, 2): 1.0, (2, 3, 1, 2): 0.3, (1, 3, 1, 2): 2.2}
+    lengths = {(1, 2, 1, 2): -5.0, (2, 3, 1, 2): -12.0, (1, 3, 1, 2): -0.2}
+    beads, on_confidence = run(evidence, dp, 4, 3, lengths)
+    assert (1, 1, 2, 1) in beads and matched(beads) == [(0, 0), (1, 1), (3, 2)]
+    assert on_confidence == 2
+    no_better = {**evidence, (1, 3, 1, 2): 0.9}
+    assert matched(run(no_better, dp, 4, 3, lengths)[0]) == [(0, 0), (3, 2)]

@@ -164,6 +164,7 @@ def test_two_mutual_best_matches_that_stand_far_out_pair_on_a_short_page():
     without_rule = DynamicProgrammingAligner(AlignmentSettings(dominant_pair_margin=float("inf")))
     assert not without_rule.align(source, reference, BACKUP_MT).pairs  # the fault is real on this page
     found, _ = align(BACKUP_SV, BACKUP_MT, BACKUP_EN)
-    assert found == {((1,), (1,)), ((5,), (3,))}
+    # and between those two, the merged paragraphs stand out as one 2-1 bead; the heading stays out
+    assert found == {((1,), (1,)), ((3, 4), (2,)), ((5,), (3,))}
     for other in OTHER_PAGES:
         assert not DynamicProgrammingAligner().align(source, document_from_texts(other, "en"), BACKUP_MT).pairs

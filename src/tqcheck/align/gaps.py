@@ -88,7 +88,7 @@ def fill_gaps(
             elif confident and not _paired(path):
                 clear = _clear_winner(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths)
                 if clear is not None:
-                    path, on_confidence = _around(sources, references, clear), on_confidence + 1
+                    path, on_confidence = _around(sources, references, clear), on_confidence + clear[2]
             out.extend(path)
         else:
             out.extend(gap)
@@ -163,22 +163,39 @@ def _lengths_fit(s: AlignmentSettings, pairs, length_log_prob, src_lengths, ref_
 
 def _clear_winner(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths):
     """In a small gap of unequal counts between confident matches (a pair beside a one-sided
-    line, most often), the one candidate that beats every other by ``gap_clear_margin`` on
-    evidence and length together, and is not below chance; None otherwise."""
+    line, or a merge), the one bead (1-1, 2-1 or 1-2) that beats every other by
+    ``gap_clear_margin`` on evidence and length together, and is not below chance; None
+    otherwise. A merge pays the merge prior and must be better evidence than its best part."""
     p, q = len(sources), len(references)
     if min(p, q) > 2 or max(p, q) > 4:
         return None
     scored = []
-    for i in sources:
-        for j in references:
-            z = _shrunk(s, evidence(i, i + 1, j, j + 1), min(src_lengths[i], ref_lengths[j]))
-            lp = length_log_prob(i, i + 1, j, j + 1)
-            scored.append((z + s.length_weight * lp, lp, (i, j)))
-    scored.sort(reverse=True)
-    (best, lp, pair), runner_up = scored[0], scored[1][0] if len(scored) > 1 else -math.inf
-    if best >= 0 and best - runner_up >= s.gap_clear_margin and lp >= s.gap_min_length_log_prob:
-        return pair
-    return None
+    for a, b in ((1, 1), (2, 1), (1, 2)):
+        for i in sources[: len(sources) - a + 1]:
+            for j in references[: len(references) - b + 1]:
+                z = evidence(i, i + a, j, j + b)
+                if (a, b) != (1, 1):
+                    parts = [evidence(i + x, i + x + 1, j + y, j + y + 1) for x in range(a) for y in range(b)]
+                    if z < max(parts):
+                        continue
+                shortest = min(sum(src_lengths[i : i + a]), sum(ref_lengths[j : j + b]))
+                lp = length_log_prob(i, i + a, j, j + b)
+                prior = 0.0 if (a, b) == (1, 1) else s.merge_prior
+                scored.append((_shrunk(s, z, shortest) + prior + s.length_weight * lp, lp, (i, j, a, b)))
+
+    def clear(candidates):
+        candidates = sorted(candidates, reverse=True)
+        (best, lp, bead), runner_up = candidates[0], candidates[1][0] if len(candidates) > 1 else -math.inf
+        if best >= 0 and best - runner_up >= s.gap_clear_margin and lp >= s.gap_min_length_log_prob:
+            return bead
+        return None
+
+    # a merge must stand out from every bead, a 1-1 only from the other 1-1s (a merge that does
+    # not stand out is no reason to leave a clear pair unmatched)
+    merge = clear(scored)
+    if merge is not None and merge[2] + merge[3] > 2:
+        return merge
+    return clear([x for x in scored if x[2][2] + x[2][3] == 2])
 
 
 def _shrunk(s: AlignmentSettings, z: float, shortest: float) -> float:
@@ -187,15 +204,15 @@ def _shrunk(s: AlignmentSettings, z: float, shortest: float) -> float:
     return z * min(1.0, shortest / s.gap_short_line) if z < 0 else z
 
 
-def _around(sources, references, pair):
-    """A gap's beads with ``pair`` matched and every other line skipped, in order."""
-    i, j = pair
+def _around(sources, references, bead):
+    """A gap's beads with ``bead`` matched and every other line skipped, in order."""
+    i, j, a, b = bead
     return (
         [(x, references[0], 1, 0) for x in sources if x < i]
         + [(i, y, 0, 1) for y in references if y < j]
-        + [(i, j, 1, 1)]
-        + [(x, j + 1, 1, 0) for x in sources if x > i]
-        + [(sources[-1] + 1, y, 0, 1) for y in references if y > j]
+        + [bead]
+        + [(x, j + b, 1, 0) for x in sources if x >= i + a]
+        + [(sources[-1] + 1, y, 0, 1) for y in references if y >= j + b]
     )
 
 
