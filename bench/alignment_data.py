@@ -126,9 +126,24 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
 
 TITLES_EN = ["Overview", "Help", "Contents", "Documentation"]
 LINKS_SV = ["Läs mer: Hjälp för GNOME", "Läs mer", "Se även: Användarhandbok", "Mer information finns på webbplatsen"]
+TITLES_SV = ["Översikt", "Hjälp", "Innehåll", "Dokumentation"]
+LINKS_EN = ["Read more: GNOME Help", "Read more", "See also: User Guide", "More information is on the website"]
 
 
-def perturb(pair: Pair, rng: random.Random, edits: int = 3) -> Pair:
+def mirrored(pair: Pair, rng: random.Random, edits: int = 3) -> Pair:
+    """``perturb`` with the sides swapped: the source's lines merged (1-2 beads), the reference's
+    split, a one-sided Swedish title before the source and an English "read more" link after the
+    reference. The rules were tuned on ``perturb``'s pages, where every merge is 2-1 and every
+    title is in the reference; this set shows whether they hold the other way round."""
+    swapped = Pair(pair.name, pair.reference, pair.source, [(r, s) for s, r in pair.gold])
+    edited = perturb(swapped, rng, edits, titles=TITLES_SV, links=LINKS_EN)
+    gold = sorted((r, s) for s, r in edited.gold)
+    return Pair(pair.name + "+mirrored", edited.reference, edited.source, gold)
+
+
+def perturb(
+    pair: Pair, rng: random.Random, edits: int = 3, titles: list[str] = TITLES_EN, links: list[str] = LINKS_SV
+) -> Pair:
     """Apply ``edits`` random edits with a known effect on the gold; every kind is drawn."""
     source, reference = list(pair.source), list(pair.reference)
     # gold as lists of source/reference line objects: track identity through edits with ids
@@ -189,10 +204,10 @@ def perturb(pair: Pair, rng: random.Random, edits: int = 3) -> Pair:
             del ids[k]
             beads.remove(bead)
         elif kind == "insert_title":
-            reference.insert(0, rng.choice(TITLES_EN))
+            reference.insert(0, rng.choice(titles))
             ref_ids.insert(0, new_id())
         elif kind == "insert_link":
-            source.append(rng.choice(LINKS_SV))
+            source.append(rng.choice(links))
             src_ids.append(new_id())
     src_index = {i: k for k, i in enumerate(src_ids)}
     ref_index = {i: k for k, i in enumerate(ref_ids)}
