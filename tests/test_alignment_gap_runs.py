@@ -94,8 +94,8 @@ def test_a_line_joined_on_the_edge_of_its_partner_rests_on_that_match():
 def test_a_clear_winner_beside_a_one_sided_line_pairs_between_confident_matches():
     """Two source lines against one reference line between confident matches (one of the two lost
     its partner): a pair under the bar of that gap (the best of two chance pairs) but far ahead of
-    its rival pairs, and rests on the matches; a close second, or weaker matches around, leave
-    the gap unmatched."""
+    its rival pairs, and rests on the matches; a close second leaves the gap unmatched, and so do
+    weaker matches around it unless the pair is twice as far ahead."""
     dp = [(0, 0, 1, 1), (1, 1, 1, 0), (2, 1, 1, 0), (3, 1, 0, 1), (3, 2, 1, 1)]
     evidence = {(0, 1, 0, 1): 9.0, (3, 4, 2, 3): 9.0, (1, 2, 1, 2): 0.9, (2, 3, 1, 2): -0.5}
     beads, on_confidence = run(evidence, dp, 4, 3)
@@ -103,8 +103,12 @@ def test_a_clear_winner_beside_a_one_sided_line_pairs_between_confident_matches(
     assert on_confidence == 1
     close = {**evidence, (2, 3, 1, 2): 0.5}
     assert matched(run(close, dp, 4, 3)[0]) == [(0, 0), (3, 2)]
+    # between weaker matches (under 5σ) the winner must stand out by twice as much
     weaker = {**evidence, (0, 1, 0, 1): 4.0, (3, 4, 2, 3): 4.0}
     assert matched(run(weaker, dp, 4, 3)[0]) == [(0, 0), (3, 2)]
+    far_ahead = {**weaker, (1, 2, 1, 2): 1.1, (2, 3, 1, 2): -3.0}  # under the gap bar of 1.2σ
+    beads, on_confidence = run(far_ahead, dp, 4, 3)
+    assert matched(beads) == [(0, 0), (1, 1), (3, 2)] and on_confidence == 1
 
 
 def test_a_merge_that_stands_out_in_a_gap_between_confident_matches_pairs_whole():

@@ -55,6 +55,7 @@ class AlignmentSettings:
     confident_evidence: float = 5.0  # z of a match that fixes the order around it (weaker ones may be re-read)
     gap_min_length_log_prob: float = math.log(0.05)  # lengths that disagree more never pair in a gap
     gap_clear_margin: float = 1.0  # in a small unequal gap between confident matches, a pair this far ahead of the rest
+    gap_clear_margin_weak: float = 2.0  # ... and this far where a match beside the gap is not confident
     gap_band: int = 6
     gap_short_line: float = 30.0  # characters: below this, counter-evidence is shrunk in proportion
     # A skipped line joins a matched neighbour when this share of its trigrams (its MT's) is inside

@@ -85,8 +85,11 @@ def fill_gaps(
             if confident and len(sources) == len(references):
                 ordinary = _gap_path(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths)
                 on_confidence += max(0, _paired(path) - _paired(ordinary))
-            elif confident and not _paired(path):
-                clear = _clear_winner(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths)
+            elif not _paired(path) and (k > 0 or stop < len(beads)):
+                margin = s.gap_clear_margin if confident else s.gap_clear_margin_weak
+                clear = _clear_winner(
+                    s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths, margin
+                )
                 if clear is not None:
                     path, on_confidence = _around(sources, references, clear), on_confidence + clear[2]
             out.extend(path)
@@ -161,11 +164,12 @@ def _lengths_fit(s: AlignmentSettings, pairs, length_log_prob, src_lengths, ref_
     return fits
 
 
-def _clear_winner(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths):
-    """In a small gap of unequal counts between confident matches (a pair beside a one-sided
-    line, or a merge), the one bead (1-1, 2-1 or 1-2) that beats every other by
-    ``gap_clear_margin`` on evidence and length together, and is not below chance; None
-    otherwise. A merge pays the merge prior and must be better evidence than its best part."""
+def _clear_winner(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths, margin):
+    """In a small gap of unequal counts (a pair beside a one-sided line, or a merge), the one
+    bead (1-1, 2-1 or 1-2) that beats every other by ``margin`` on evidence and length together,
+    and is not below chance; None otherwise. ``margin`` is ``gap_clear_margin`` between confident
+    matches and ``gap_clear_margin_weak`` (twice as much) beside a weaker one, whose order is less sure. A merge pays the
+    merge prior and must be better evidence than its best part."""
     p, q = len(sources), len(references)
     if min(p, q) > 2 or max(p, q) > 4:
         return None
@@ -186,7 +190,7 @@ def _clear_winner(s, sources, references, evidence, length_log_prob, src_lengths
     def clear(candidates):
         candidates = sorted(candidates, reverse=True)
         (best, lp, bead), runner_up = candidates[0], candidates[1][0] if len(candidates) > 1 else -math.inf
-        if best >= 0 and best - runner_up >= s.gap_clear_margin and lp >= s.gap_min_length_log_prob:
+        if best >= 0 and best - runner_up >= margin and lp >= s.gap_min_length_log_prob:
             return bead
         return None
 
