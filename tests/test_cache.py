@@ -228,6 +228,29 @@ def test_alignment_is_cached_and_identical(tmp_path, monkeypatch):
     assert calls == [1, 1]
 
 
+def test_a_changed_aligner_code_misses_the_alignment_cache(tmp_path, monkeypatch):
+    """The version number stays while the aligner's code changes between releases: a digest of
+    that code is in the key, so an alignment made by other code is never served."""
+    from conftest import EN, SV
+
+    from tqcheck import pipeline
+    from tqcheck.align import DynamicProgrammingAligner
+    from tqcheck.documents import load_document
+
+    assert pipeline.aligner_code_digest() == pipeline.aligner_code_digest()  # stable within a run
+    calls = []
+    original = DynamicProgrammingAligner.align
+    monkeypatch.setattr(DynamicProgrammingAligner, "align", lambda self, *a: calls.append(1) or original(self, *a))
+    cache = Cache(tmp_path / "c")
+    source, reference = load_document(SV), load_document(EN)
+    pipeline.align_cached(DynamicProgrammingAligner(), source, reference, None, cache)
+    pipeline.align_cached(DynamicProgrammingAligner(), source, reference, None, cache)
+    assert calls == [1]
+    monkeypatch.setattr(pipeline, "aligner_code_digest", lambda: "other code")
+    pipeline.align_cached(DynamicProgrammingAligner(), source, reference, None, cache)
+    assert calls == [1, 1]
+
+
 # --- The cache never serves what the current inputs would not produce (trust issue) ---
 
 NUMBERING = "awk '{print NR \": \" toupper($0)}'"  # each line's output depends on the lines before it

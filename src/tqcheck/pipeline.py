@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 
 from ._version import __version__
 from .align import Aligner, Alignment
@@ -42,8 +45,19 @@ def align_cached(
     aligner: Aligner, source: Document, reference: Document, translations: Sequence[str] | None, cache=None
 ) -> Alignment:
     """Align, or take the alignment a previous run made of exactly these inputs with this aligner
-    (and this tqcheck version, since the aligner's code is part of the result)."""
+    (and this tqcheck version and aligner code, since the code is part of the result)."""
     return align_many(aligner, [(source, reference, translations)], cache)[0]
+
+
+@functools.cache
+def aligner_code_digest() -> str:
+    """A digest of the aligner's own source files: its code is part of every alignment it makes,
+    and between releases the version number does not change when the code does."""
+    folder = Path(__file__).parent / "align"
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def _alignment_key(aligner: Aligner, parts, source: Document, reference: Document, translations) -> str:
@@ -52,6 +66,7 @@ def _alignment_key(aligner: Aligner, parts, source: Document, reference: Documen
     return cache_key(
         "alignment",
         __version__,
+        aligner_code_digest(),
         type(aligner).__name__,
         parts,
         [(s.line, s.text) for s in source.segments],
