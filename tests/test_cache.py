@@ -230,14 +230,23 @@ def test_alignment_is_cached_and_identical(tmp_path, monkeypatch):
 
 def test_a_changed_aligner_code_misses_the_alignment_cache(tmp_path, monkeypatch):
     """The version number stays while the aligner's code changes between releases: a digest of
-    that code is in the key, so an alignment made by other code is never served."""
+    that code (and sacrebleu's version, whose chrF is its evidence) is in the key, so an alignment
+    made by other code is never served."""
+    import shutil
+    from pathlib import Path
+
     from conftest import EN, SV
 
     from tqcheck import pipeline
     from tqcheck.align import DynamicProgrammingAligner
     from tqcheck.documents import load_document
 
-    assert pipeline.aligner_code_digest() == pipeline.aligner_code_digest()  # stable within a run
+    # the digest follows the code: a copy of the aligner's files has the same, one byte changed not
+    copy = tmp_path / "align"
+    shutil.copytree(Path(pipeline.__file__).parent / "align", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert pipeline.source_digest(copy) in pipeline.aligner_code_digest()
+    (copy / "gaps.py").write_text((copy / "gaps.py").read_text() + "\n# changed\n")
+    assert pipeline.source_digest(copy) not in pipeline.aligner_code_digest()
     calls = []
     original = DynamicProgrammingAligner.align
     monkeypatch.setattr(DynamicProgrammingAligner, "align", lambda self, *a: calls.append(1) or original(self, *a))

@@ -49,15 +49,22 @@ def align_cached(
     return align_many(aligner, [(source, reference, translations)], cache)[0]
 
 
-@functools.cache
-def aligner_code_digest() -> str:
-    """A digest of the aligner's own source files: its code is part of every alignment it makes,
-    and between releases the version number does not change when the code does."""
-    folder = Path(__file__).parent / "align"
+def source_digest(folder: Path) -> str:
+    """A digest of the names and contents of a folder's Python files."""
     digest = hashlib.sha256()
     for path in sorted(folder.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+@functools.cache
+def aligner_code_digest() -> str:
+    """What the aligner's results depend on besides its inputs and settings: its own source files
+    (between releases the version number does not change when the code does) and the sacrebleu
+    whose chrF statistics are its evidence."""
+    from importlib.metadata import version
+
+    return f"{source_digest(Path(__file__).parent / 'align')}|sacrebleu {version('sacrebleu')}"
 
 
 def _alignment_key(aligner: Aligner, parts, source: Document, reference: Document, translations) -> str:

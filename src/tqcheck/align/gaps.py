@@ -168,8 +168,8 @@ def _clear_winner(s, sources, references, evidence, length_log_prob, src_lengths
     """In a small gap of unequal counts (a pair beside a one-sided line, or a merge), the one
     bead (1-1, 2-1 or 1-2) that beats every other by ``margin`` on evidence and length together,
     and is not below chance; None otherwise. ``margin`` is ``gap_clear_margin`` between confident
-    matches and ``gap_clear_margin_weak`` (twice as much) beside a weaker one, whose order is less sure. A merge pays the
-    merge prior and must be better evidence than its best part."""
+    matches and ``gap_clear_margin_weak`` beside a weaker one, whose order is less sure. A merge
+    pays the merge prior and must be better evidence than its best part."""
     p, q = len(sources), len(references)
     if min(p, q) > 2 or max(p, q) > 4:
         return None
