@@ -8,7 +8,9 @@ scores 0, so a line is matched only when the evidence says so: one-sided titles 
 
 Short lines (table cells, headings) rarely carry 2σ of evidence on their own, so each gap the DP
 leaves between two matches is aligned again with the order fixed by its anchors (gaps.py), and
-a skipped line next to a match joins it when its MT is inside the partner (joins.py). The band
+a skipped line next to a match joins it when its MT is inside the partner (joins.py). Then the
+word pairs that keep turning up together in the matched lines become one more channel (the
+document's own translation table, glossary.py) and the path is found and filled again. The band
 around a length-based diagonal (or a cheap first pass, band.py) is capped, and every bead of the
 band is scored in bulk (scorer.py), so time and memory are linear in the number of lines.
 """
@@ -46,6 +48,16 @@ class AlignmentSettings:
     embedding_weight: float = 1.0  # the optional sentence-embedding channel (100 x cosine)
     embedding_noise_floor: float = 0.5
     skip_score: float = 0.0  # a line left unmatched, per line
+    # The last pass adds a channel from the document's own translation table (glossary.py), learned
+    # from what the earlier passes matched when they matched at least glossary_min_pairs beads:
+    # word pairs seen together in glossary_min_count beads with Dice glossary_min_dice or more.
+    glossary_weight: float = 0.5
+    glossary_min_pairs: int = 8
+    glossary_min_count: int = 2
+    glossary_min_dice: float = 0.6
+    glossary_min_links: int = 3
+    glossary_max_lines: int = 20_000  # longer documents skip it: it costs a third of the time, and
+    # MT or a long document's own repetitions already give most lines their evidence
     # Lines the DP left unmatched between two matches are re-aligned at a lower bar (see _fill_gaps).
     gap_threshold: float = 0.5  # evidence (z) a pair in a gap must beat (at least)
     gap_equal_bonus: float = 1.0  # a gap with as many lines on both sides: its lines most likely pair up
@@ -203,7 +215,8 @@ class DynamicProgrammingAligner(Aligner):
         return self._alignment(beads, src, ref, mt, scorer, centres, width)
 
     def _beads(self, src_texts: list[str], ref_texts: list[str], mt: list[str] | None, embeddings):
-        """The DP's path, refined, with its gaps filled: (beads, scorer, band centres, band width,
+        """The DP's path, refined, with its gaps filled, then found and filled again with the
+        document's own translation table as evidence: (beads, scorer, band centres, band width,
         matched source lines that count as evidence of a translation: not those paired only
         because a run between confident matches pairs in order, since on unrelated pages those
         matches are chance, and the run must not make a chance alignment look full)."""
@@ -215,7 +228,22 @@ class DynamicProgrammingAligner(Aligner):
             return None
         if _refine(scorer, beads):
             beads = _best_path(n, m, centres, width, scorer) or beads
-        beads, on_confidence = fill_gaps(
+        first = beads
+        beads, on_confidence = self._filled(beads, scorer, mt, src_texts, ref_texts)
+        # the last pass: what the document's matched lines teach about its own terms
+        if (
+            max(n, m) <= self.settings.glossary_max_lines
+            and self.settings.glossary_weight
+            and scorer.add_glossary(beads)
+        ):
+            _refine(scorer, beads)
+            beads = _best_path(n, m, centres, width, scorer) or first
+            beads, on_confidence = self._filled(beads, scorer, mt, src_texts, ref_texts)
+        return beads, scorer, centres, width, _matched(beads) - on_confidence
+
+    def _filled(self, beads, scorer: BeadScorer, mt, src_texts, ref_texts):
+        """The path with its gaps filled (gaps.py): (beads, lines paired on confidence)."""
+        return fill_gaps(
             self.settings,
             beads,
             scorer.evidence,
@@ -226,7 +254,6 @@ class DynamicProgrammingAligner(Aligner):
             ref_texts,
             similarity=scorer.similarity,
         )
-        return beads, scorer, centres, width, _matched(beads) - on_confidence
 
     def _chance_pairs(self, matched: int, src_texts, ref_texts, mt, embeddings) -> int | None:
         """When few lines align, whether they are more than chance finds: the same source aligned

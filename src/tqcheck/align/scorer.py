@@ -1,6 +1,7 @@
 """How good a bead is: the score the DP maximises, from three evidence channels.
 
-Each channel (MT chrF, source chrF, anchor Dice) scores every candidate cell of the band in bulk
+Each channel (MT chrF, source chrF, anchor Dice, and in the last pass the document's own
+translation table: glossary.py) scores every candidate cell of the band in bulk
 (``cells``) and reads it in noise standard deviations (``channels``); a bead's evidence is their
 weighted combination, plus a Gale-Church length term and merge priors. Spans the bulk pass did
 not cover (a three-line bead in a gap, a cell off the band) are computed one at a time, with the
@@ -68,6 +69,14 @@ def _span_chrf(hyp: NgramProfiles, ref: NgramProfiles) -> Callable[[int, int, in
     return compute
 
 
+def _span_counter(items: list[Counter], start: int, stop: int) -> Counter:
+    """The multiset of a span of lines: its lines' multisets summed."""
+    total = items[start].copy()
+    for k in range(start + 1, stop):
+        total.update(items[k])
+    return total
+
+
 def _lexical_channels(
     s: AlignmentSettings,
     source: list[str],
@@ -104,13 +113,6 @@ def _lexical_channels(
         )
     src_anchors = [anchors(x) for x in source]
     ref_anchors = [anchors(x) for x in reference]
-
-    def span_anchors(items: list[Counter], start: int, stop: int) -> Counter:
-        total = items[start].copy()
-        for k in range(start + 1, stop):
-            total.update(items[k])
-        return total
-
     channels.append(
         (
             s.channel_weights[2],
@@ -119,7 +121,7 @@ def _lexical_channels(
                 band,
                 centre_array,
                 width,
-                lambda i0, i1, j0, j1: dice(span_anchors(src_anchors, i0, i1), span_anchors(ref_anchors, j0, j1)),
+                lambda i0, i1, j0, j1: dice(_span_counter(src_anchors, i0, i1), _span_counter(ref_anchors, j0, j1)),
                 src_lengths,
                 ref_lengths,
                 s.noise_floor[2],
@@ -156,6 +158,8 @@ class BeadScorer:
         self.channels = _lexical_channels(
             s, source, reference, translations, band, centre_array, width, self.src_lengths, self.ref_lengths
         )
+        self._texts, self._centres, self._width = (source, reference), centre_array, width
+        self._translations = translations
         if embeddings is not None:  # optional: cosine of sentence embeddings (align/embedding.py)
             from .embedding import centred, cosine_tables, span_cosine
 
@@ -181,6 +185,35 @@ class BeadScorer:
         # First-pass weights: how far each channel's best candidates stand out from noise.
         weights = [base * channel.signal for base, channel in self.channels]
         self.reweight(weights if any(weights) else [1.0] * len(self.channels))
+
+    def add_glossary(self, beads) -> bool:
+        """Add the channel of the document's own translation table (glossary.py), learned from the
+        matched ``beads``, weighted like the others by how far its best candidates stand out;
+        False (nothing added) when too few beads or word pairs were there to learn from."""
+        from .glossary import glossed, learn_links, linked_words
+
+        s = self.settings
+        source, reference = self._texts
+        matched = [bead for bead in beads if bead[2] and bead[3]]
+        if len(matched) < s.glossary_min_pairs:
+            return False
+        links = learn_links(source, reference, matched, s.glossary_min_count, s.glossary_min_dice)
+        if len(links) < s.glossary_min_links:
+            return False
+        src_glossed, ref_linked = glossed(source, links, self._translations), linked_words(reference, links)
+        channel = Channel(
+            _dice_tables(src_glossed, ref_linked, self.band),
+            self.band,
+            self._centres,
+            self._width,
+            lambda i0, i1, j0, j1: dice(_span_counter(src_glossed, i0, i1), _span_counter(ref_linked, j0, j1)),
+            self.src_lengths,
+            self.ref_lengths,
+            s.noise_floor[2],
+        )
+        self.channels.append((s.glossary_weight, channel))
+        self.reweight([*self.weights, s.glossary_weight * channel.signal])
+        return True
 
     def set_length_ratio(self, ratio: float) -> None:
         self.expected_lengths = [length * ratio for length in self.src_lengths]
