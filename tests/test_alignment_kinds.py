@@ -114,6 +114,22 @@ def test_a_merge_whose_short_part_the_mt_left_rough_is_one_bead(k):
     assert [(u.side, u.line) for u in result.unmatched] == [("source", k + 2)]
 
 
+def test_a_merge_at_a_sentence_end_joins_where_the_length_ratio_leaves_no_room():
+    """The Swedish paragraph is long and its English concise, so the merged English line is no
+    longer than the Swedish paragraph alone predicts: by length, the partner has no room for the
+    short line ("Gör så här:", MT "Do so here:"). But the merged line ends in a whole sentence of
+    the short line's length, and the short line's MT is closer to it than to any nearby line's
+    end: one bead. The same short line whose partner was deleted stays unmatched."""
+    k = 1
+    source, mt = SV[: k + 1] + ["Gör så här:"] + SV[k + 1 :], MT[: k + 1] + ["Do so here:"] + MT[k + 1 :]
+    merged = EN[:k] + [EN[k] + " Do this:"] + EN[k + 1 :]
+    found, result = align(source, mt, merged)
+    assert ((k + 1, k + 2), (k + 1,)) in found
+    assert not result.unmatched
+    found, result = align(source, mt, EN)
+    assert [(u.side, u.line) for u in result.unmatched] == [("source", k + 2)]
+
+
 @pytest.mark.parametrize(("k", "heading"), [(1, "Backups"), (1, "Files"), (3, "Disk")])
 def test_a_one_sided_heading_whose_words_the_next_paragraph_repeats_stays_unmatched(k, heading):
     """A heading only in the reference, before a paragraph that uses its word: the paragraph's MT

@@ -3,9 +3,10 @@ its matched neighbour (align/gaps.py calls this last)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from .similarity import _chrf_beta1
+from .similarity import _chrf_beta1, gale_church_log_prob
 
 if TYPE_CHECKING:
     from .dp import AlignmentSettings
@@ -48,6 +49,21 @@ def _edge_split(text: str, length: float, at_start: bool) -> tuple[str, str] | N
     cut = min(cuts, key=lambda k: abs(k - target))
     head, tail = text[:cut], text[cut + 1 :]
     return (head, tail) if at_start else (tail, head)
+
+
+_SENTENCE_GAP = re.compile(r"(?<=[.!?:;])\s+")
+
+
+def _sentence_edge(s: AlignmentSettings, text: str, expected: float, at_start: bool) -> int | None:
+    """The length of the run of whole sentences at one edge of ``text`` whose length fits
+    ``expected`` best (Gale-Church, at the gaps' bar); None when no sentence boundary fits."""
+    best, best_lp = None, s.gap_min_length_log_prob
+    for match in _SENTENCE_GAP.finditer(text):
+        length = match.start() if at_start else len(text) - match.end()
+        lp = gale_church_log_prob(expected, length, s.length_variance)
+        if lp >= best_lp:
+            best, best_lp = length, lp
+    return best
 
 
 def _edge_evidence(
@@ -112,13 +128,21 @@ def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, texts, lengt
             skipped, excess = src_lengths[ni] * ratio, ref_lengths[j] - src_lengths[i] * ratio
         else:  # a reference line: at an edge of the source line's MT
             skipped, excess = ref_lengths[nj] / ratio, src_lengths[i] - ref_lengths[j] / ratio
-        if excess < s.absorb_edge_min_excess * skipped:  # the partner must have room for it
-            return False
         if na:
+            skipped_text, partner, matched = hyp_texts[ni], ref_texts[j], hyp_texts[i]
             nearby = [ref_texts[x] for x in range(max(0, j - 10), min(len(ref_texts), j + 11)) if x != j]
-            return _edge_evidence(s, hyp_texts[ni], ref_texts[j], hyp_texts[i], skipped, n < k, nearby, True)
-        nearby = [hyp_texts[x] for x in range(max(0, i - 10), min(len(hyp_texts), i + 11)) if x != i]
-        return _edge_evidence(s, ref_texts[nj], hyp_texts[i], ref_texts[j], skipped, n < k, nearby, False)
+        else:
+            skipped_text, partner, matched = ref_texts[nj], hyp_texts[i], ref_texts[j]
+            nearby = [hyp_texts[x] for x in range(max(0, i - 10), min(len(hyp_texts), i + 11)) if x != i]
+        # the edge to read: the skipped line's expected length, when the partner has room for it
+        # (it outgrows its matched line), and the whole sentences at its edge that fit that length
+        # (a merge joins at a sentence end; the length ratio of a page can hide the room it takes)
+        lengths = [skipped] if excess >= s.absorb_edge_min_excess * skipped else []
+        sentences = _sentence_edge(s, partner, skipped, n < k)
+        lengths += [sentences] if sentences is not None else []
+        return any(
+            _edge_evidence(s, skipped_text, partner, matched, length, n < k, nearby, bool(na)) for length in lengths
+        )
 
     def contained(src_index, i, j) -> float:  # beyond what the matched source line's MT explains
         return _containment(hyp_texts[src_index], ref_texts[j], hyp_texts[i], s.absorb_min_grams)
