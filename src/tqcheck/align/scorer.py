@@ -1,4 +1,4 @@
-"""How good a bead is: the score the DP maximises, from three evidence channels.
+"""How good a bead is: the score the DP maximises, from its evidence channels.
 
 Each channel (MT chrF, source chrF, anchor Dice, and in the last pass the document's own
 translation table: glossary.py) scores every candidate cell of the band in bulk
