@@ -236,7 +236,8 @@ class DynamicProgrammingAligner(Aligner):
             and self.settings.glossary_weight
             and scorer.add_glossary(beads)
         ):
-            _refine(scorer, beads)
+            if not _refine(scorer, beads):  # too few 1-1 pairs to re-weigh: the first weights
+                scorer.reweight(scorer.weights)
             beads = _best_path(n, m, centres, width, scorer) or first
             beads, on_confidence = self._filled(beads, scorer, mt, src_texts, ref_texts)
         return beads, scorer, centres, width, _matched(beads) - on_confidence

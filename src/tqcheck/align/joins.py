@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .similarity import _chrf_beta1, gale_church_log_prob
+from .similarity import _SENTENCE_END, _chrf_beta1, gale_church_log_prob
 
 if TYPE_CHECKING:
     from .dp import AlignmentSettings
@@ -51,7 +51,9 @@ def _edge_split(text: str, length: float, at_start: bool) -> tuple[str, str] | N
     return (head, tail) if at_start else (tail, head)
 
 
-_SENTENCE_GAP = re.compile(r"(?<=[.!?:;])\s+")
+_SENTENCE_GAP = re.compile(
+    rf"(?<=[{re.escape(_SENTENCE_END)}])\s+"
+)  # a cut to try, not a parse: the other checks decide
 
 
 def _sentence_edge(s: AlignmentSettings, text: str, expected: float, at_start: bool) -> int | None:

@@ -188,8 +188,9 @@ class BeadScorer:
 
     def add_glossary(self, beads) -> bool:
         """Add the channel of the document's own translation table (glossary.py), learned from the
-        matched ``beads``, weighted like the others by how far its best candidates stand out;
-        False (nothing added) when too few beads or word pairs were there to learn from."""
+        matched ``beads``, with a first weight like the others' (how far its best candidates stand
+        out); False (nothing added) when too few beads or word pairs were there to learn from. The
+        evidence tables are not recomputed here: the caller reweights next (once, not twice)."""
         from .glossary import glossed, learn_links, linked_words
 
         s = self.settings
@@ -212,7 +213,7 @@ class BeadScorer:
             s.noise_floor[2],
         )
         self.channels.append((s.glossary_weight, channel))
-        self.reweight([*self.weights, s.glossary_weight * channel.signal])
+        self.weights.append(s.glossary_weight * channel.signal)
         return True
 
     def set_length_ratio(self, ratio: float) -> None:
