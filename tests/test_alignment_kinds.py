@@ -130,6 +130,22 @@ def test_a_merge_at_a_sentence_end_joins_where_the_length_ratio_leaves_no_room()
     assert [(u.side, u.line) for u in result.unmatched] == [("source", k + 2)]
 
 
+def test_a_heading_run_into_its_paragraph_joins_where_the_length_ratio_leaves_no_room():
+    """A heading the reference ran into the paragraph after it, with no full stop between them
+    ("Good tips It is wise to…"): the partner has no room for it by length, and it is no
+    whole sentence, but a capital after an unpunctuated word marks where a heading can end, and
+    the heading's MT is closer to that edge than to any nearby line's start: one bead. The same
+    heading whose partner was deleted stays unmatched."""
+    k = 1
+    source, mt = SV[:k] + ["Användbara tips"] + SV[k:], MT[:k] + ["Useable tips"] + MT[k:]
+    merged = EN[:k] + ["Good tips " + EN[k]] + EN[k + 1 :]
+    found, result = align(source, mt, merged)
+    assert ((k + 1, k + 2), (k + 1,)) in found
+    assert not result.unmatched
+    found, result = align(source, mt, EN)
+    assert [(u.side, u.line) for u in result.unmatched] == [("source", k + 1)]
+
+
 @pytest.mark.parametrize(("k", "heading"), [(1, "Backups"), (1, "Files"), (3, "Disk")])
 def test_a_one_sided_heading_whose_words_the_next_paragraph_repeats_stays_unmatched(k, heading):
     """A heading only in the reference, before a paragraph that uses its word: the paragraph's MT

@@ -254,6 +254,7 @@ class DynamicProgrammingAligner(Aligner):
             mt if mt is not None else src_texts,
             ref_texts,
             similarity=scorer.similarity,
+            machine_translated=mt is not None,
         )
 
     def _chance_pairs(self, matched: int, src_texts, ref_texts, mt, embeddings) -> int | None:

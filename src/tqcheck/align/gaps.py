@@ -27,6 +27,7 @@ def fill_gaps(
     hyp_texts,
     ref_texts,
     similarity=None,
+    machine_translated=True,
 ):
     """A path-level second look at what the DP left unmatched between two matched beads (or a
     matched bead and the document's edge). Inside such a gap the order is fixed by the anchors
@@ -42,7 +43,8 @@ def fill_gaps(
     right, so they do not count as evidence that the documents translate each other.
 
     ``similarity``: the raw similarity of the main channel (chrF), for a short document on which
-    few pairs stand out in noise units (see ``_dominant_chain``)."""
+    few pairs stand out in noise units (see ``_dominant_chain``); ``machine_translated``: whether
+    ``hyp_texts`` is MT (or the source itself)."""
     beads = _dissolve_weak(s, beads, evidence)
     n, m = len(src_lengths), len(ref_lengths)
     chain: list[tuple[int, int]] = []
@@ -96,7 +98,9 @@ def fill_gaps(
         else:
             out.extend(gap)
         k = stop
-    out, on_edges = _absorb(s, out, evidence, length_log_prob, (hyp_texts, ref_texts), (src_lengths, ref_lengths))
+    out, on_edges = _absorb(
+        s, out, evidence, length_log_prob, (hyp_texts, ref_texts), (src_lengths, ref_lengths), machine_translated
+    )
     return out, on_confidence + on_edges
 
 

@@ -54,18 +54,30 @@ def _edge_split(text: str, length: float, at_start: bool) -> tuple[str, str] | N
 _SENTENCE_GAP = re.compile(
     rf"(?<=[{re.escape(_SENTENCE_END)}])\s+"
 )  # a cut to try, not a parse: the other checks decide
+# a heading run into the paragraph after it ("Restore a box The saved box can…"): a capital after
+# a word with no punctuation; read only in human text (MT capitalises at random)
+_HEADING_GAP = re.compile(r"(?<=\w)\s+(?=[^\W\d_])")
 
 
-def _sentence_edge(s: AlignmentSettings, text: str, expected: float, at_start: bool) -> int | None:
-    """The length of the run of whole sentences at one edge of ``text`` whose length fits
-    ``expected`` best (Gale-Church, at the gaps' bar); None when no sentence boundary fits."""
-    best, best_lp = None, s.gap_min_length_log_prob
-    for match in _SENTENCE_GAP.finditer(text):
-        length = match.start() if at_start else len(text) - match.end()
-        lp = gale_church_log_prob(expected, length, s.length_variance)
-        if lp >= best_lp:
-            best, best_lp = length, lp
-    return best
+def _edge_cuts(s: AlignmentSettings, text: str, expected: float, at_start: bool, headings: bool) -> list[int]:
+    """The lengths at one edge of ``text`` to try as a merged line's place: the run of whole
+    sentences whose length fits ``expected`` best (Gale-Church, at the gaps' bar) and, with
+    ``headings``, the best-fitting run up to a capital after an unpunctuated word."""
+    kinds = [list(_SENTENCE_GAP.finditer(text))]
+    if headings:
+        # a heading ends unpunctuated: at the end edge, a piece ending in a full stop is a sentence
+        closed = text.rstrip()[-1:] in _SENTENCE_END
+        kinds.append([m for m in _HEADING_GAP.finditer(text) if text[m.end()].isupper() and (at_start or not closed)])
+    lengths = []
+    for cuts in kinds:
+        best, best_lp = None, s.gap_min_length_log_prob
+        for match in cuts:
+            length = match.start() if at_start else len(text) - match.end()
+            lp = gale_church_log_prob(expected, length, s.length_variance)
+            if lp >= best_lp:
+                best, best_lp = length, lp
+        lengths += [best] if best is not None else []
+    return lengths
 
 
 def _edge_evidence(
@@ -112,12 +124,13 @@ def _edge_evidence(
     return True
 
 
-def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, texts, lengths):
+def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, texts, lengths, machine_translated=True):
     """A merge or split the DP read as 1-1 plus a skipped line: join the skipped line onto its
     matched neighbour when the combined evidence is at least as good and the lengths agree
     clearly better (a long paragraph matched alone, its short second half dropped), or when the
     skipped line's content is found at the facing edge of the neighbour's partner. Returns the
-    beads and how many source lines joined on that edge evidence alone."""
+    beads and how many source lines joined on that edge evidence alone. ``machine_translated``:
+    the first of ``texts`` is MT, whose capitals show no heading."""
     hyp_texts, ref_texts = texts
     src_lengths, ref_lengths = lengths
     ratio = max(sum(ref_lengths), 1) / max(sum(src_lengths), 1)
@@ -140,8 +153,7 @@ def _absorb(s: AlignmentSettings, beads, evidence, length_log_prob, texts, lengt
         # (it outgrows its matched line), and the whole sentences at its edge that fit that length
         # (a merge joins at a sentence end; the length ratio of a page can hide the room it takes)
         lengths = [skipped] if excess >= s.absorb_edge_min_excess * skipped else []
-        sentences = _sentence_edge(s, partner, skipped, n < k)
-        lengths += [sentences] if sentences is not None else []
+        lengths += _edge_cuts(s, partner, skipped, n < k, headings=bool(na) and machine_translated)
         return any(
             _edge_evidence(s, skipped_text, partner, matched, length, n < k, nearby, bool(na)) for length in lengths
         )
