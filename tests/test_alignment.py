@@ -149,7 +149,13 @@ def test_long_documents_take_the_coarse_to_fine_path_and_stay_correct(monkeypatc
     with_mt = set(pairs(DynamicProgrammingAligner(settings).align(src, ref, mt_all * copies)))
     assert with_mt == gold
     without_mt = set(pairs(DynamicProgrammingAligner(settings).align(src, ref, None)))
-    assert without_mt <= gold and len(without_mt) >= 80
+    assert len(without_mt & gold) >= 80
+    # Without MT, a copy's two trailing one-sided links may pair with the next copy's one-sided
+    # title: a gap of three lines against two pairs as a run when one choice stands out, and here
+    # both sides have a one-sided line (bench/ALIGNMENT.md). Never a line of a copy's body.
+    one_sided_src = {c * 22 + k for c in range(copies) for k in (21, 22)}
+    one_sided_ref = {c * 21 + 1 for c in range(copies)}
+    assert all(set(s) <= one_sided_src and set(r) <= one_sided_ref for s, r in without_mt - gold)
     assert len(calls) == 2  # both runs took the long-document path
 
 

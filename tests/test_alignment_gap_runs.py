@@ -125,3 +125,21 @@ def test_a_merge_that_stands_out_in_a_gap_between_confident_matches_pairs_whole(
     assert on_confidence == 2
     no_better = {**evidence, (1, 3, 1, 2): 0.9}
     assert matched(run(no_better, dp, 4, 3, lengths)[0]) == [(0, 0), (3, 2)]
+
+
+def test_pairs_beside_a_one_sided_line_pair_as_a_run_when_that_choice_stands_out():
+    """Three source lines against two reference lines between confident matches, the first source
+    line one-sided: the two true pairs are weak (under the bar of that gap) and tie as single
+    beads, so neither is a clear winner alone; together, leaving the first line out beats every
+    other choice of the line left out, and both pairs rest on the matches. A close rival choice
+    leaves the gap unmatched; a pair below chance is no part of a run (the other pair, far ahead
+    of its rivals, is still a clear winner alone)."""
+    dp = [(0, 0, 1, 1), (1, 1, 1, 0), (2, 1, 1, 0), (3, 1, 1, 0), (4, 1, 0, 1), (4, 2, 0, 1), (4, 3, 1, 1)]
+    evidence = {(0, 1, 0, 1): 9.0, (4, 5, 3, 4): 9.0, (2, 3, 1, 2): 1.3, (3, 4, 2, 3): 1.4}
+    beads, on_confidence = run(evidence, dp, 5, 4)
+    assert matched(beads) == [(0, 0), (2, 1), (3, 2), (4, 3)]
+    assert on_confidence == 2
+    rival = {**evidence, (1, 2, 1, 2): 1.0}  # leaving out line 2 instead is nearly as good
+    assert matched(run(rival, dp, 5, 4)[0]) == [(0, 0), (4, 3)]
+    below_chance = {**evidence, (2, 3, 1, 2): -1.0}
+    assert matched(run(below_chance, dp, 5, 4)[0]) == [(0, 0), (3, 2), (4, 3)]

@@ -69,6 +69,8 @@ class AlignmentSettings:
     gap_clear_margin: float = 1.0  # in a small unequal gap between confident matches, a pair this far ahead of the rest
     gap_clear_margin_weak: float = 2.0  # ... and this far where a match beside the gap is not confident
     gap_band: int = 6
+    gap_run_max_lines: int = 5  # a gap of unequal counts up to this long a side may pair as a run
+    gap_run_min_pair: float = -0.5  # ... whose every pair scores this much (evidence and length) or more
     gap_short_line: float = 30.0  # characters: below this, counter-evidence is shrunk in proportion
     # A skipped line joins a matched neighbour when this share of its trigrams (its MT's) is inside
     # the neighbour's partner; length alone never glues a line on (a one-sided title would fit too).

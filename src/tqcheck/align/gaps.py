@@ -5,6 +5,7 @@ Separate from the DP so each can be read (and tuned) alone."""
 from __future__ import annotations
 
 import math
+from itertools import combinations
 from statistics import median
 from typing import TYPE_CHECKING
 
@@ -34,12 +35,14 @@ def fill_gaps(
     around it, so a line pair needs less lexical evidence: lines whose lengths agree (Gale-Church)
     and whose evidence is not below chance are matched, merges and splits compete with 1-1 plus
     a skip, and a gap with as many lines on both sides (a run of short table cells, a heading)
-    is read as the structure it most likely is. One-sided lines (a title, a "read more" link)
-    have no partner of a plausible length and stay unmatched.
+    is read as the structure it most likely is, as is a small gap with a line or two more on one
+    side (pairs beside a one-sided line) when one choice of the lines left out stands out.
+    One-sided lines (a title, a "read more" link) have no partner of a plausible length and stay
+    unmatched.
 
     Returns the beads, and how many source lines were paired only on the strength of their
-    neighbours: the runs between confident matches (beyond what the ordinary gap bar pairs) and
-    the lines joined onto a match by the edge of its partner. They rest on those matches being
+    neighbours: the runs a gap pairs as a whole (beyond what the ordinary gap bar pairs) and the
+    lines joined onto a match by the edge of its partner. They rest on those matches being
     right, so they do not count as evidence that the documents translate each other.
 
     ``similarity``: the raw similarity of the main channel (chrF), for a short document on which
@@ -87,13 +90,18 @@ def fill_gaps(
             if confident and len(sources) == len(references):
                 ordinary = _gap_path(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths)
                 on_confidence += max(0, _paired(path) - _paired(ordinary))
-            elif not _paired(path) and (k > 0 or stop < len(beads)):
+            elif k > 0 or stop < len(beads):
                 margin = s.gap_clear_margin if confident else s.gap_clear_margin_weak
-                clear = _clear_winner(
-                    s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths, margin
-                )
-                if clear is not None:
-                    path, on_confidence = _around(sources, references, clear), on_confidence + clear[2]
+                run = _clear_run(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths, margin)
+                taken = {bead for bead in path if bead[2] and bead[3]}
+                if run is not None and taken <= set(run):
+                    path, on_confidence = _around(sources, references, run), on_confidence + len(run) - len(taken)
+                elif not taken:
+                    clear = _clear_winner(
+                        s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths, margin
+                    )
+                    if clear is not None:
+                        path, on_confidence = _around(sources, references, [clear]), on_confidence + clear[2]
             out.extend(path)
         else:
             out.extend(gap)
@@ -212,16 +220,53 @@ def _shrunk(s: AlignmentSettings, z: float, shortest: float) -> float:
     return z * min(1.0, shortest / s.gap_short_line) if z < 0 else z
 
 
-def _around(sources, references, bead):
-    """A gap's beads with ``bead`` matched and every other line skipped, in order."""
-    i, j, a, b = bead
-    return (
-        [(x, references[0], 1, 0) for x in sources if x < i]
-        + [(i, y, 0, 1) for y in references if y < j]
-        + [bead]
-        + [(x, j + b, 1, 0) for x in sources if x >= i + a]
-        + [(sources[-1] + 1, y, 0, 1) for y in references if y >= j + b]
-    )
+def _clear_run(s: AlignmentSettings, sources, references, evidence, length_log_prob, src_lengths, ref_lengths, margin):
+    """In a small gap with a line or two more on one side (pairs beside a one-sided line), every
+    line of the shorter side paired in order, when that choice of the longer side's lines beats
+    every other choice by ``margin`` (evidence and length together), every pair's lengths agree,
+    the run is not below chance and no pair is far below it; None otherwise. Two true pairs
+    beside a deleted line tie as single beads (each is as good as the other, so neither is a
+    clear winner): together they are one."""
+    p, q = len(sources), len(references)
+    if min(p, q) < 2 or p == q or max(p, q) > s.gap_run_max_lines:
+        return None
+    scored = []
+    for kept in combinations(range(max(p, q)), min(p, q)):
+        pairs = [(sources[x], references[y]) for x, y in (zip(kept, range(q)) if p > q else zip(range(p), kept))]
+        values = []
+        for i, j in pairs:
+            lp = length_log_prob(i, i + 1, j, j + 1)
+            shortest = min(src_lengths[i], ref_lengths[j])
+            values.append(_shrunk(s, evidence(i, i + 1, j, j + 1), shortest) + s.length_weight * lp)
+            if lp < s.gap_min_length_log_prob:
+                break
+        else:
+            scored.append((sum(values), min(values), pairs))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    total, weakest, pairs = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else -math.inf
+    if weakest < s.gap_run_min_pair or total < 0 or total - runner_up < margin:
+        return None
+    return [(i, j, 1, 1) for i, j in pairs]
+
+
+def _around(sources, references, chosen):
+    """A gap's beads with the ``chosen`` beads (in order) matched and every other line skipped."""
+    out = []
+    si = ri = 0
+    for i, j, a, b in chosen:
+        out += [(x, j if ri == len(references) else references[ri], 1, 0) for x in sources[si:] if x < i]
+        si += sum(1 for x in sources[si:] if x < i)
+        out += [(i, y, 0, 1) for y in references[ri:] if y < j]
+        ri += sum(1 for y in references[ri:] if y < j)
+        out.append((i, j, a, b))
+        si, ri = si + a, ri + b
+    j_end = chosen[-1][1] + chosen[-1][3]
+    out += [(x, j_end, 1, 0) for x in sources[si:]]
+    out += [(sources[-1] + 1, y, 0, 1) for y in references[ri:]]
+    return out
 
 
 def _with_pairs(beads, pairs, n: int, m: int):
