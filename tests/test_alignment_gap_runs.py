@@ -143,3 +143,17 @@ def test_pairs_beside_a_one_sided_line_pair_as_a_run_when_that_choice_stands_out
     assert matched(run(rival, dp, 5, 4)[0]) == [(0, 0), (4, 3)]
     below_chance = {**evidence, (2, 3, 1, 2): -1.0}
     assert matched(run(below_chance, dp, 5, 4)[0]) == [(0, 0), (3, 2), (4, 3)]
+
+
+def test_at_the_documents_edge_a_weaker_neighbour_asks_the_ordinary_margin():
+    """A title at the start of the page against two reference lines (the first a one-sided title),
+    before a match of 4σ: the pair 1.2 ahead of its rival pairs. Between two such weaker matches it
+    would need to be 2 ahead; at the document's edge, whose order is certain, 1 is enough."""
+    dp = [(0, 0, 0, 1), (0, 1, 0, 1), (0, 2, 1, 0), (1, 2, 1, 1), (2, 3, 1, 1)]
+    evidence = {(1, 2, 2, 3): 4.0, (2, 3, 3, 4): 9.0, (0, 1, 1, 2): 1.2}
+    beads, on_confidence = run(evidence, dp, 3, 4)
+    assert matched(beads) == [(0, 1), (1, 2), (2, 3)] and on_confidence == 1
+    # the same gap between two weaker matches stays unmatched
+    inside = [(0, 0, 1, 1), (1, 1, 0, 1), (1, 2, 0, 1), (1, 3, 1, 0), (2, 3, 1, 1)]
+    evidence = {(0, 1, 0, 1): 4.0, (2, 3, 3, 4): 4.0, (1, 2, 2, 3): 1.2}
+    assert matched(run(evidence, inside, 3, 4)[0]) == [(0, 0), (2, 3)]

@@ -68,6 +68,7 @@ class AlignmentSettings:
     gap_min_length_log_prob: float = math.log(0.05)  # lengths that disagree more never pair in a gap
     gap_clear_margin: float = 1.0  # in a small unequal gap between confident matches, a pair this far ahead of the rest
     gap_clear_margin_weak: float = 2.0  # ... and this far where a match beside the gap is not confident
+    # (a gap at the document's edge takes gap_clear_margin: the edge fixes the order on its side)
     gap_band: int = 6
     gap_run_max_lines: int = 5  # a gap of unequal counts up to this long a side may pair as a run
     gap_run_min_pair: float = -0.5  # ... whose every pair scores this much (evidence and length) or more

@@ -91,7 +91,9 @@ def fill_gaps(
                 ordinary = _gap_path(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths)
                 on_confidence += max(0, _paired(path) - _paired(ordinary))
             elif k > 0 or stop < len(beads):
-                margin = s.gap_clear_margin if confident else s.gap_clear_margin_weak
+                # at a document's edge the order is certain on that side: one weaker match is less doubt
+                at_edge = k == 0 or stop == len(beads)
+                margin = s.gap_clear_margin if confident or at_edge else s.gap_clear_margin_weak
                 run = _clear_run(s, sources, references, evidence, length_log_prob, src_lengths, ref_lengths, margin)
                 taken = {bead for bead in path if bead[2] and bead[3]}
                 if run is not None and taken <= set(run):
