@@ -131,6 +131,28 @@ def test_concurrent_writers(tmp_path):
     )
 
 
+def test_a_cache_opened_while_another_process_creates_it_waits_instead_of_failing(tmp_path):
+    """A new cache file still in rollback mode, another connection in the middle of a write: the
+    switch to WAL fails at once with "database is locked" (SQLite does not wait where waiting
+    could deadlock), which failed a run that merely opened the cache at the same moment."""
+    import sqlite3
+    import threading
+
+    (tmp_path / "c").mkdir()
+    other = sqlite3.connect(tmp_path / "c" / "cache.sqlite3", isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE translations (key TEXT PRIMARY KEY, value)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO translations VALUES ('k', 'v')")
+    release = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        cache = Cache(tmp_path / "c")
+    finally:
+        release.join()
+    assert cache.get_many("translations", ["k"]) == {"k": "v"}
+    assert cache._connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
 def test_comet_scores_are_cached(tmp_path, tiny_models, monkeypatch):
     import tqcheck.metrics.comet_metric as comet_metric
 

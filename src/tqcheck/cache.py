@@ -21,6 +21,7 @@ from .errors import TqcheckError
 
 TABLES = ("translations", "comet_scores", "alignments", "comet_embeddings", "sacrebleu_statistics")
 _BATCH = 500  # keys per SELECT, below SQLite's variable limit
+_TIMEOUT = 60.0  # seconds to wait for another process's write
 
 
 class CacheError(TqcheckError):
@@ -46,16 +47,41 @@ class Cache:
         self.path = self.directory / "cache.sqlite3"
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            self._connection = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            self._connection.execute("PRAGMA synchronous=NORMAL")
-            for table in TABLES:
-                self._connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value)")
+            self._connection = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None)
+            self._prepare()
         except (OSError, sqlite3.Error) as error:
             raise CacheError(
                 f"cache {self.path} cannot be used ({error}); pass --cache-dir with a writable folder, "
                 "delete the file if it is damaged, or run with --no-cache"
             ) from None
+
+    def _prepare(self) -> None:
+        """WAL mode and the tables. Switching a new file to WAL while another process is creating
+        its tables fails at once ("database is locked": SQLite does not wait where waiting could
+        deadlock), so that step is retried until the timeout instead of failing the run."""
+        import random
+        import time
+
+        deadline = time.monotonic() + _TIMEOUT
+        while True:
+            try:
+                if self._connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    self._connection.execute("PRAGMA journal_mode=WAL")
+                self._connection.execute("PRAGMA synchronous=NORMAL")
+                names = self._connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                missing = set(TABLES) - {name for (name,) in names}
+                if missing:  # a cache that has its tables is never written to here (it may be read-only)
+                    with self._connection:
+                        self._connection.execute("BEGIN IMMEDIATE")
+                        for table in sorted(missing):
+                            self._connection.execute(
+                                f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value)"
+                            )
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.01, 0.1))
 
     def get_many(self, table: str, keys: Iterable[str]) -> dict[str, Any]:
         wanted = list(dict.fromkeys(keys))
