@@ -238,10 +238,10 @@ def _clear_run(s: AlignmentSettings, sources, references, evidence, length_log_p
         values = []
         for i, j in pairs:
             lp = length_log_prob(i, i + 1, j, j + 1)
-            shortest = min(src_lengths[i], ref_lengths[j])
-            values.append(_shrunk(s, evidence(i, i + 1, j, j + 1), shortest) + s.length_weight * lp)
             if lp < s.gap_min_length_log_prob:
                 break
+            shortest = min(src_lengths[i], ref_lengths[j])
+            values.append(_shrunk(s, evidence(i, i + 1, j, j + 1), shortest) + s.length_weight * lp)
         else:
             scored.append((sum(values), min(values), pairs))
     if not scored:
@@ -257,12 +257,14 @@ def _clear_run(s: AlignmentSettings, sources, references, evidence, length_log_p
 def _around(sources, references, chosen):
     """A gap's beads with the ``chosen`` beads (in order) matched and every other line skipped."""
     out = []
-    si = ri = 0
+    si = ri = 0  # the next source and reference line of the gap not yet placed
     for i, j, a, b in chosen:
-        out += [(x, j if ri == len(references) else references[ri], 1, 0) for x in sources[si:] if x < i]
-        si += sum(1 for x in sources[si:] if x < i)
-        out += [(i, y, 0, 1) for y in references[ri:] if y < j]
-        ri += sum(1 for y in references[ri:] if y < j)
+        while si < len(sources) and sources[si] < i:
+            out.append((sources[si], references[ri] if ri < len(references) else j, 1, 0))
+            si += 1
+        while ri < len(references) and references[ri] < j:
+            out.append((i, references[ri], 0, 1))
+            ri += 1
         out.append((i, j, a, b))
         si, ri = si + a, ri + b
     j_end = chosen[-1][1] + chosen[-1][3]
