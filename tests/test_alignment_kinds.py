@@ -146,6 +146,42 @@ def test_a_heading_run_into_its_paragraph_joins_where_the_length_ratio_leaves_no
     assert [(u.side, u.line) for u in result.unmatched] == [("source", k + 1)]
 
 
+RIVALS = [  # lines that open with the words of the heading below
+    (
+        "Bra tips om säkerhetskopior finns i handboken.",
+        "Good tips about backups is in the handbook.",
+        "Good tips on backups are in the manual.",
+    ),
+    (
+        "Bra tips om kryptering finns på webben.",
+        "Good tips about encryption is on the web.",
+        "Good tips on encryption are on the web.",
+    ),
+]
+
+
+@pytest.mark.parametrize("rivals", [1, 2])
+def test_a_heading_run_into_its_paragraph_joins_though_one_nearby_line_opens_with_its_words(rivals):
+    """The heading of the test above, where a nearby paragraph also opens with "Good tips": the
+    heading's MT is as close to that paragraph's start as to the edge it belongs to. One such
+    rival among the twenty nearest lines is what a template phrase makes (help pages repeat
+    theirs), and the join stands on the merged line's own edge and order; with two, where the
+    heading belongs is no longer shown, and it stays unmatched."""
+    k, added = 1, RIVALS[:rivals]
+    sv, mt, en = (lines[:4] + [x[side] for x in added] + lines[4:] for side, lines in enumerate((SV, MT, EN)))
+    source, mt = sv[:k] + ["Användbara tips"] + sv[k:], mt[:k] + ["Useable tips"] + mt[k:]
+    merged = en[:k] + ["Good tips " + en[k]] + en[k + 1 :]
+    found, result = align(source, mt, merged)
+    if rivals == 1:
+        assert ((k + 1, k + 2), (k + 1,)) in found
+        assert not result.unmatched
+    else:
+        assert ((k + 2,), (k + 1,)) in found
+        assert [(u.side, u.line) for u in result.unmatched] == [("source", k + 1)]
+    found, result = align(source, mt, en)  # its partner deleted: nothing to join
+    assert [(u.side, u.line) for u in result.unmatched] == [("source", k + 1)]
+
+
 @pytest.mark.parametrize(("k", "heading"), [(1, "Backups"), (1, "Files"), (3, "Disk")])
 def test_a_one_sided_heading_whose_words_the_next_paragraph_repeats_stays_unmatched(k, heading):
     """A heading only in the reference, before a paragraph that uses its word: the paragraph's MT

@@ -84,6 +84,9 @@ class AlignmentSettings:
     absorb_edge_tolerance: float = 1.0
     absorb_edge_floor: float = 10.0
     absorb_edge_min_excess: float = 0.5  # and the partner outgrows its matched line by half the skipped line
+    # ... and the skipped line is closer to that edge than to the same edge of every nearby line but
+    # this many (a help page's template phrase opens another line too; two rivals: refused)
+    absorb_edge_rivals: int = 1
     min_band: int = 12
     # Above this many candidate cells, a cheap first pass (character-trigram Dice, 1-1 beads)
     # finds the path and the full scoring runs within fine_width of it.

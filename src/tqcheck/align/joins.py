@@ -95,8 +95,8 @@ def _edge_evidence(
     chrF). The partner is cut ``edge_length`` characters from the edge that faces the skipped
     line; the merge is supported when the matched line loses nothing by losing that edge (the
     edge is not its content) and the skipped line's text is closer to that edge than to the same
-    edge of any nearby line (``others``): a deleted line's neighbour, or a one-sided title, has no
-    such edge. ``mt_side``: the skipped line is the MT side (source) and the partner a reference
+    edge of all nearby lines (``others``) but ``absorb_edge_rivals``: a deleted line's neighbour,
+    or a one-sided title, has no such edge. ``mt_side``: the skipped line is the MT side (source) and the partner a reference
     line."""
     chrf = _chrf_beta1()
 
@@ -117,10 +117,13 @@ def _edge_evidence(
     own = facing(skipped, edge)
     if own < s.absorb_edge_floor:
         return False
+    rivals = 0  # nearby lines whose same edge is as close: a template phrase makes one
     for other in others:
         piece = _edge_split(other, edge_length, at_start)
         if piece is not None and facing(skipped, piece[0]) >= own:
-            return False
+            rivals += 1
+            if rivals > s.absorb_edge_rivals:
+                return False
     return True
 
 
