@@ -168,3 +168,29 @@ def test_two_mutual_best_matches_that_stand_far_out_pair_on_a_short_page():
     assert found == {((1,), (1,)), ((3, 4), (2,)), ((5,), (3,))}
     for other in OTHER_PAGES:
         assert not DynamicProgrammingAligner().align(source, document_from_texts(other, "en"), BACKUP_MT).pairs
+
+
+def test_two_mutual_best_matches_fit_at_their_own_length_ratio_beside_a_long_one_sided_paragraph():
+    """The heading and the last paragraph of the page above stand out as before, beside a short
+    Swedish line the reference lacks, but the reference ends in a long paragraph of its own: the
+    page's length ratio doubles, and at that ratio both partners look too long. At the ratio of the
+    two matches themselves both fit (they agree with each other), so they pair; nothing did
+    before. On pages that translate something else, with a long paragraph of their own, the rule
+    adds no pair to what the aligner finds without it."""
+    from tqcheck.align import AlignmentSettings
+
+    sv = [BACKUP_SV[0], BACKUP_SV[1], BACKUP_SV[4]]
+    mt = [BACKUP_MT[0], BACKUP_MT[1], BACKUP_MT[4]]
+    source = document_from_texts(sv, "sv")
+    without_rule = DynamicProgrammingAligner(AlignmentSettings(dominant_pair_margin=float("inf")))
+    reference = document_from_texts([BACKUP_EN[0], BACKUP_EN[2], ONE_SIDED_PARAGRAPH], "en")
+    assert not without_rule.align(source, reference, mt).pairs  # the fault is real on this page
+    found, result = align(sv, mt, [BACKUP_EN[0], BACKUP_EN[2], ONE_SIDED_PARAGRAPH])
+    assert found == {((1,), (1,)), ((3,), (2,))}
+    assert [(u.side, u.line) for u in result.unmatched] == [("source", 2), ("reference", 3)]
+    for other in OTHER_PAGES:
+        for paragraph in (ONE_SIDED_PARAGRAPH, OFF_TOPIC_PARAGRAPH):
+            reference = document_from_texts([*other, paragraph], "en")
+            for translations in (mt, None):
+                with_rule = DynamicProgrammingAligner().align(source, reference, translations).pairs
+                assert with_rule == without_rule.align(source, reference, translations).pairs

@@ -160,11 +160,12 @@ def _longest_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _lengths_fit(s: AlignmentSettings, pairs, length_log_prob, src_lengths, ref_lengths):
     """Whether a pair's lengths agree (Gale-Church) at the document's length ratio, or at the ratio
-    of the mutual best matches themselves when there are enough of them: on a page of a few
-    lines, one long one-sided paragraph moves the document's ratio so far that every true pair
-    of long lines looks too short or too long."""
+    of the mutual best matches themselves when there are two or more: on a page of a few lines,
+    one long one-sided paragraph moves the document's ratio so far that every true pair of long
+    lines looks too short or too long. Two pairs fit at their median ratio only when their own
+    ratios agree, so the second one is a check on the first."""
     ratios = [ref_lengths[j] / src_lengths[i] for i, j in pairs if src_lengths[i] and ref_lengths[j]]
-    own = median(ratios) if len(ratios) >= s.dominant_min_lines else None
+    own = median(ratios) if len(ratios) >= 2 else None
 
     def fits(i: int, j: int) -> bool:
         if length_log_prob(i, i + 1, j, j + 1) >= s.gap_min_length_log_prob:
