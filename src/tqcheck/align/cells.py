@@ -152,6 +152,7 @@ def band_tables(
     tables = [{shape: np.full((band.rows, band.width), np.nan) for shape in shapes} for _ in hyps]
     a_sizes = sorted({a for a, _ in shapes})
     b_sizes = sorted({b for _, b in shapes})
+    window: dict[int, list[Counter]] = {}  # the last block's reference lines: the next block's mostly
     for block in range(0, band.rows, _BLOCK_ROWS):
         rows_here = np.arange(block, min(band.rows, block + _BLOCK_ROWS))
         lo = max(0, int(band.start[rows_here].min()))
@@ -159,7 +160,9 @@ def band_tables(
         if hi <= lo:
             continue
         vocabularies: list[dict] = [{} for _ in range(kinds)]
-        ref = Multisets.of_lines((reference(j) for j in range(lo, min(band.cols, hi + 1))), vocabularies)
+        lines = range(lo, min(band.cols, hi + 1))
+        window = {j: window[j] if j in window else reference(j) for j in lines}
+        ref = Multisets.of_lines((window[j] for j in lines), vocabularies)
         local = [
             Multisets.of_lines(
                 (featurize(i) for i in range(block, min(band.rows, int(rows_here[-1]) + 2))), vocabularies

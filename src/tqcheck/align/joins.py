@@ -96,8 +96,8 @@ def _edge_evidence(
     line; the merge is supported when the matched line loses nothing by losing that edge (the
     edge is not its content) and the skipped line's text is closer to that edge than to the same
     edge of all nearby lines (``others``) but ``absorb_edge_rivals``: a deleted line's neighbour,
-    or a one-sided title, has no such edge. ``mt_side``: the skipped line is the MT side (source) and the partner a reference
-    line."""
+    or a one-sided title, has no such edge. ``mt_side``: the skipped line is the MT side (source)
+    and the partner a reference line."""
     chrf = _chrf_beta1()
 
     def similarity(mt: str, reference: str) -> float:
