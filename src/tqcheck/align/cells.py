@@ -148,7 +148,9 @@ def band_tables(
 ) -> list[dict[tuple[int, int], np.ndarray]]:
     """For each hypothesis text, {bead shape: (rows, band width) array} of ``score`` over every band
     cell (NaN past either document's end). Blocks of rows are featurised with a vocabulary of their
-    own and dropped, so memory holds one block's multisets, not the document's."""
+    own and dropped, so memory holds one block's multisets, not the document's; the reference
+    lines of one block's window are kept for the next, whose window mostly overlaps it (each line
+    is featurised about once, not once per block that sees it)."""
     tables = [{shape: np.full((band.rows, band.width), np.nan) for shape in shapes} for _ in hyps]
     a_sizes = sorted({a for a, _ in shapes})
     b_sizes = sorted({b for _, b in shapes})
