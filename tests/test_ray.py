@@ -226,3 +226,36 @@ def test_an_engine_pipeline_never_outlives_a_killed_tqcheck(tmp_path):
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
     assert ends_within(sleeper, 20), "the engine's child process outlived a killed tqcheck"
+
+
+def test_a_run_without_an_address_starts_its_own_ray_not_another_runs(tmp_path):
+    """Another process's local Ray (as a concurrent tqcheck run starts for itself) is running: a
+    run with no --ray-address starts its own instead of joining it ("auto" would find it, and it
+    stops when its run ends, taking this one down: Ray's driver exits 1, which reads as a failed
+    gate; seen with two test runs side by side). Before, it joined: the same GCS address."""
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import ray, time; ray.init(address='local', include_dashboard=False); "
+            "print(ray.get_runtime_context().gcs_address, flush=True); time.sleep(300)",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        running = holder.stdout.readline().strip()
+        assert running, "the other process's Ray did not start"
+        joined = (
+            "import ray; from tqcheck.translate.ray_executor import connect; connect(None); "
+            "print(ray.get_runtime_context().gcs_address)"
+        )
+        done = subprocess.run([sys.executable, "-c", joined], capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().splitlines()[-1] != running
+    finally:
+        holder.kill()
+        holder.wait()

@@ -272,6 +272,6 @@ RayAddressOpt = Annotated[
     Optional[str],
     typer.Option(
         "--ray-address",
-        help="--executor ray: the cluster (ray://host:10001, auto); default: a running cluster if there is one, else a local Ray.",
+        help="--executor ray: the cluster (ray://host:10001, auto: the running one); default: RAY_ADDRESS, else a local Ray for this run.",
     ),
 ]

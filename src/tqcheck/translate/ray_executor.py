@@ -11,6 +11,7 @@ an engine error in a batch fails the run with the engine's own message (exit 3).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,8 +30,11 @@ def require_ray() -> None:
 
 
 def connect(address: str | None) -> None:
-    """Join the cluster at ``address`` ("auto": the running one); with none, join a running cluster
-    if there is one, else start a local Ray for this run."""
+    """Join the cluster at ``address`` ("auto": the running one); with none, the cluster in
+    RAY_ADDRESS, else a local Ray started for this run. Never a running cluster it was not told
+    of: "auto" also finds the local Ray another tqcheck run started for itself, which stops when
+    that run ends and takes this one down with it (Ray's driver then exits 1, which reads as a
+    failed gate)."""
     import logging
 
     import ray
@@ -45,10 +49,7 @@ def connect(address: str | None) -> None:
     if address:
         ray.init(address=address, **options)
         return
-    try:
-        ray.init(address="auto", **options)
-    except ConnectionError:
-        ray.init(**options)
+    ray.init(address=None if os.environ.get("RAY_ADDRESS") else "local", **options)
 
 
 class _EngineActor:
